@@ -1,0 +1,77 @@
+#pragma once
+
+#include "drover/global.h"
+
+#include <QtCore/QList>
+#include <QtCore/QObject>
+#include <QtCore/QString>
+#include <QtCore/QStringList>
+
+#include <memory>
+
+namespace Drover {
+
+class TaskQueue;
+namespace Internal { class ManagerPrivate; class TaskQueuePrivate; }
+
+//! A plugin file that could not be used, and why.
+struct PluginError
+{
+    QString file;
+    QString reason;
+};
+
+//! Owns the task-kind plugins, one TaskQueue per kind, and the private local
+//! socket that its workers connect back to.
+//!
+//! Single-threaded: create and use it on one thread with an event loop.
+//! Destroying it kills every worker it started, reaps them and removes its
+//! socket directory, also in the middle of a run.
+class DROVER_EXPORT Manager : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Manager(QObject *parent = nullptr);
+    ~Manager() override;
+
+    //! Plugin directories, searched first to last: those added here, then
+    //! $DROVER_PLUGIN_PATH (colon-separated), then the directory installed
+    //! (or built) beside the Drover library.
+    void addPluginPath(const QString &directory);
+    QStringList pluginPaths() const;
+
+    //! The kinds that the plugin paths offer, by name (reads metadata only).
+    QStringList availableKinds() const;
+    //! Every plugin file found that cannot be used, with the reason.
+    QList<PluginError> pluginErrors() const;
+
+    //! The queue of a kind, loading its plugin on first use. Returns nullptr
+    //! when the kind is unknown or its plugin fails to load; errorString()
+    //! then names the file and the reason.
+    TaskQueue *queue(const QString &kind);
+    QString errorString() const;
+
+    //! The drover-worker executable. Default: $DROVER_WORKER, else the one
+    //! installed (or built) beside the Drover library.
+    void setWorkerProgram(const QString &program);
+    QString workerProgram() const;
+
+    //! The largest frame accepted or sent on the wire (default 64 MiB).
+    void setMaxFrameSize(qint64 bytes);
+    qint64 maxFrameSize() const;
+
+    //! Stops every queue (see TaskQueue::stop()).
+    void stop();
+
+Q_SIGNALS:
+    //! A connection was refused or closed for breaking the protocol.
+    void protocolError(const QString &reason);
+
+private:
+    friend class TaskQueue;
+    friend class Internal::ManagerPrivate;
+    friend class Internal::TaskQueuePrivate;
+    std::unique_ptr<Internal::ManagerPrivate> d;
+};
+
+} // namespace Drover

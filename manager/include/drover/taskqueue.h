@@ -1,0 +1,114 @@
+#pragma once
+
+#include "drover/global.h"
+#include "drover/task.h"
+#include "drover/taskresult.h"
+#include "drover/workerinfo.h"
+
+#include <QtCore/QCborValue>
+#include <QtCore/QList>
+#include <QtCore/QObject>
+
+#include <chrono>
+#include <memory>
+
+namespace Drover {
+
+class Manager;
+class TaskKind;
+namespace Internal { class TaskQueuePrivate; }
+
+//! The queue and worker pool of one task kind (seed 000's MakeQueue).
+//!
+//! Owned by its Manager; lives on the Manager's thread and must only be used
+//! from it. Every task enqueued reaches exactly one outcome, reported once by
+//! taskFinished() - also when its worker crashes, it is cancelled or timed
+//! out, or the queue is stopped or destroyed.
+class DROVER_EXPORT TaskQueue : public QObject
+{
+    Q_OBJECT
+public:
+    ~TaskQueue() override;
+
+    QString kind() const;
+    //! The plugin's master half (owned by the plugin loader).
+    TaskKind *taskKind() const;
+
+    //! Queues a task and returns its id. Dispatch happens from the event
+    //! loop: no outcome is ever reported from inside enqueue().
+    TaskId enqueue(Task task);
+    //! Changes the priority of a queued task (seed 000's set_order). Returns
+    //! false if it is not queued any more.
+    bool setPriority(TaskId id, int priority);
+
+    //! Cancels a task: a queued one ends Cancelled at once; a running one is
+    //! told through the worker's cooperative flag and ends Cancelled when the
+    //! worker answers, or its worker is killed after cancelGrace(). Returns
+    //! false if the task is unknown or already ended.
+    bool cancel(TaskId id);
+    //! Cancels every queued and running task.
+    void cancelAll();
+
+    //! Sends a value to every live worker and to every worker started later
+    //! (seed 000's forward_feedback); it stands until clearForwardedFeedback().
+    void forwardFeedback(const QCborValue &value);
+    void clearForwardedFeedback();
+
+    //! The pool size: at most this many workers run at once (default 1).
+    void setMaxWorkers(int count);
+    int maxWorkers() const;
+
+    //! How long a cancelled running task may take to stop before its worker
+    //! is killed (default 2 s).
+    void setCancelGrace(std::chrono::milliseconds grace);
+    std::chrono::milliseconds cancelGrace() const;
+
+    //! Stops starting tasks, cancels what is queued and running, and asks
+    //! every worker to quit; stragglers are killed after the kill timeout.
+    //! stopped() fires once no worker is left.
+    void stop();
+    bool isStopped() const;
+
+    int queuedCount() const;
+    int runningCount() const;
+    //! Snapshot of the live workers, by id.
+    QList<WorkerInfo> workers() const;
+
+    //! GUI kill controls for one worker (its whole process group is
+    //! signalled). Its task, if any, is handled as a worker death.
+    bool interruptWorker(int workerId); //!< cooperative cancel, then SIGINT
+    bool terminateWorker(int workerId); //!< SIGTERM
+    bool killWorker(int workerId);      //!< SIGKILL
+
+Q_SIGNALS:
+    void taskQueued(Drover::TaskId id);
+    void taskStarted(Drover::TaskId id, int workerId);
+    void taskFeedback(Drover::TaskId id, const QCborValue &value);
+    void taskFinished(Drover::TaskId id, const Drover::TaskResult &result);
+    //! No task is queued or running any more.
+    void drained();
+
+    void workerStarted(int workerId, qint64 pid);
+    void workerReady(int workerId);
+    void workerBusy(int workerId, Drover::TaskId task);
+    void workerIdle(int workerId);
+    //! The worker's process is gone and reaped; status is human-readable
+    //! ("exited with code 3", "was killed by SIGKILL", "failed to start: ...").
+    void workerExited(int workerId, const QString &status);
+    //! Output the worker wrote to stdout or stderr, one line at a time.
+    void workerOutput(int workerId, const QString &line);
+
+    //! Something went wrong that is not one task's outcome: a worker that
+    //! cannot start, a protocol error. The queue keeps running.
+    void errorOccurred(const QString &message);
+    //! After stop(): every worker has exited.
+    void stopped();
+
+private:
+    friend class Manager;
+    friend class Internal::TaskQueuePrivate;
+    TaskQueue(Manager *manager, const QString &kind, TaskKind *taskKind, const QString &pluginFile);
+    std::unique_ptr<Internal::TaskQueuePrivate> d;
+};
+
+} // namespace Drover

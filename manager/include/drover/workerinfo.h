@@ -1,0 +1,31 @@
+#pragma once
+
+#include "drover/task.h"
+
+#include <QtCore/QCborValue>
+#include <QtCore/QDateTime>
+#include <QtCore/QString>
+
+namespace Drover {
+
+//! A snapshot of one worker of a TaskQueue, for monitors and tests.
+struct WorkerInfo
+{
+    enum class State {
+        Starting, //!< process started, hello not yet received
+        Idle,     //!< connected, waiting for a task
+        Busy,     //!< running currentTask
+        Stopping, //!< told to quit, or signalled; waiting for it to exit
+    };
+
+    int id = -1;
+    qint64 pid = 0;
+    State state = State::Starting;
+    bool fresh = true;          //!< WorkerStatus::fresh
+    QCborValue competence;      //!< WorkerStatus::competence when !fresh
+    TaskId currentTask = 0;     //!< 0 unless Busy
+    QDateTime startedAt;        //!< when the process was started
+    int tasksDone = 0;          //!< responses received from it
+};
+
+} // namespace Drover

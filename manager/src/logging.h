@@ -1,0 +1,13 @@
+#pragma once
+
+#include <QtCore/QLoggingCategory>
+
+// One category per component, so an IDE can route or silence Drover's
+// messages with Qt's own rules (QT_LOGGING_RULES="drover.*.debug=true").
+namespace Drover::Internal {
+Q_DECLARE_LOGGING_CATEGORY(lcManager)
+Q_DECLARE_LOGGING_CATEGORY(lcQueue)
+Q_DECLARE_LOGGING_CATEGORY(lcWorker)
+Q_DECLARE_LOGGING_CATEGORY(lcWire)
+Q_DECLARE_LOGGING_CATEGORY(lcPlugin)
+} // namespace Drover::Internal

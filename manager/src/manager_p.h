@@ -1,0 +1,78 @@
+#pragma once
+
+#include "drover/manager.h"
+#include "pluginregistry.h"
+#include "wire.h"
+
+#include <QtCore/QHash>
+#include <QtCore/QPointer>
+#include <QtCore/QTemporaryDir>
+#include <QtCore/QTimer>
+#include <QtNetwork/QLocalServer>
+
+#include <map>
+#include <memory>
+
+class QLocalSocket;
+
+namespace Drover::Internal {
+
+class WorkerProcess;
+
+//! The manager's side of the handshake and the registries that outlive one
+//! queue: plugins, the listening socket, worker and task ids.
+class ManagerPrivate : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ManagerPrivate(Manager *q);
+    ~ManagerPrivate() override;
+
+    static ManagerPrivate *get(Manager *m) { return m->d.get(); }
+
+    bool listen();
+    QString serverName() const { return m_server.fullServerName(); }
+    QByteArray secret() const { return m_secret; }
+
+    //! A worker that the manager will accept a hello from.
+    void expectHello(WorkerProcess *worker, const QString &kind);
+    void forget(WorkerProcess *worker);
+
+    int nextWorkerId() { return m_nextWorkerId++; }
+    TaskId nextTaskId() { return m_nextTaskId++; }
+
+    Manager *q;
+    PluginRegistry registry;
+    QStringList addedPaths;
+    QString error;
+    QString workerProgram;
+    qint64 maxFrameSize = Wire::DefaultMaxFrameSize;
+    std::map<QString, std::unique_ptr<TaskQueue>> queues;
+
+private:
+    struct Expected
+    {
+        QPointer<WorkerProcess> worker;
+        QString kind;
+    };
+    struct Pending
+    {
+        Wire::FrameReader reader;
+        QTimer *timer = nullptr;
+    };
+
+    void onNewConnection();
+    void readHello(QLocalSocket *socket);
+    void refuse(QLocalSocket *socket, const QString &reason, WorkerProcess *ours = nullptr);
+    void dropPending(QLocalSocket *socket);
+
+    QTemporaryDir m_socketDir;
+    QLocalServer m_server;
+    QByteArray m_secret;
+    QHash<int, Expected> m_expected;
+    QHash<QLocalSocket *, Pending> m_pending;
+    int m_nextWorkerId = 1;
+    TaskId m_nextTaskId = 1;
+};
+
+} // namespace Drover::Internal

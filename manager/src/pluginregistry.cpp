@@ -1,0 +1,134 @@
+#include "pluginregistry.h"
+
+#include "drover/taskkind.h"
+#include "logging.h"
+
+#include <QtCore/QDir>
+#include <QtCore/QFileInfo>
+#include <QtCore/QJsonObject>
+#include <QtCore/QLibrary>
+#include <QtCore/QPluginLoader>
+
+namespace Drover::Internal {
+
+PluginRegistry::PluginRegistry() = default;
+
+PluginRegistry::~PluginRegistry()
+{
+    // Plugins stay loaded for the life of the process, as Qt's own do: a
+    // TaskKind may be referenced by queued events until the very end.
+    qDeleteAll(m_loaded);
+}
+
+bool PluginRegistry::inspect(const QString &file, Entry *entry, QString *reason)
+{
+    QPluginLoader loader(file);
+    const QJsonObject meta = loader.metaData();
+    if (meta.isEmpty()) {
+        *reason = loader.errorString().isEmpty() || loader.errorString() == QLatin1String("Unknown error")
+                      ? QStringLiteral("not a Qt plugin (no plugin metadata)")
+                      : QStringLiteral("not a Qt plugin: %1").arg(loader.errorString());
+        return false;
+    }
+    const QString iid = meta.value(QLatin1String("IID")).toString();
+    if (iid != QLatin1String(DROVER_TASKKIND_IID)) {
+        *reason = QStringLiteral("implements \"%1\", not \"%2\"").arg(iid, QLatin1String(DROVER_TASKKIND_IID));
+        return false;
+    }
+    const QJsonObject data = meta.value(QLatin1String("MetaData")).toObject();
+    const QJsonValue kind = data.value(QLatin1String("kind"));
+    if (!kind.isString() || kind.toString().trimmed().isEmpty()) {
+        *reason = QStringLiteral("its metadata has no \"kind\" name");
+        return false;
+    }
+    const QJsonValue api = data.value(QLatin1String("apiVersion"));
+    if (!api.isDouble()) {
+        *reason = QStringLiteral("its metadata has no numeric \"apiVersion\"");
+        return false;
+    }
+    if (api.toInt() != PluginApiVersion) {
+        *reason = QStringLiteral("built for plugin API version %1; this Drover speaks version %2")
+                      .arg(api.toInt()).arg(PluginApiVersion);
+        return false;
+    }
+    entry->kind = kind.toString();
+    entry->file = QFileInfo(file).absoluteFilePath();
+    entry->description = data.value(QLatin1String("description")).toString();
+    return true;
+}
+
+void PluginRegistry::scan(const QStringList &directories)
+{
+    if (directories == m_scanned)
+        return;
+    m_scanned = directories;
+    m_entries.clear();
+    m_errors.clear();
+    for (const QString &dirPath : directories) {
+        const QDir dir(dirPath);
+        if (!dir.exists())
+            continue;
+        const QFileInfoList files = dir.entryInfoList(QDir::Files | QDir::Readable, QDir::Name);
+        for (const QFileInfo &info : files) {
+            if (!QLibrary::isLibrary(info.fileName()))
+                continue;
+            Entry entry;
+            QString reason;
+            if (!inspect(info.absoluteFilePath(), &entry, &reason)) {
+                qCWarning(lcPlugin) << "ignoring" << info.absoluteFilePath() << ":" << reason;
+                m_errors.append({info.absoluteFilePath(), reason});
+                continue;
+            }
+            if (const Entry *earlier = find(entry.kind)) {
+                m_errors.append({entry.file, QStringLiteral("kind \"%1\" is already provided by %2")
+                                                 .arg(entry.kind, earlier->file)});
+                continue;
+            }
+            qCDebug(lcPlugin) << "found kind" << entry.kind << "in" << entry.file;
+            m_entries.append(entry);
+        }
+    }
+}
+
+const PluginRegistry::Entry *PluginRegistry::find(const QString &kind) const
+{
+    for (const Entry &e : m_entries) {
+        if (e.kind == kind)
+            return &e;
+    }
+    return nullptr;
+}
+
+TaskKind *PluginRegistry::load(const QString &kind, QString *error)
+{
+    if (QPluginLoader *loader = m_loaded.value(kind))
+        return qobject_cast<TaskKind *>(loader->instance());
+    const Entry *entry = find(kind);
+    if (!entry) {
+        QString searched = m_scanned.join(QStringLiteral(", "));
+        *error = QStringLiteral("no plugin provides task kind \"%1\" (searched: %2)")
+                     .arg(kind, searched.isEmpty() ? QStringLiteral("no directories") : searched);
+        for (const PluginError &e : std::as_const(m_errors))
+            *error += QStringLiteral("; %1: %2").arg(e.file, e.reason);
+        return nullptr;
+    }
+    auto *loader = new QPluginLoader(entry->file);
+    QObject *instance = loader->instance();
+    if (!instance) {
+        *error = QStringLiteral("cannot load plugin %1: %2").arg(entry->file, loader->errorString());
+        delete loader;
+        return nullptr;
+    }
+    auto *taskKind = qobject_cast<TaskKind *>(instance);
+    if (!taskKind) {
+        *error = QStringLiteral("plugin %1 does not implement Drover::TaskKind").arg(entry->file);
+        loader->unload();
+        delete loader;
+        return nullptr;
+    }
+    m_loaded.insert(kind, loader);
+    qCDebug(lcPlugin) << "loaded kind" << kind << "from" << entry->file;
+    return taskKind;
+}
+
+} // namespace Drover::Internal

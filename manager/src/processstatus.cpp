@@ -1,0 +1,35 @@
+#include "processstatus.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+namespace Drover::Internal {
+
+QString signalName(int signal)
+{
+    if (const char *abbrev = sigabbrev_np(signal))
+        return QStringLiteral("SIG") + QString::fromLatin1(abbrev);
+    return QStringLiteral("signal %1").arg(signal);
+}
+
+QString exitStatusText(QProcess::ExitStatus status, int exitCode)
+{
+    // On Unix QProcess reports the terminating signal as the exit code of a
+    // crashed process.
+    if (status == QProcess::CrashExit)
+        return QStringLiteral("was killed by %1").arg(signalName(exitCode));
+    return QStringLiteral("exited with code %1").arg(exitCode);
+}
+
+bool signalProcessGroup(qint64 pid, int signal)
+{
+    if (pid <= 0)
+        return false;
+    if (::kill(-pid_t(pid), signal) == 0)
+        return true;
+    // The group may not exist yet (between fork and setpgid): the process does.
+    return errno == ESRCH && ::kill(pid_t(pid), signal) == 0;
+}
+
+} // namespace Drover::Internal

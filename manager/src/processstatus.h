@@ -1,0 +1,18 @@
+#pragma once
+
+#include <QtCore/QProcess>
+#include <QtCore/QString>
+
+namespace Drover::Internal {
+
+//! "exited with code 3", "was killed by SIGKILL" (seed 001's string_of_process_status).
+QString exitStatusText(QProcess::ExitStatus status, int exitCode);
+
+//! "SIGTERM" for 15; "signal 99" for what the C library cannot name.
+QString signalName(int signal);
+
+//! Sends a signal to the process group that a worker leads (it calls
+//! setpgid(0, 0) before exec), so its own children get it too.
+bool signalProcessGroup(qint64 pid, int signal);
+
+} // namespace Drover::Internal

@@ -1,0 +1,703 @@
+#include "drover/taskqueue.h"
+
+#include "drover/manager.h"
+#include "logging.h"
+#include "manager_p.h"
+#include "processstatus.h"
+#include "taskqueue_p.h"
+#include "wire.h"
+#include "workerprocess.h"
+
+#include <QtCore/QCborArray>
+
+#include <algorithm>
+#include <csignal>
+
+using namespace std::chrono_literals;
+
+namespace Drover {
+
+namespace Internal {
+
+namespace {
+// After this many workers in a row die before connecting, the queued tasks
+// end as WorkerDied instead of waiting for a worker that will never come.
+constexpr int MaxStartFailures = 5;
+constexpr auto MaxRespawnDelay = 5000ms;
+
+QString ms(std::chrono::milliseconds d)
+{
+    return QStringLiteral("%1 ms").arg(d.count());
+}
+
+WorkerStatus statusOf(const WorkerProcess *w)
+{
+    const WorkerInfo &info = w->info();
+    return info.fresh ? WorkerStatus::makeFresh() : WorkerStatus::makeOld(info.competence);
+}
+} // namespace
+
+TaskQueuePrivate::TaskQueuePrivate(TaskQueue *q, Manager *m, const QString &kind, TaskKind *taskKind,
+                                   const QString &pluginFile)
+    : q(q)
+    , manager(ManagerPrivate::get(m))
+    , kind(kind)
+    , taskKind(taskKind)
+    , pluginFile(pluginFile)
+{
+    environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QLatin1String(Wire::EnvServer), manager->serverName());
+    environment.insert(QLatin1String(Wire::EnvSecret), QString::fromLatin1(manager->secret()));
+    environment.insert(QLatin1String(Wire::EnvKind), kind);
+    environment.insert(QLatin1String(Wire::EnvPlugin), pluginFile);
+    for (const QString &assignment : taskKind->extraEnvironment()) {
+        const qsizetype eq = assignment.indexOf(QLatin1Char('='));
+        if (eq > 0)
+            environment.insert(assignment.left(eq), assignment.mid(eq + 1));
+    }
+    m_respawnTimer.setSingleShot(true);
+    connect(&m_respawnTimer, &QTimer::timeout, this, &TaskQueuePrivate::scheduleDispatch);
+}
+
+TaskQueuePrivate::~TaskQueuePrivate()
+{
+    abandon(QStringLiteral("the queue was destroyed"));
+}
+
+WorkerProcess *TaskQueuePrivate::worker(int id) const
+{
+    auto it = workers.find(id);
+    return it == workers.end() ? nullptr : it->second;
+}
+
+int TaskQueuePrivate::liveWorkerCount() const
+{
+    return int(std::count_if(workers.begin(), workers.end(),
+                             [](const auto &entry) { return !entry.second->isQuitting(); }));
+}
+
+TaskId TaskQueuePrivate::enqueue(Task task)
+{
+    const TaskId id = manager->nextTaskId();
+    task.id = id;
+    const int priority = task.priority;
+    TaskRecord &record = tasks[id];
+    record.task = std::move(task);
+    pending.insert(id, priority);
+    emit q->taskQueued(id);
+    scheduleDispatch();
+    return id;
+}
+
+void TaskQueuePrivate::scheduleDispatch()
+{
+    if (m_dispatchScheduled || stopped)
+        return;
+    m_dispatchScheduled = true;
+    QMetaObject::invokeMethod(this, &TaskQueuePrivate::dispatch, Qt::QueuedConnection);
+}
+
+void TaskQueuePrivate::dispatch()
+{
+    m_dispatchScheduled = false;
+    if (stopped)
+        return;
+
+    // Idle workers take the best task they match. Collect them first: a
+    // handler of the signals emitted here may change the pool.
+    QList<int> idle;
+    for (const auto &[id, w] : workers) {
+        if (w->info().state == WorkerInfo::State::Idle && !w->isQuitting())
+            idle << id;
+    }
+    for (int id : std::as_const(idle)) {
+        if (WorkerProcess *w = worker(id); w && w->info().state == WorkerInfo::State::Idle)
+            assign(w);
+        if (stopped)
+            return;
+    }
+
+    // Start workers for what is left, up to the pool size.
+    int live = liveWorkerCount();
+    int starting = int(std::count_if(workers.begin(), workers.end(), [](const auto &entry) {
+        return entry.second->info().state == WorkerInfo::State::Starting && !entry.second->isQuitting();
+    }));
+    while (!m_respawnTimer.isActive() && live < maxWorkers && pending.size() > starting) {
+        spawnWorker();
+        ++live;
+        ++starting;
+    }
+
+    // The pool is full of idle Old workers that match nothing queued: retire
+    // one so that a fresh worker can take the work (no task starves).
+    if (!pending.isEmpty() && live >= maxWorkers && starting == 0) {
+        for (const auto &[id, w] : workers) {
+            if (w->info().state == WorkerInfo::State::Idle && !w->isQuitting() && !w->info().fresh) {
+                qCDebug(lcQueue) << kind << ": retiring worker" << id << "which matches no queued task";
+                retire(w);
+                scheduleDispatch();
+                break;
+            }
+        }
+    }
+
+    // A shrunk pool: retire idle workers beyond the size.
+    for (auto it = workers.begin(); it != workers.end() && liveWorkerCount() > maxWorkers; ++it) {
+        WorkerProcess *w = it->second;
+        if (!w->isQuitting() && w->info().state != WorkerInfo::State::Busy)
+            retire(w);
+    }
+}
+
+bool TaskQueuePrivate::assign(WorkerProcess *w)
+{
+    const WorkerStatus status = statusOf(w);
+    auto it = pending.begin();
+    while (it != pending.end()) {
+        const TaskId id = it->id;
+        ++it;
+        TaskRecord &record = tasks.at(id);
+        if (!taskKind->taskMatch(status, record.task))
+            continue;
+        pending.remove(id, record.task.priority);
+        const std::optional<QCborValue> request = taskKind->requestOfTask(status, record.task);
+        if (!request) {
+            finishTask(id, Outcome::Dropped, QStringLiteral("the task kind found the task obsolete"));
+            it = pending.begin(); // handlers may have changed the queue
+            continue;
+        }
+        QCborMap message = Wire::message(Wire::Type::Request);
+        message.insert(Wire::Key::Task, qint64(id));
+        message.insert(Wire::Key::Body, *request);
+        if (!w->send(message)) {
+            const QString reason = QStringLiteral("the request exceeds the frame limit of %1 bytes")
+                                       .arg(manager->maxFrameSize);
+            taskKind->onMarshalError(reason, record.task);
+            finishTask(id, Outcome::MarshalError, reason);
+            it = pending.begin();
+            continue;
+        }
+        record.state = TaskRecord::State::Running;
+        record.workerId = w->id();
+        ++record.attempts;
+        if (!record.clock.isValid())
+            record.clock.start();
+        w->info().state = WorkerInfo::State::Busy;
+        w->info().currentTask = id;
+        ++running;
+        armTimers(record, w);
+        emit q->taskStarted(id, w->id());
+        emit q->workerBusy(w->id(), id);
+        return true;
+    }
+    return false;
+}
+
+void TaskQueuePrivate::armTimers(TaskRecord &record, WorkerProcess *w)
+{
+    const TaskOptions &options = record.task.options;
+    const TaskId id = record.task.id;
+    const int workerId = w->id();
+    auto makeTimer = [this](std::chrono::milliseconds after, auto &&onTimeout) {
+        auto timer = std::make_unique<QTimer>();
+        timer->setSingleShot(true);
+        connect(timer.get(), &QTimer::timeout, this, onTimeout);
+        timer->start(after);
+        return timer;
+    };
+    auto killNow = [this, id, workerId] {
+        auto it = tasks.find(id);
+        WorkerProcess *w = worker(workerId);
+        if (it == tasks.end() || !w || w->info().currentTask != id)
+            return;
+        it->second.timedOut = true;
+        w->signalGroup(SIGKILL);
+    };
+    if (options.termTimeout > 0ms) {
+        record.termTimer = makeTimer(options.termTimeout, [this, id, workerId, killNow, makeTimer] {
+            auto it = tasks.find(id);
+            WorkerProcess *w = worker(workerId);
+            if (it == tasks.end() || !w || w->info().currentTask != id)
+                return;
+            TaskRecord &r = it->second;
+            r.timedOut = true;
+            qCInfo(lcQueue) << kind << ": task" << id << "ran past" << ms(r.task.options.termTimeout)
+                            << "; sending" << signalName(r.task.options.termSignal);
+            w->signalGroup(r.task.options.termSignal);
+            if (r.task.options.killTimeout > 0ms)
+                r.killTimer = makeTimer(r.task.options.killTimeout, killNow);
+        });
+    } else if (options.killTimeout > 0ms) {
+        record.killTimer = makeTimer(options.killTimeout, killNow);
+    }
+}
+
+bool TaskQueuePrivate::cancel(TaskId id, bool interrupt)
+{
+    auto it = tasks.find(id);
+    if (it == tasks.end())
+        return false;
+    TaskRecord &record = it->second;
+    if (record.state == TaskRecord::State::Queued) {
+        finishTask(id, Outcome::Cancelled, QStringLiteral("cancelled before it started"));
+        return true;
+    }
+    WorkerProcess *w = worker(record.workerId);
+    if (!w)
+        return false;
+    record.interruptRequested = record.interruptRequested || interrupt;
+    if (record.cancelRequested)
+        return true;
+    record.cancelRequested = true;
+    QCborMap message = Wire::message(Wire::Type::Cancel);
+    message.insert(Wire::Key::Task, qint64(id));
+    w->send(message);
+    const int workerId = w->id();
+    record.graceTimer = std::make_unique<QTimer>();
+    record.graceTimer->setSingleShot(true);
+    connect(record.graceTimer.get(), &QTimer::timeout, this, [this, id, workerId] {
+        auto it = tasks.find(id);
+        WorkerProcess *w = worker(workerId);
+        if (it == tasks.end() || !w || w->info().currentTask != id)
+            return;
+        const int signal = it->second.interruptRequested ? SIGINT : SIGKILL;
+        qCInfo(lcQueue) << kind << ": task" << id << "did not stop within" << ms(cancelGrace) << "; sending"
+                        << signalName(signal);
+        w->signalGroup(signal);
+    });
+    record.graceTimer->start(cancelGrace);
+    return true;
+}
+
+void TaskQueuePrivate::finishTask(TaskId id, Outcome outcome, const QString &message, const QCborValue &response)
+{
+    auto it = tasks.find(id);
+    if (it == tasks.end())
+        return;
+    TaskRecord record = std::move(it->second);
+    tasks.erase(it);
+    if (record.state == TaskRecord::State::Queued)
+        pending.remove(id, record.task.priority);
+
+    TaskResult result;
+    result.outcome = outcome;
+    result.response = response;
+    result.message = message;
+    result.workerId = record.workerId;
+    result.attempts = record.attempts;
+    if (record.clock.isValid())
+        result.elapsed = std::chrono::milliseconds(record.clock.elapsed());
+
+    switch (outcome) {
+    case Outcome::Cancelled:
+        taskKind->onTaskEnded(record.task, EndReason::Cancelled);
+        break;
+    case Outcome::TimedOut:
+        taskKind->onTaskEnded(record.task, EndReason::TimedOut);
+        break;
+    case Outcome::WorkerDied:
+        taskKind->onTaskEnded(record.task, EndReason::WorkerDied);
+        break;
+    default:
+        break;
+    }
+    qCDebug(lcQueue) << kind << ": task" << id << outcomeName(outcome) << message;
+    emit q->taskFinished(id, result);
+    if (tasks.empty())
+        emit q->drained();
+}
+
+void TaskQueuePrivate::spawnWorker()
+{
+    const int id = manager->nextWorkerId();
+    auto *w = new WorkerProcess(id, manager->maxFrameSize, this);
+    w->setHeartbeat(heartbeatInterval, heartbeatAllowance);
+    connect(w, &WorkerProcess::connected, this, [this, w] { onConnected(w); });
+    connect(w, &WorkerProcess::messageReceived, this, [this, w](const QCborMap &m) { onMessage(w, m); });
+    connect(w, &WorkerProcess::outputLine, q, [this, id](const QString &line) { emit q->workerOutput(id, line); });
+    // Queued: a process that fails to start may say so from inside start().
+    connect(w, &WorkerProcess::finished, this,
+            [this, w](const QString &status) { onWorkerFinished(w, status); }, Qt::QueuedConnection);
+    workers.emplace(id, w);
+    manager->expectHello(w, kind);
+
+    QProcessEnvironment env = environment;
+    env.insert(QLatin1String(Wire::EnvWorkerId), QString::number(id));
+    w->start(manager->workerProgram, taskKind->extraArguments(), env);
+    qCDebug(lcQueue) << kind << ": started worker" << id << "pid" << w->pid();
+    emit q->workerStarted(id, w->pid());
+}
+
+void TaskQueuePrivate::retire(WorkerProcess *w)
+{
+    manager->forget(w);
+    w->quit(quitTimeout);
+}
+
+void TaskQueuePrivate::onConnected(WorkerProcess *w)
+{
+    m_startFailures = 0;
+    QCborArray standing;
+    for (const QCborValue &value : std::as_const(forwarded))
+        standing.append(value);
+    QCborMap welcome = Wire::message(Wire::Type::Welcome);
+    welcome.insert(Wire::Key::MaxFrame, manager->maxFrameSize);
+    welcome.insert(Wire::Key::Feedback, standing);
+    if (!w->send(welcome)) {
+        w->kill(QStringLiteral("the forwarded feedback exceeds the frame limit"));
+        return;
+    }
+    w->info().state = WorkerInfo::State::Idle;
+    emit q->workerReady(w->id());
+    if (stopped)
+        retire(w);
+    else
+        scheduleDispatch();
+}
+
+void TaskQueuePrivate::onMessage(WorkerProcess *w, const QCborMap &message)
+{
+    switch (Wire::typeOf(message)) {
+    case Wire::Type::Response:
+        onTaskAnswer(w, message, true);
+        return;
+    case Wire::Type::Error:
+        onTaskAnswer(w, message, false);
+        return;
+    case Wire::Type::Feedback: {
+        const TaskId id = TaskId(message.value(Wire::Key::Task).toInteger());
+        if (id != 0 && id == w->info().currentTask)
+            emit q->taskFeedback(id, message.value(Wire::Key::Body));
+        return;
+    }
+    default:
+        w->kill(QStringLiteral("protocol error: a worker may not send \"%1\"")
+                    .arg(Wire::typeName(Wire::typeOf(message))));
+        return;
+    }
+}
+
+void TaskQueuePrivate::onTaskAnswer(WorkerProcess *w, const QCborMap &message, bool isResponse)
+{
+    const TaskId id = TaskId(message.value(Wire::Key::Task).toInteger());
+    WorkerInfo &info = w->info();
+    if (info.state != WorkerInfo::State::Busy || id != info.currentTask) {
+        w->kill(QStringLiteral("protocol error: answer for task %1 while running task %2").arg(id).arg(info.currentTask));
+        return;
+    }
+    auto it = tasks.find(id);
+    Q_ASSERT(it != tasks.end());
+    TaskRecord &record = it->second;
+    record.termTimer.reset();
+    record.killTimer.reset();
+    record.graceTimer.reset();
+    info.state = WorkerInfo::State::Idle;
+    info.currentTask = 0;
+    --running;
+
+    if (record.cancelRequested) {
+        // It stopped cooperatively: whatever it answered, the task is cancelled.
+        afterTask(w, false);
+        finishTask(id, Outcome::Cancelled, QStringLiteral("cancelled while running"));
+    } else if (!isResponse) {
+        const QString text = message.value(Wire::Key::Message).toString();
+        if (message.value(Wire::Key::ErrorKind).toString() == Wire::ErrorMarshal) {
+            taskKind->onMarshalError(text, record.task);
+            afterTask(w, false);
+            finishTask(id, Outcome::MarshalError, text);
+        } else {
+            afterTask(w, false);
+            finishTask(id, Outcome::Failed, text);
+        }
+    } else {
+        ++info.tasksDone;
+        const QCborValue response = message.value(Wire::Key::Body);
+        Decision decision = taskKind->useResponse(statusOf(w), record.task, response);
+        if (decision.stay) {
+            info.fresh = false;
+            info.competence = decision.competence;
+            for (Task &task : decision.newTasks)
+                enqueue(std::move(task));
+        } else {
+            retire(w);
+        }
+        afterTask(w, true);
+        finishTask(id, Outcome::Done, {}, response);
+    }
+    scheduleDispatch();
+}
+
+// After a task, a worker is idle again unless it was retired. One that ended
+// a task without a response is kept only if it was Old: a Fresh one is no
+// longer fresh, and nobody told us what it is now.
+void TaskQueuePrivate::afterTask(WorkerProcess *w, bool answered)
+{
+    if (!answered && w->info().fresh)
+        retire(w);
+    if (!w->isQuitting() && (stopped || liveWorkerCount() > maxWorkers))
+        retire(w);
+    if (!w->isQuitting())
+        emit q->workerIdle(w->id());
+}
+
+void TaskQueuePrivate::onWorkerFinished(WorkerProcess *w, const QString &status)
+{
+    const int workerId = w->id();
+    workers.erase(workerId);
+    manager->forget(w);
+    const bool wasConnected = w->everConnected();
+    const bool wasQuitting = w->isQuitting();
+    const TaskId current = w->info().currentTask;
+    const QString reason = w->deathReason().isEmpty() ? status
+                                                      : QStringLiteral("%1 (%2)").arg(w->deathReason(), status);
+    w->deleteLater();
+    if (status == QLatin1String("exited with code 0") && wasQuitting)
+        qCDebug(lcQueue).noquote() << kind << ": worker" << workerId << reason;
+    else
+        qCInfo(lcQueue).noquote() << kind << ": worker" << workerId << reason;
+    emit q->workerExited(workerId, reason);
+
+    if (current != 0) {
+        --running;
+        auto it = tasks.find(current);
+        Q_ASSERT(it != tasks.end());
+        TaskRecord &record = it->second;
+        record.termTimer.reset();
+        record.killTimer.reset();
+        record.graceTimer.reset();
+        if (record.cancelRequested) {
+            finishTask(current, Outcome::Cancelled, QStringLiteral("cancelled; its worker %1").arg(reason));
+        } else if (record.timedOut) {
+            const auto limit = record.task.options.termTimeout > 0ms ? record.task.options.termTimeout
+                                                                      : record.task.options.killTimeout;
+            finishTask(current, Outcome::TimedOut,
+                       QStringLiteral("timed out after %1; its worker %2").arg(ms(limit), reason));
+        } else if (!stopped && record.attempts <= record.task.options.retries) {
+            qCInfo(lcQueue) << kind << ": retrying task" << current << "(attempt" << record.attempts + 1 << "of"
+                            << record.task.options.retries + 1 << ")";
+            record.state = TaskRecord::State::Queued;
+            record.workerId = -1;
+            pending.insert(current, record.task.priority);
+        } else {
+            finishTask(current, Outcome::WorkerDied, reason);
+        }
+    } else if (wasConnected && !wasQuitting) {
+        taskKind->onTaskEnded(std::nullopt, EndReason::WorkerDied);
+    }
+
+    if (!wasConnected && !wasQuitting && !stopped)
+        onStartFailure(reason);
+
+    reportStoppedIfDone();
+    scheduleDispatch();
+}
+
+void TaskQueuePrivate::onStartFailure(const QString &status)
+{
+    ++m_startFailures;
+    QString message = QStringLiteral("a %1 worker could not start: %2").arg(kind, status);
+    if (m_startFailures >= MaxStartFailures) {
+        message += QStringLiteral("; %1 failures in a row, so the queued tasks end").arg(m_startFailures);
+        m_startFailures = 0;
+        qCWarning(lcQueue).noquote() << message;
+        emit q->errorOccurred(message);
+        QList<TaskId> queued;
+        for (const auto &key : pending)
+            queued << key.id;
+        for (TaskId id : std::as_const(queued))
+            finishTask(id, Outcome::WorkerDied, QStringLiteral("no worker could start: %1").arg(status));
+        return;
+    }
+    // Back off: the first failure respawns at once, then 100 ms, 200 ms, ...
+    if (m_startFailures >= 2) {
+        const auto delay = std::min(MaxRespawnDelay, 100ms * (1 << (m_startFailures - 2)));
+        message += QStringLiteral("; trying again in %1").arg(ms(delay));
+        m_respawnTimer.start(delay);
+    }
+    qCWarning(lcQueue).noquote() << message;
+    emit q->errorOccurred(message);
+}
+
+void TaskQueuePrivate::stop()
+{
+    if (stopped)
+        return;
+    QList<TaskId> queued;
+    for (const auto &key : pending)
+        queued << key.id;
+    for (TaskId id : std::as_const(queued))
+        finishTask(id, Outcome::Cancelled, QStringLiteral("the queue was stopped"));
+    stopped = true;
+    m_respawnTimer.stop();
+    QList<TaskId> runningTasks;
+    for (const auto &[id, record] : tasks) {
+        if (record.state == TaskRecord::State::Running)
+            runningTasks << id;
+    }
+    for (TaskId id : std::as_const(runningTasks))
+        cancel(id);
+    for (const auto &[id, w] : workers) {
+        if (w->info().state != WorkerInfo::State::Busy)
+            retire(w);
+    }
+    QMetaObject::invokeMethod(this, &TaskQueuePrivate::reportStoppedIfDone, Qt::QueuedConnection);
+}
+
+void TaskQueuePrivate::reportStoppedIfDone()
+{
+    if (stopped && workers.empty() && !stoppedReported) {
+        stoppedReported = true;
+        emit q->stopped();
+    }
+}
+
+void TaskQueuePrivate::abandon(const QString &why)
+{
+    stopped = true;
+    m_respawnTimer.stop();
+    // Kill and reap every worker before reporting, so nothing of ours is
+    // alive once the outcomes are out.
+    std::map<int, WorkerProcess *> doomed;
+    doomed.swap(workers);
+    for (const auto &[id, w] : doomed) {
+        w->disconnect(this);
+        manager->forget(w);
+        delete w;
+    }
+    running = 0;
+    QList<TaskId> alive;
+    for (const auto &[id, record] : tasks)
+        alive << id;
+    std::sort(alive.begin(), alive.end());
+    for (TaskId id : std::as_const(alive))
+        finishTask(id, Outcome::Cancelled, why);
+}
+
+} // namespace Internal
+
+// ---- TaskQueue ---------------------------------------------------------------
+
+TaskQueue::TaskQueue(Manager *manager, const QString &kind, TaskKind *taskKind, const QString &pluginFile)
+    : d(std::make_unique<Internal::TaskQueuePrivate>(this, manager, kind, taskKind, pluginFile))
+{
+}
+
+TaskQueue::~TaskQueue()
+{
+    d->abandon(QStringLiteral("the queue was destroyed"));
+}
+
+QString TaskQueue::kind() const { return d->kind; }
+TaskKind *TaskQueue::taskKind() const { return d->taskKind; }
+
+TaskId TaskQueue::enqueue(Task task)
+{
+    if (d->stopped) {
+        // Still one outcome, still never from inside enqueue().
+        const TaskId id = d->enqueue(std::move(task));
+        QMetaObject::invokeMethod(this, [this, id] { cancel(id); }, Qt::QueuedConnection);
+        return id;
+    }
+    return d->enqueue(std::move(task));
+}
+
+bool TaskQueue::setPriority(TaskId id, int priority)
+{
+    auto it = d->tasks.find(id);
+    if (it == d->tasks.end() || it->second.state != Internal::TaskRecord::State::Queued)
+        return false;
+    d->pending.remove(id, it->second.task.priority);
+    it->second.task.priority = priority;
+    d->pending.insert(id, priority);
+    return true;
+}
+
+bool TaskQueue::cancel(TaskId id) { return d->cancel(id); }
+
+void TaskQueue::cancelAll()
+{
+    QList<TaskId> ids;
+    for (const auto &[id, record] : d->tasks)
+        ids << id;
+    std::sort(ids.begin(), ids.end());
+    for (TaskId id : std::as_const(ids))
+        d->cancel(id);
+}
+
+void TaskQueue::forwardFeedback(const QCborValue &value)
+{
+    d->forwarded.append(value);
+    QCborMap message = Internal::Wire::message(Internal::Wire::Type::Broadcast);
+    message.insert(Internal::Wire::Key::Body, value);
+    for (const auto &[id, w] : d->workers) {
+        if (w->isConnected())
+            w->send(message);
+    }
+}
+
+void TaskQueue::clearForwardedFeedback()
+{
+    d->forwarded.clear();
+    QCborMap message = Internal::Wire::message(Internal::Wire::Type::Broadcast);
+    message.insert(Internal::Wire::Key::Clear, true);
+    for (const auto &[id, w] : d->workers) {
+        if (w->isConnected())
+            w->send(message);
+    }
+}
+
+void TaskQueue::setMaxWorkers(int count)
+{
+    d->maxWorkers = std::max(1, count);
+    d->scheduleDispatch();
+}
+
+int TaskQueue::maxWorkers() const { return d->maxWorkers; }
+
+void TaskQueue::setCancelGrace(std::chrono::milliseconds grace) { d->cancelGrace = grace; }
+std::chrono::milliseconds TaskQueue::cancelGrace() const { return d->cancelGrace; }
+
+void TaskQueue::stop() { d->stop(); }
+bool TaskQueue::isStopped() const { return d->stopped; }
+
+int TaskQueue::queuedCount() const { return int(d->pending.size()); }
+int TaskQueue::runningCount() const { return d->running; }
+
+QList<WorkerInfo> TaskQueue::workers() const
+{
+    QList<WorkerInfo> infos;
+    for (const auto &[id, w] : d->workers)
+        infos << w->info();
+    return infos;
+}
+
+bool TaskQueue::interruptWorker(int workerId)
+{
+    Internal::WorkerProcess *w = d->worker(workerId);
+    if (!w)
+        return false;
+    if (const TaskId task = w->info().currentTask)
+        return d->cancel(task, true);
+    w->signalGroup(SIGINT);
+    return true;
+}
+
+bool TaskQueue::terminateWorker(int workerId)
+{
+    Internal::WorkerProcess *w = d->worker(workerId);
+    if (!w)
+        return false;
+    w->signalGroup(SIGTERM);
+    return true;
+}
+
+bool TaskQueue::killWorker(int workerId)
+{
+    Internal::WorkerProcess *w = d->worker(workerId);
+    if (!w)
+        return false;
+    w->signalGroup(SIGKILL);
+    return true;
+}
+
+} // namespace Drover

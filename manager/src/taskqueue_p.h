@@ -1,0 +1,98 @@
+#pragma once
+
+#include "drover/taskkind.h"
+#include "drover/taskqueue.h"
+#include "pendingtasks.h"
+
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QProcessEnvironment>
+#include <QtCore/QTimer>
+
+#include <map>
+#include <memory>
+#include <unordered_map>
+
+namespace Drover::Internal {
+
+class ManagerPrivate;
+class WorkerProcess;
+
+//! A task from enqueue() to its outcome.
+struct TaskRecord
+{
+    enum class State { Queued, Running };
+
+    Task task;
+    State state = State::Queued;
+    int workerId = -1;
+    int attempts = 0;
+    bool cancelRequested = false;
+    bool interruptRequested = false;
+    bool timedOut = false;
+    QElapsedTimer clock;                // since the first start
+    std::unique_ptr<QTimer> termTimer;  // only while running, only if asked for
+    std::unique_ptr<QTimer> killTimer;
+    std::unique_ptr<QTimer> graceTimer;
+};
+
+class TaskQueuePrivate : public QObject
+{
+    Q_OBJECT
+public:
+    TaskQueuePrivate(TaskQueue *q, Manager *manager, const QString &kind, TaskKind *taskKind,
+                     const QString &pluginFile);
+    ~TaskQueuePrivate() override;
+
+    TaskId enqueue(Task task);
+    bool cancel(TaskId id, bool interrupt = false);
+    void stop();
+    //! Kills and reaps every worker now and cancels every task (destruction).
+    void abandon(const QString &why);
+
+    void scheduleDispatch();
+    WorkerProcess *worker(int id) const;
+    int liveWorkerCount() const;
+
+    TaskQueue *q;
+    ManagerPrivate *manager;
+    QString kind;
+    TaskKind *taskKind;
+    QString pluginFile;
+
+    std::unordered_map<TaskId, TaskRecord> tasks;
+    PendingTasks pending;
+    std::map<int, WorkerProcess *> workers;
+    QList<QCborValue> forwarded;
+    QProcessEnvironment environment;
+
+    int maxWorkers = 1;
+    int running = 0;
+    std::chrono::milliseconds cancelGrace{2000};
+    std::chrono::milliseconds quitTimeout{5000};
+    std::chrono::milliseconds heartbeatInterval{1000};
+    std::chrono::milliseconds heartbeatAllowance{15000};
+    bool stopped = false;
+    bool stoppedReported = false;
+
+private:
+    void dispatch();
+    bool assign(WorkerProcess *w);
+    void spawnWorker();
+    void retire(WorkerProcess *w);
+    void armTimers(TaskRecord &record, WorkerProcess *w);
+    void finishTask(TaskId id, Outcome outcome, const QString &message, const QCborValue &response = {});
+    void afterTask(WorkerProcess *w, bool keepFresh);
+
+    void onConnected(WorkerProcess *w);
+    void onMessage(WorkerProcess *w, const QCborMap &message);
+    void onTaskAnswer(WorkerProcess *w, const QCborMap &message, bool isResponse);
+    void onWorkerFinished(WorkerProcess *w, const QString &status);
+    void onStartFailure(const QString &status);
+    void reportStoppedIfDone();
+
+    QTimer m_respawnTimer;
+    int m_startFailures = 0;
+    bool m_dispatchScheduled = false;
+};
+
+} // namespace Drover::Internal

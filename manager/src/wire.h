@@ -1,0 +1,90 @@
+#pragma once
+
+// The manager <-> worker protocol (docs/wire.md), compiled into both ends.
+// A frame is a 4-byte big-endian length followed by one CBOR map whose key
+// "t" names the message.
+
+#include <QtCore/QByteArray>
+#include <QtCore/QCborMap>
+#include <QtCore/QString>
+
+namespace Drover::Internal::Wire {
+
+inline constexpr int ProtocolVersion = 1;
+inline constexpr qint64 DefaultMaxFrameSize = 64LL * 1024 * 1024;
+inline constexpr int LengthPrefixSize = 4;
+
+// Environment variables through which the manager hands a worker what it
+// must not see on its command line.
+inline constexpr char EnvServer[] = "DROVER_SERVER";
+inline constexpr char EnvSecret[] = "DROVER_SECRET";
+inline constexpr char EnvWorkerId[] = "DROVER_WORKER_ID";
+inline constexpr char EnvKind[] = "DROVER_KIND";
+inline constexpr char EnvPlugin[] = "DROVER_PLUGIN";
+
+enum class Type {
+    Unknown,
+    // worker -> manager
+    Hello, Response, Error, Feedback, Pong,
+    // manager -> worker
+    Welcome, Request, Broadcast, Cancel, Ping, Quit,
+};
+
+QString typeName(Type type);
+Type typeOf(const QCborMap &message);
+
+//! Keys of the message maps; short because they are on every frame.
+namespace Key {
+inline constexpr QLatin1StringView Type("t");
+inline constexpr QLatin1StringView Version("v");
+inline constexpr QLatin1StringView Kind("kind");
+inline constexpr QLatin1StringView WorkerId("id");
+inline constexpr QLatin1StringView Secret("secret");
+inline constexpr QLatin1StringView Pid("pid");
+inline constexpr QLatin1StringView Task("task");
+inline constexpr QLatin1StringView Body("body");
+inline constexpr QLatin1StringView Message("msg");
+inline constexpr QLatin1StringView ErrorKind("err");
+inline constexpr QLatin1StringView MaxFrame("maxFrame");
+inline constexpr QLatin1StringView Feedback("feedback");
+inline constexpr QLatin1StringView Clear("clear");
+inline constexpr QLatin1StringView Serial("n");
+} // namespace Key
+
+//! Values of Key::ErrorKind in an Error message.
+inline constexpr QLatin1StringView ErrorFailed("failed");
+inline constexpr QLatin1StringView ErrorMarshal("marshal");
+
+QCborMap message(Type type);
+
+//! Encodes one frame. Returns an empty array when the encoded map exceeds
+//! maxFrameSize (the caller reports a marshal error).
+QByteArray encodeFrame(const QCborMap &message, qint64 maxFrameSize = DefaultMaxFrameSize);
+
+//! Splits a byte stream into messages. Feed it what arrives (addData) and
+//! take whole messages (next); any violation is final and leaves the reader
+//! in the error state, with errorString() saying what was wrong.
+class FrameReader
+{
+public:
+    explicit FrameReader(qint64 maxFrameSize = DefaultMaxFrameSize);
+
+    enum class Status { NeedMore, Message, Error };
+
+    void addData(const QByteArray &data);
+    Status next(QCborMap *message);
+
+    bool hasError() const { return !m_error.isEmpty(); }
+    QString errorString() const { return m_error; }
+    qint64 bufferedBytes() const { return m_buffer.size() - m_offset; }
+
+private:
+    Status fail(const QString &reason);
+
+    QByteArray m_buffer;
+    qsizetype m_offset = 0;
+    qint64 m_maxFrameSize;
+    QString m_error;
+};
+
+} // namespace Drover::Internal::Wire

@@ -1,0 +1,254 @@
+#include "workerprocess.h"
+
+#include "logging.h"
+#include "processstatus.h"
+
+#include <QtNetwork/QLocalSocket>
+
+#include <csignal>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+using namespace std::chrono_literals;
+
+namespace Drover::Internal {
+
+namespace {
+constexpr auto DefaultHandshakeTimeout = 30s;
+// A worker closes its socket just before it exits; give it this long to be
+// reaped with its own status before it is killed.
+constexpr auto SocketGoneGrace = 2s;
+constexpr int RecentErrorLines = 5;
+} // namespace
+
+WorkerProcess::WorkerProcess(int id, qint64 maxFrameSize, QObject *parent)
+    : QObject(parent)
+    , m_maxFrameSize(maxFrameSize)
+    , m_reader(maxFrameSize)
+{
+    m_info.id = id;
+    m_handshakeTimer.setSingleShot(true);
+    m_handshakeTimer.setInterval(DefaultHandshakeTimeout);
+    connect(&m_handshakeTimer, &QTimer::timeout, this, [this] {
+        kill(QStringLiteral("did not connect within %1 ms").arg(m_handshakeTimer.interval()));
+    });
+    m_killTimer.setSingleShot(true);
+    connect(&m_killTimer, &QTimer::timeout, this, [this] { signalGroup(SIGKILL); });
+    connect(&m_heartbeatTimer, &QTimer::timeout, this, &WorkerProcess::heartbeat);
+
+    connect(&m_process, &QProcess::finished, this, &WorkerProcess::onProcessFinished);
+    connect(&m_process, &QProcess::errorOccurred, this, &WorkerProcess::onProcessError);
+    connect(&m_process, &QProcess::readyReadStandardOutput, this,
+            [this] { readOutput(QProcess::StandardOutput); });
+    connect(&m_process, &QProcess::readyReadStandardError, this,
+            [this] { readOutput(QProcess::StandardError); });
+}
+
+WorkerProcess::~WorkerProcess()
+{
+    if (m_socket) {
+        m_socket->disconnect(this);
+        m_socket->abort();
+        delete m_socket;
+    }
+    if (m_process.state() != QProcess::NotRunning) {
+        m_process.disconnect(this);
+        signalGroup(SIGKILL);
+        m_process.waitForFinished(5000);
+    }
+}
+
+void WorkerProcess::start(const QString &program, const QStringList &arguments,
+                          const QProcessEnvironment &environment)
+{
+    m_process.setProgram(program);
+    m_process.setArguments(arguments);
+    m_process.setProcessEnvironment(environment);
+    m_process.setChildProcessModifier([] {
+        // In the child between fork and exec: async-signal-safe calls only.
+        // Its own process group, so signals reach the worker's children; and
+        // death with its master, even if the master is SIGKILLed.
+        ::setpgid(0, 0);
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    });
+    m_info.startedAt = QDateTime::currentDateTime();
+    m_info.state = WorkerInfo::State::Starting;
+    m_handshakeTimer.start();
+    m_process.start();
+    m_info.pid = m_process.processId();
+}
+
+void WorkerProcess::attach(QLocalSocket *socket, Wire::FrameReader reader)
+{
+    m_handshakeTimer.stop();
+    m_everConnected = true;
+    m_socket = socket;
+    m_socket->setParent(this);
+    m_reader = std::move(reader);
+    m_lastHeard.start();
+    connect(m_socket, &QLocalSocket::readyRead, this, &WorkerProcess::readFrames);
+    connect(m_socket, &QLocalSocket::disconnected, this, &WorkerProcess::onSocketGone);
+    if (m_heartbeatAllowance > 0ms)
+        m_heartbeatTimer.start();
+    emit connected();
+    readFrames();
+}
+
+void WorkerProcess::setHeartbeat(std::chrono::milliseconds interval, std::chrono::milliseconds allowance)
+{
+    m_heartbeatTimer.setInterval(interval);
+    m_heartbeatAllowance = allowance;
+    if (m_socket && allowance > 0ms)
+        m_heartbeatTimer.start();
+    else if (allowance <= 0ms)
+        m_heartbeatTimer.stop();
+}
+
+bool WorkerProcess::send(const QCborMap &message)
+{
+    const QByteArray frame = Wire::encodeFrame(message, m_maxFrameSize);
+    if (frame.isEmpty())
+        return false;
+    if (m_socket && m_socket->state() == QLocalSocket::ConnectedState)
+        m_socket->write(frame);
+    return true;
+}
+
+void WorkerProcess::signalGroup(int signal)
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    qCDebug(lcWorker) << "worker" << id() << "pid" << pid() << "gets" << signalName(signal);
+    signalProcessGroup(pid(), signal);
+}
+
+void WorkerProcess::kill(const QString &reason)
+{
+    if (m_deathReason.isEmpty())
+        m_deathReason = reason;
+    qCWarning(lcWorker) << "killing worker" << id() << "pid" << pid() << ":" << reason;
+    if (m_socket)
+        m_socket->abort();
+    signalGroup(SIGKILL);
+}
+
+void WorkerProcess::quit(std::chrono::milliseconds killAfter)
+{
+    if (m_quitting)
+        return;
+    m_quitting = true;
+    m_info.state = WorkerInfo::State::Stopping;
+    m_heartbeatTimer.stop();
+    if (m_socket && m_socket->state() == QLocalSocket::ConnectedState) {
+        send(Wire::message(Wire::Type::Quit));
+        m_socket->flush();
+        m_killTimer.start(killAfter);
+    } else {
+        signalGroup(SIGKILL);
+    }
+}
+
+void WorkerProcess::readFrames()
+{
+    if (!m_socket)
+        return;
+    m_reader.addData(m_socket->readAll());
+    m_lastHeard.restart();
+    QCborMap message;
+    for (;;) {
+        switch (m_reader.next(&message)) {
+        case Wire::FrameReader::Status::NeedMore:
+            return;
+        case Wire::FrameReader::Status::Error:
+            kill(QStringLiteral("protocol error: %1").arg(m_reader.errorString()));
+            return;
+        case Wire::FrameReader::Status::Message:
+            if (Wire::typeOf(message) != Wire::Type::Pong)
+                emit messageReceived(message);
+            if (!m_socket) // a handler may have killed us
+                return;
+            break;
+        }
+    }
+}
+
+void WorkerProcess::heartbeat()
+{
+    if (!m_socket)
+        return;
+    const std::chrono::milliseconds silent{m_lastHeard.elapsed()};
+    if (silent > m_heartbeatAllowance) {
+        kill(QStringLiteral("stopped answering heartbeats for %1 ms").arg(silent.count()));
+        return;
+    }
+    QCborMap ping = Wire::message(Wire::Type::Ping);
+    ping.insert(Wire::Key::Serial, qint64(++m_pingSerial));
+    send(ping);
+}
+
+void WorkerProcess::onSocketGone()
+{
+    m_heartbeatTimer.stop();
+    if (m_socket) {
+        m_socket->deleteLater();
+        m_socket = nullptr;
+    }
+    if (m_process.state() != QProcess::NotRunning && !m_killTimer.isActive())
+        m_killTimer.start(m_quitting ? m_killTimer.interval() : int(std::chrono::milliseconds(SocketGoneGrace).count()));
+}
+
+void WorkerProcess::readOutput(QProcess::ProcessChannel channel)
+{
+    m_process.setReadChannel(channel);
+    QByteArray &partial = m_partialOutput[channel];
+    partial += m_process.readAll();
+    qsizetype start = 0;
+    for (qsizetype nl = partial.indexOf('\n'); nl >= 0; nl = partial.indexOf('\n', start)) {
+        const QString line = QString::fromLocal8Bit(partial.constData() + start, nl - start);
+        start = nl + 1;
+        if (channel == QProcess::StandardError) {
+            m_recentErrors.append(line);
+            if (m_recentErrors.size() > RecentErrorLines)
+                m_recentErrors.removeFirst();
+        }
+        qCDebug(lcWorker).noquote() << "worker" << id() << "says:" << line;
+        emit outputLine(line);
+    }
+    partial.remove(0, start);
+}
+
+void WorkerProcess::onProcessFinished(int exitCode, QProcess::ExitStatus status)
+{
+    readOutput(QProcess::StandardOutput);
+    readOutput(QProcess::StandardError);
+    QString text = exitStatusText(status, exitCode);
+    if (!m_everConnected && !m_recentErrors.isEmpty())
+        text += QStringLiteral(" before connecting: ") + m_recentErrors.join(QLatin1String(" | "));
+    finish(text);
+}
+
+void WorkerProcess::onProcessError(QProcess::ProcessError error)
+{
+    if (error == QProcess::FailedToStart)
+        finish(QStringLiteral("failed to start %1: %2").arg(m_process.program(), m_process.errorString()));
+}
+
+void WorkerProcess::finish(const QString &status)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_handshakeTimer.stop();
+    m_heartbeatTimer.stop();
+    m_killTimer.stop();
+    if (m_socket) {
+        m_socket->disconnect(this);
+        m_socket->abort();
+        m_socket->deleteLater();
+        m_socket = nullptr;
+    }
+    qCDebug(lcWorker) << "worker" << id() << "pid" << pid() << status;
+    emit finished(status);
+}
+
+} // namespace Drover::Internal

@@ -1,0 +1,100 @@
+#pragma once
+
+#include "drover/workerinfo.h"
+#include "wire.h"
+
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QObject>
+#include <QtCore/QProcess>
+#include <QtCore/QStringList>
+#include <QtCore/QTimer>
+
+#include <chrono>
+
+class QLocalSocket;
+
+namespace Drover::Internal {
+
+//! One drover-worker process and, once it said hello, its connection.
+//!
+//! It owns the process from start to reaping: finished() fires exactly once
+//! on every path (failed to start, exited, crashed, killed), after the
+//! process is gone. Destroying it kills the worker's process group and reaps
+//! it. What the worker is doing (state, task, competence) is the queue's
+//! business, kept in info().
+class WorkerProcess : public QObject
+{
+    Q_OBJECT
+public:
+    WorkerProcess(int id, qint64 maxFrameSize, QObject *parent = nullptr);
+    ~WorkerProcess() override;
+
+    void start(const QString &program, const QStringList &arguments,
+               const QProcessEnvironment &environment);
+
+    int id() const { return m_info.id; }
+    qint64 pid() const { return m_info.pid; }
+    WorkerInfo &info() { return m_info; }
+    const WorkerInfo &info() const { return m_info; }
+    bool isConnected() const { return m_socket != nullptr; }
+    bool hasFinished() const { return m_finished; }
+    //! Whether it ever completed the handshake.
+    bool everConnected() const { return m_everConnected; }
+
+    //! Takes over the connection once the manager accepted its hello; the
+    //! reader holds whatever arrived after the hello.
+    void attach(QLocalSocket *socket, Wire::FrameReader reader);
+
+    //! Sends a message; false when it exceeds the frame limit (nothing sent).
+    bool send(const QCborMap &message);
+
+    //! Signals the worker's process group.
+    void signalGroup(int signal);
+    //! SIGKILL, remembering why: deathReason() then explains the death.
+    void kill(const QString &reason);
+    //! Asks the worker to exit; kills it if it has not after killAfter.
+    void quit(std::chrono::milliseconds killAfter);
+    bool isQuitting() const { return m_quitting; }
+
+    //! Set when Drover itself killed the worker (protocol error, heartbeats,
+    //! handshake); empty when the worker died on its own or by a user's signal.
+    QString deathReason() const { return m_deathReason; }
+
+    void setHandshakeTimeout(std::chrono::milliseconds timeout) { m_handshakeTimer.setInterval(timeout); }
+    void setHeartbeat(std::chrono::milliseconds interval, std::chrono::milliseconds allowance);
+
+Q_SIGNALS:
+    void connected();
+    void messageReceived(const QCborMap &message);
+    void outputLine(const QString &line);
+    void finished(const QString &status);
+
+private:
+    void readFrames();
+    void readOutput(QProcess::ProcessChannel channel);
+    void onSocketGone();
+    void onProcessFinished(int exitCode, QProcess::ExitStatus status);
+    void onProcessError(QProcess::ProcessError error);
+    void heartbeat();
+    void finish(const QString &status);
+
+    WorkerInfo m_info;
+    qint64 m_maxFrameSize;
+    QProcess m_process;
+    QLocalSocket *m_socket = nullptr;
+    Wire::FrameReader m_reader;
+    QTimer m_handshakeTimer;
+    QTimer m_heartbeatTimer;
+    QTimer m_killTimer;
+    QElapsedTimer m_lastHeard;
+    std::chrono::milliseconds m_heartbeatAllowance{0};
+    QByteArray m_partialOutput[2];
+    QStringList m_recentErrors;
+    QString m_deathReason;
+    quint64 m_pingSerial = 0;
+    bool m_quitting = false;
+    bool m_finished = false;
+    bool m_everConnected = false;
+};
+
+} // namespace Drover::Internal

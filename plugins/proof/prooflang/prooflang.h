@@ -1,0 +1,75 @@
+#pragma once
+
+// The demo proof language (docs/language.md): parsing documents, the task
+// payloads and option broadcasts of the `proof` kind, and reading its
+// verdicts. Shared by the proof plugin, drover-check and drover-ide.
+
+#include <QtCore/QCborValue>
+#include <QtCore/QList>
+#include <QtCore/QString>
+
+namespace ProofLang {
+
+struct Step
+{
+    int number = 0;  //!< 1-based within its proof
+    int line = 0;    //!< 1-based
+    int column = 0;  //!< 1-based, where the step's text starts
+    QString text;    //!< without the final '.', trimmed
+};
+
+struct Lemma
+{
+    QString name;
+    QString statement;
+    int line = 0;     //!< line of `Lemma`
+    int column = 0;
+    int endLine = 0;  //!< line of `Qed.`
+    QList<Step> steps;
+};
+
+struct Option
+{
+    QString name;
+    QString value;
+    int line = 0;
+};
+
+struct ParseError
+{
+    int line = 0;
+    int column = 0;
+    QString message;
+};
+
+struct Document
+{
+    QList<Option> options;
+    QList<Lemma> lemmas;        //!< only the lemmas that parsed
+    QList<ParseError> errors;   //!< a broken lemma is reported here and left out
+};
+
+//! Parses a whole document. Never fails: problems are in Document::errors.
+Document parse(const QString &text);
+
+//! The `proof` task payload for one lemma of a document. documentId keeps
+//! the options of different documents apart in one pool; persistent asks the
+//! worker to stay after the lemma (Old) instead of being replaced.
+QCborValue lemmaPayload(const QString &documentId, const Lemma &lemma, bool persistent);
+
+//! The value forwarded to every worker for a `Set NAME VALUE.` line.
+QCborValue optionBroadcast(const QString &documentId, const Option &option);
+
+//! What the `proof` worker answered for a lemma.
+struct Verdict
+{
+    bool ok = false;
+    int step = 0;       //!< the failing step (0 when ok or not about a step)
+    int line = 0;       //!< its line in the document (0 if unknown)
+    QString message;    //!< why it failed
+};
+
+//! Reads a `proof` response; a malformed one is a failed verdict saying so.
+Verdict verdictOf(const QCborValue &response);
+
+} // namespace ProofLang

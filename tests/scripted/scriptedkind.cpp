@@ -1,0 +1,130 @@
+#include "scriptedkind.h"
+
+#include <QtCore/QCborArray>
+#include <QtCore/QCborMap>
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QThread>
+
+#include <cstdlib>
+#include <unistd.h>
+
+using namespace Drover;
+
+std::optional<QCborValue> ScriptedKind::requestOfTask(const WorkerStatus &status, const Task &task)
+{
+    const QCborMap payload = task.payload.toMap();
+    if (payload.value(QLatin1String("drop")).toBool())
+        return std::nullopt;
+    QCborMap request;
+    request.insert(QLatin1String("payload"), payload);
+    request.insert(QLatin1String("fresh"), status.fresh);
+    request.insert(QLatin1String("competence"), status.competence);
+    return request;
+}
+
+bool ScriptedKind::taskMatch(const WorkerStatus &status, const Task &task)
+{
+    const QCborMap payload = task.payload.toMap();
+    if (payload.value(QLatin1String("freshOnly")).toBool())
+        return status.fresh;
+    const QCborValue needs = payload.value(QLatin1String("needs"));
+    if (needs.isUndefined())
+        return true;
+    return !status.fresh && status.competence == needs;
+}
+
+Decision ScriptedKind::useResponse(const WorkerStatus &, const Task &task, const QCborValue &)
+{
+    const QCborMap payload = task.payload.toMap();
+    if (!payload.value(QLatin1String("stay")).toBool())
+        return Decision::end();
+    QList<Task> next;
+    for (const QCborValue &p : payload.value(QLatin1String("spawn")).toArray()) {
+        Task t;
+        t.payload = p;
+        t.name = QStringLiteral("spawned");
+        next << t;
+    }
+    return Decision::keep(payload.value(QLatin1String("competence")), next);
+}
+
+QStringList ScriptedKind::extraEnvironment() const
+{
+    return {QStringLiteral("SCRIPTED_MARK=from-extraEnvironment")};
+}
+
+void ScriptedKind::onMarshalError(const QString &message, const Task &task)
+{
+    m_marshal << QStringLiteral("%1:%2").arg(task.id).arg(message);
+}
+
+void ScriptedKind::onTaskEnded(const std::optional<Task> &task, EndReason reason)
+{
+    const QString why = reason == EndReason::Cancelled ? QStringLiteral("cancelled")
+                        : reason == EndReason::TimedOut ? QStringLiteral("timed-out")
+                                                        : QStringLiteral("worker-died");
+    m_ended << why + QLatin1Char(':') + (task ? QString::number(task->id) : QStringLiteral("none"));
+}
+
+// ---- worker half -------------------------------------------------------------
+
+QCborValue ScriptedKind::perform(const QCborValue &request, WorkerContext &context)
+{
+    const QCborMap req = request.toMap();
+    const QCborMap payload = req.value(QLatin1String("payload")).toMap();
+    const QString op = payload.value(QLatin1String("op")).toString(QStringLiteral("echo"));
+    const QCborValue arg = payload.value(QLatin1String("arg"));
+    QCborValue value = arg;
+
+    if (op == QLatin1String("sleep")) {
+        QElapsedTimer clock;
+        clock.start();
+        while (clock.elapsed() < arg.toInteger() && !context.isCancelled())
+            QThread::msleep(1);
+        value = context.isCancelled() ? QCborValue(QStringLiteral("cancelled")) : QCborValue(clock.elapsed());
+    } else if (op == QLatin1String("spin")) {
+        QElapsedTimer clock;
+        clock.start();
+        volatile quint64 sink = 0;
+        while (clock.elapsed() < arg.toInteger())
+            sink = sink + 1;
+    } else if (op == QLatin1String("crash")) {
+        std::abort();
+    } else if (op == QLatin1String("exit")) {
+        ::_exit(int(arg.toInteger()));
+    } else if (op == QLatin1String("fail")) {
+        throw TaskFailure(arg.toString().toStdString());
+    } else if (op == QLatin1String("feedback")) {
+        for (qint64 i = 0; i < arg.toInteger(); ++i)
+            context.sendFeedback(i);
+    } else if (op == QLatin1String("big")) {
+        value = QByteArray(qsizetype(arg.toInteger()), 'x');
+    } else if (op == QLatin1String("env")) {
+        value = qEnvironmentVariable("SCRIPTED_MARK");
+    } else if (op == QLatin1String("forwarded")) {
+        QCborArray all;
+        for (const QCborValue &v : context.forwardedFeedback())
+            all.append(v);
+        value = all;
+    } else if (op == QLatin1String("spawn")) {
+        // A grandchild that would outlive a careless kill: it must die with
+        // its worker's process group.
+        const pid_t child = ::fork();
+        if (child == 0) {
+            ::execl("/bin/sleep", "sleep", "600", static_cast<char *>(nullptr));
+            ::_exit(127);
+        }
+        context.sendFeedback(qint64(child));
+        while (!context.isCancelled())
+            QThread::msleep(5);
+        value = child;
+    }
+
+    QCborMap response;
+    response.insert(QLatin1String("pid"), qint64(::getpid()));
+    response.insert(QLatin1String("worker"), context.workerId());
+    response.insert(QLatin1String("fresh"), req.value(QLatin1String("fresh")));
+    response.insert(QLatin1String("competence"), req.value(QLatin1String("competence")));
+    response.insert(QLatin1String("value"), value);
+    return response;
+}

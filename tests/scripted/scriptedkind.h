@@ -1,0 +1,48 @@
+#pragma once
+
+// The test suites' task kind: each task's payload (a CBOR map) chooses what
+// the master half decides and what the worker does, so one plugin can play
+// every row of the contract. Keys:
+//   op        worker action: "echo" (default), "sleep" (ms, cooperative),
+//             "spin" (ms, ignores cancellation), "crash", "exit" (code),
+//             "fail" (message), "feedback" (count), "big" (bytes),
+//             "forwarded", "env", "spawn" (forks a sleeping child, sends its
+//             pid as feedback, waits for cancellation)
+//   drop      requestOfTask returns nullopt
+//   stay      useResponse keeps the worker, with competence "competence"
+//   spawn     with stay: payloads of new tasks to enqueue
+//   needs     taskMatch only on an Old worker with exactly this competence
+//   freshOnly taskMatch only on a Fresh worker
+// op "env" answers $SCRIPTED_MARK, which extraEnvironment() sets.
+// Every response is a map {pid, worker, fresh, competence, value}.
+
+#include "drover/taskkind.h"
+
+#include <QtCore/QObject>
+#include <QtCore/QStringList>
+
+class ScriptedKind : public QObject, public Drover::TaskKind
+{
+    Q_OBJECT
+    Q_PLUGIN_METADATA(IID DROVER_TASKKIND_IID FILE "scripted.json")
+    Q_INTERFACES(Drover::TaskKind)
+    Q_PROPERTY(QStringList endedLog READ endedLog)
+    Q_PROPERTY(QStringList marshalLog READ marshalLog)
+public:
+    std::optional<QCborValue> requestOfTask(const Drover::WorkerStatus &status, const Drover::Task &task) override;
+    bool taskMatch(const Drover::WorkerStatus &status, const Drover::Task &task) override;
+    Drover::Decision useResponse(const Drover::WorkerStatus &status, const Drover::Task &task,
+                                 const QCborValue &response) override;
+    void onMarshalError(const QString &message, const Drover::Task &task) override;
+    QStringList extraEnvironment() const override;
+    void onTaskEnded(const std::optional<Drover::Task> &task, Drover::EndReason reason) override;
+    QCborValue perform(const QCborValue &request, Drover::WorkerContext &context) override;
+
+    //! "cancelled:ID", "timed-out:ID", "worker-died:ID" or "worker-died:none".
+    QStringList endedLog() const { return m_ended; }
+    QStringList marshalLog() const { return m_marshal; }
+
+private:
+    QStringList m_ended;
+    QStringList m_marshal;
+};

@@ -1,0 +1,52 @@
+// drover-worker: started by a Drover manager, one process per worker. It
+// loads one task kind's plugin, connects back to the manager and serves
+// requests until it is told to quit or loses its master.
+
+#include "drover/taskkind.h"
+#include "wire.h"
+#include "workerclient.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QPluginLoader>
+
+#include <cstdio>
+
+namespace Wire = Drover::Internal::Wire;
+
+static int fail(int code, const QString &message)
+{
+    std::fprintf(stderr, "drover-worker: %s\n", qPrintable(message));
+    return code;
+}
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+
+    WorkerClient::Config config;
+    config.server = qEnvironmentVariable(Wire::EnvServer);
+    config.secret = qgetenv(Wire::EnvSecret);
+    config.kind = qEnvironmentVariable(Wire::EnvKind);
+    bool idOk = false;
+    config.workerId = qEnvironmentVariableIntValue(Wire::EnvWorkerId, &idOk);
+    const QString pluginFile = qEnvironmentVariable(Wire::EnvPlugin);
+    if (config.server.isEmpty() || config.secret.isEmpty() || !idOk || pluginFile.isEmpty())
+        return fail(2, QStringLiteral("this program is started by a Drover manager, not by hand "
+                                      "(%1, %2, %3 and %4 must be set)")
+                           .arg(QLatin1String(Wire::EnvServer), QLatin1String(Wire::EnvSecret),
+                                QLatin1String(Wire::EnvWorkerId), QLatin1String(Wire::EnvPlugin)));
+    // The secret is for this process only, not for anything a task starts.
+    qunsetenv(Wire::EnvSecret);
+
+    QPluginLoader loader(pluginFile);
+    QObject *instance = loader.instance();
+    if (!instance)
+        return fail(3, QStringLiteral("cannot load plugin %1: %2").arg(pluginFile, loader.errorString()));
+    auto *kind = qobject_cast<Drover::TaskKind *>(instance);
+    if (!kind)
+        return fail(3, QStringLiteral("plugin %1 does not implement Drover::TaskKind").arg(pluginFile));
+
+    WorkerClient client(kind, config);
+    client.start();
+    return app.exec();
+}
