@@ -1,0 +1,292 @@
+// The paths where things go wrong: crashes, exits, timeouts, cancellation,
+// kill controls, retries, workers that cannot start, shutdown. Every task
+// still gets exactly one outcome, and no process is left behind.
+
+#include "drover/manager.h"
+#include "drover/taskqueue.h"
+#include "support/processes.h"
+#include "support/recorder.h"
+
+#include <QtCore/QCborMap>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+#include <memory>
+
+using namespace Drover;
+using namespace std::chrono_literals;
+using TestSupport::OutcomeRecorder;
+
+namespace {
+Task scripted(const QString &op, const QCborValue &arg = {}, bool stay = false)
+{
+    QCborMap p;
+    p.insert(QLatin1String("op"), op);
+    p.insert(QLatin1String("arg"), arg);
+    p.insert(QLatin1String("stay"), stay);
+    Task t;
+    t.payload = p;
+    return t;
+}
+} // namespace
+
+class tst_Faults : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<Manager> m_manager;
+    TaskQueue *m_queue = nullptr;
+    std::unique_ptr<OutcomeRecorder> m_recorder;
+
+    void makeManager()
+    {
+        m_recorder.reset();
+        m_manager = std::make_unique<Manager>();
+        m_manager->addPluginPath(QStringLiteral(SCRIPTED_PLUGIN_DIR));
+        m_queue = m_manager->queue(QStringLiteral("scripted"));
+        QVERIFY2(m_queue, qPrintable(m_manager->errorString()));
+        m_recorder = std::make_unique<OutcomeRecorder>(m_queue);
+    }
+
+private slots:
+    void init() { makeManager(); }
+
+    void cleanup()
+    {
+        QVERIFY(m_recorder->duplicates.isEmpty());
+        m_recorder.reset();
+        m_manager.reset();
+        QCOMPARE(TestSupport::childProcesses(), QList<qint64>{});
+    }
+
+    void deathStatusIsReadable_data()
+    {
+        QTest::addColumn<QString>("op");
+        QTest::addColumn<QCborValue>("arg");
+        QTest::addColumn<QString>("status");
+        QTest::newRow("abort") << "crash" << QCborValue() << "was killed by SIGABRT";
+        QTest::newRow("exit 3") << "exit" << QCborValue(3) << "exited with code 3";
+        QTest::newRow("exit 0 mid-task") << "exit" << QCborValue(0) << "exited with code 0";
+    }
+    void deathStatusIsReadable()
+    {
+        QFETCH(QString, op);
+        QFETCH(QCborValue, arg);
+        QFETCH(QString, status);
+        const TaskId id = m_queue->enqueue(scripted(op, arg));
+        const TaskId next = m_queue->enqueue(scripted(QStringLiteral("echo"), 1));
+        QVERIFY(m_recorder->waitFor({id, next}));
+        QCOMPARE(m_recorder->result(id).outcome, Outcome::WorkerDied);
+        QCOMPARE(m_recorder->result(id).message, status);
+        QCOMPARE(m_recorder->result(next).outcome, Outcome::Done);
+    }
+
+    void retriesThenWorkerDied_data()
+    {
+        QTest::addColumn<int>("retries");
+        QTest::newRow("no retry") << 0;
+        QTest::newRow("two retries") << 2;
+    }
+    void retriesThenWorkerDied()
+    {
+        QFETCH(int, retries);
+        QSignalSpy started(m_queue, &TaskQueue::taskStarted);
+        Task t = scripted(QStringLiteral("crash"));
+        t.options.retries = retries;
+        const TaskId id = m_queue->enqueue(t);
+        QVERIFY(m_recorder->waitFor(id));
+        QCOMPARE(m_recorder->result(id).outcome, Outcome::WorkerDied);
+        QCOMPARE(m_recorder->result(id).attempts, retries + 1);
+        QCOMPARE(started.size(), retries + 1);
+    }
+
+    void timeoutTermThenKill_data()
+    {
+        QTest::addColumn<int>("termMs");
+        QTest::addColumn<int>("killMs");
+        QTest::addColumn<int>("termSignal");
+        QTest::addColumn<QString>("died");
+        QTest::newRow("SIGTERM ends it") << 200 << 5000 << SIGTERM << "was killed by SIGTERM";
+        QTest::newRow("ignored signal, then SIGKILL") << 200 << 200 << SIGWINCH << "was killed by SIGKILL";
+        QTest::newRow("kill timeout alone") << 0 << 200 << SIGTERM << "was killed by SIGKILL";
+    }
+    void timeoutTermThenKill()
+    {
+        QFETCH(int, termMs);
+        QFETCH(int, killMs);
+        QFETCH(int, termSignal);
+        QFETCH(QString, died);
+        Task t = scripted(QStringLiteral("spin"), 600000);
+        t.options.termTimeout = std::chrono::milliseconds(termMs);
+        t.options.killTimeout = std::chrono::milliseconds(killMs);
+        t.options.termSignal = termSignal;
+        t.options.retries = 3; // a timeout is not retried
+        const TaskId id = m_queue->enqueue(t);
+        QVERIFY(m_recorder->waitFor(id));
+        const TaskResult r = m_recorder->result(id);
+        QCOMPARE(r.outcome, Outcome::TimedOut);
+        QCOMPARE(r.attempts, 1);
+        QVERIFY2(r.message.contains(died), qPrintable(r.message));
+        QVERIFY2(r.message.startsWith(QLatin1String("timed out after")), qPrintable(r.message));
+    }
+
+    void cancelQueuedAndRunning()
+    {
+        m_queue->setCancelGrace(10s);
+        const TaskId running = m_queue->enqueue(scripted(QStringLiteral("sleep"), 600000, true));
+        const TaskId queued = m_queue->enqueue(scripted(QStringLiteral("echo")));
+        QSignalSpy started(m_queue, &TaskQueue::taskStarted);
+        QVERIFY(started.wait(30000));
+        QCOMPARE(started.first().at(0).value<TaskId>(), running);
+        const int workerId = started.first().at(1).toInt();
+        QVERIFY(m_queue->cancel(queued));
+        QCOMPARE(m_recorder->result(queued).outcome, Outcome::Cancelled); // at once
+        QSignalSpy exited(m_queue, &TaskQueue::workerExited);
+        QVERIFY(m_queue->cancel(running));
+        QVERIFY(m_recorder->waitFor(running));
+        QCOMPARE(m_recorder->result(running).outcome, Outcome::Cancelled);
+        QCOMPARE(m_recorder->result(running).message, QStringLiteral("cancelled while running"));
+        // It stopped cooperatively and was Fresh: it is retired, not killed.
+        QTRY_COMPARE_WITH_TIMEOUT(exited.size(), 1, 30000);
+        QCOMPARE(exited.first().at(0).toInt(), workerId);
+        QCOMPARE(exited.first().at(1).toString(), QStringLiteral("exited with code 0"));
+    }
+
+    void cancelKillsAfterGrace()
+    {
+        m_queue->setCancelGrace(100ms);
+        const TaskId id = m_queue->enqueue(scripted(QStringLiteral("spin"), 600000));
+        QSignalSpy started(m_queue, &TaskQueue::taskStarted);
+        QVERIFY(started.wait(30000));
+        QVERIFY(m_queue->cancel(id));
+        QVERIFY(m_recorder->waitFor(id));
+        QCOMPARE(m_recorder->result(id).outcome, Outcome::Cancelled);
+        QVERIFY2(m_recorder->result(id).message.contains(QLatin1String("SIGKILL")), qPrintable(m_recorder->result(id).message));
+    }
+
+    void killControls_data()
+    {
+        QTest::addColumn<QString>("control");
+        QTest::addColumn<Outcome>("outcome");
+        QTest::addColumn<QString>("status");
+        QTest::newRow("kill") << "kill" << Outcome::WorkerDied << "was killed by SIGKILL";
+        QTest::newRow("terminate") << "terminate" << Outcome::WorkerDied << "was killed by SIGTERM";
+        QTest::newRow("interrupt, cooperative") << "interrupt" << Outcome::Cancelled << "cancelled while running";
+    }
+    void killControls()
+    {
+        QFETCH(QString, control);
+        QFETCH(Outcome, outcome);
+        QFETCH(QString, status);
+        const TaskId id = m_queue->enqueue(scripted(QStringLiteral("sleep"), 600000));
+        QSignalSpy started(m_queue, &TaskQueue::taskStarted);
+        QVERIFY(started.wait(30000));
+        const int workerId = started.first().at(1).toInt();
+        if (control == QLatin1String("kill"))
+            QVERIFY(m_queue->killWorker(workerId));
+        else if (control == QLatin1String("terminate"))
+            QVERIFY(m_queue->terminateWorker(workerId));
+        else
+            QVERIFY(m_queue->interruptWorker(workerId));
+        QVERIFY(m_recorder->waitFor(id));
+        QCOMPARE(m_recorder->result(id).outcome, outcome);
+        QVERIFY2(m_recorder->result(id).message.contains(status), qPrintable(m_recorder->result(id).message));
+        QVERIFY(!m_queue->killWorker(12345));
+    }
+
+    // The whole process group is signalled: a worker's own child dies too.
+    void killReachesWorkersChildren()
+    {
+        const TaskId id = m_queue->enqueue(scripted(QStringLiteral("spawn")));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_recorder->feedback.value(id).isEmpty(), 30000);
+        const qint64 grandchild = m_recorder->feedback.value(id).first().toInteger();
+        QVERIFY(grandchild > 0);
+        QVERIFY(TestSupport::processExists(grandchild));
+        QCOMPARE(m_queue->workers().size(), 1);
+        QVERIFY(m_queue->killWorker(m_queue->workers().first().id));
+        QVERIFY(m_recorder->waitFor(id));
+        QCOMPARE(m_recorder->result(id).outcome, Outcome::WorkerDied);
+        // The grandchild is re-parented to init (or a subreaper) and reaped
+        // there; it must be gone or a zombie awaiting that reaper.
+        QTRY_VERIFY_WITH_TIMEOUT(!TestSupport::processExists(grandchild) || [&] {
+            QFile stat(QStringLiteral("/proc/%1/stat").arg(grandchild));
+            return stat.open(QIODevice::ReadOnly) && stat.readAll().contains(") Z ");
+        }(), 10000);
+    }
+
+    void workerProgramMissing()
+    {
+        m_manager->setWorkerProgram(QStringLiteral("/nonexistent/drover-worker"));
+        QSignalSpy errors(m_queue, &TaskQueue::errorOccurred);
+        const TaskId id = m_queue->enqueue(scripted(QStringLiteral("echo")));
+        QVERIFY(m_recorder->waitFor(id));
+        QCOMPARE(m_recorder->result(id).outcome, Outcome::WorkerDied);
+        QVERIFY2(m_recorder->result(id).message.contains(QLatin1String("/nonexistent/drover-worker")),
+                 qPrintable(m_recorder->result(id).message));
+        QVERIFY(errors.size() >= 5);
+        QVERIFY(errors.first().at(0).toString().contains(QLatin1String("could not start")));
+        QVERIFY(errors.at(1).at(0).toString().contains(QLatin1String("trying again in")));
+    }
+
+    void workerCannotLoadPlugin()
+    {
+        // Not a TaskKind plugin at all: the worker says why and exits before hello.
+        m_manager->setWorkerProgram(QStringLiteral("/bin/false"));
+        QSignalSpy errors(m_queue, &TaskQueue::errorOccurred);
+        const TaskId id = m_queue->enqueue(scripted(QStringLiteral("echo")));
+        QVERIFY(m_recorder->waitFor(id));
+        QCOMPARE(m_recorder->result(id).outcome, Outcome::WorkerDied);
+        QVERIFY(errors.first().at(0).toString().contains(QLatin1String("exited with code 1")));
+    }
+
+    void stopEndsEverything()
+    {
+        m_queue->setMaxWorkers(2);
+        m_queue->setCancelGrace(200ms);
+        QList<TaskId> ids;
+        ids << m_queue->enqueue(scripted(QStringLiteral("sleep"), 600000, true));
+        ids << m_queue->enqueue(scripted(QStringLiteral("spin"), 600000, true));
+        for (int i = 0; i < 5; ++i)
+            ids << m_queue->enqueue(scripted(QStringLiteral("echo")));
+        QSignalSpy started(m_queue, &TaskQueue::taskStarted);
+        QTRY_COMPARE_WITH_TIMEOUT(started.size(), 2, 30000);
+        QSignalSpy stopped(m_queue, &TaskQueue::stopped);
+        m_queue->stop();
+        QVERIFY(m_recorder->waitFor(ids));
+        for (TaskId id : ids)
+            QCOMPARE(m_recorder->result(id).outcome, Outcome::Cancelled);
+        QTRY_COMPARE_WITH_TIMEOUT(stopped.size(), 1, 30000);
+        QCOMPARE(m_queue->workers().size(), 0);
+        QCOMPARE(TestSupport::childProcesses(), QList<qint64>{});
+        // Enqueueing after stop still gives one outcome, never from inside enqueue.
+        const TaskId late = m_queue->enqueue(scripted(QStringLiteral("echo")));
+        QVERIFY(!m_recorder->results.contains(late));
+        QVERIFY(m_recorder->waitFor(late));
+        QCOMPARE(m_recorder->result(late).outcome, Outcome::Cancelled);
+    }
+
+    void destroyManagerMidRun()
+    {
+        m_queue->setMaxWorkers(2);
+        QList<TaskId> ids;
+        for (int i = 0; i < 4; ++i)
+            ids << m_queue->enqueue(scripted(QStringLiteral("spin"), 600000));
+        QSignalSpy started(m_queue, &TaskQueue::taskStarted);
+        QTRY_COMPARE_WITH_TIMEOUT(started.size(), 2, 30000);
+        QList<qint64> pids;
+        for (const WorkerInfo &w : m_queue->workers())
+            pids << w.pid;
+        m_manager.reset();
+        QCOMPARE(m_recorder->results.size(), 4);
+        for (TaskId id : ids)
+            QCOMPARE(m_recorder->result(id).outcome, Outcome::Cancelled);
+        QCOMPARE(TestSupport::childProcesses(), QList<qint64>{});
+        for (qint64 pid : pids)
+            QVERIFY(!TestSupport::processExists(pid));
+        makeManager(); // for cleanup()
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_Faults)
+#include "tst_faults.moc"
