@@ -312,6 +312,7 @@ void TaskQueuePrivate::spawnWorker()
     const int id = manager->nextWorkerId();
     auto *w = new WorkerProcess(id, manager->maxFrameSize, this);
     w->setHeartbeat(heartbeatInterval, heartbeatAllowance);
+    w->setHandshakeTimeout(handshakeTimeout);
     connect(w, &WorkerProcess::connected, this, [this, w] { onConnected(w); });
     connect(w, &WorkerProcess::messageReceived, this, [this, w](const QCborMap &m) { onMessage(w, m); });
     connect(w, &WorkerProcess::outputLine, q, [this, id](const QString &line) { emit q->workerOutput(id, line); });
@@ -656,6 +657,17 @@ int TaskQueue::maxWorkers() const { return d->maxWorkers; }
 
 void TaskQueue::setCancelGrace(std::chrono::milliseconds grace) { d->cancelGrace = grace; }
 std::chrono::milliseconds TaskQueue::cancelGrace() const { return d->cancelGrace; }
+
+void TaskQueue::setHeartbeat(std::chrono::milliseconds interval, std::chrono::milliseconds allowance)
+{
+    d->heartbeatInterval = interval;
+    d->heartbeatAllowance = allowance;
+    for (const auto &[id, w] : d->workers)
+        w->setHeartbeat(interval, allowance);
+}
+
+void TaskQueue::setHandshakeTimeout(std::chrono::milliseconds timeout) { d->handshakeTimeout = timeout; }
+void TaskQueue::setQuitTimeout(std::chrono::milliseconds timeout) { d->quitTimeout = timeout; }
 
 void TaskQueue::stop() { d->stop(); }
 bool TaskQueue::isStopped() const { return d->stopped; }

@@ -71,6 +71,7 @@ public:
     std::chrono::milliseconds quitTimeout{5000};
     std::chrono::milliseconds heartbeatInterval{1000};
     std::chrono::milliseconds heartbeatAllowance{15000};
+    std::chrono::milliseconds handshakeTimeout{30000};
     bool stopped = false;
     bool stoppedReported = false;
 

@@ -63,6 +63,17 @@ public:
     void setCancelGrace(std::chrono::milliseconds grace);
     std::chrono::milliseconds cancelGrace() const;
 
+    //! Heartbeats: each connected worker is pinged every interval, and one
+    //! that sends nothing for allowance is killed with the status "stopped
+    //! answering heartbeats" (defaults 1 s and 15 s; allowance zero: off).
+    void setHeartbeat(std::chrono::milliseconds interval, std::chrono::milliseconds allowance);
+    //! How long a started worker may take to connect and say hello before it
+    //! is killed (default 30 s). Applies to workers started afterwards.
+    void setHandshakeTimeout(std::chrono::milliseconds timeout);
+    //! How long a worker told to quit may take to exit before it is killed
+    //! (default 5 s).
+    void setQuitTimeout(std::chrono::milliseconds timeout);
+
     //! Stops starting tasks, cancels what is queued and running, and asks
     //! every worker to quit; stragglers are killed after the kill timeout.
     //! stopped() fires once no worker is left.

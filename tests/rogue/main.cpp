@@ -1,0 +1,126 @@
+// drover-rogue: a worker that breaks the protocol on purpose, for the tests
+// of bad input on the wire. The manager starts it as its worker program; it
+// misbehaves as worker $ROGUE_VICTIM (mode $ROGUE_MODE) and execs the real
+// drover-worker ($ROGUE_REAL_WORKER) for every other worker id, so one pool
+// mixes a rogue with honest workers.
+
+#include "wire.h"
+
+#include <QtCore/QCborMap>
+#include <QtCore/QCoreApplication>
+#include <QtCore/QThread>
+#include <QtNetwork/QLocalSocket>
+
+#include <cstdio>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace Wire = Drover::Internal::Wire;
+
+namespace {
+
+QCborMap hello(qint64 version, const QByteArray &secret)
+{
+    QCborMap m = Wire::message(Wire::Type::Hello);
+    m.insert(Wire::Key::Version, version);
+    m.insert(Wire::Key::Kind, qEnvironmentVariable(Wire::EnvKind));
+    m.insert(Wire::Key::WorkerId, qEnvironmentVariableIntValue(Wire::EnvWorkerId));
+    m.insert(Wire::Key::Secret, secret);
+    return m;
+}
+
+bool readMessage(QLocalSocket &socket, Wire::FrameReader &reader, QCborMap *message)
+{
+    for (;;) {
+        switch (reader.next(message)) {
+        case Wire::FrameReader::Status::Message:
+            return true;
+        case Wire::FrameReader::Status::Error:
+            return false;
+        case Wire::FrameReader::Status::NeedMore:
+            if (!socket.waitForReadyRead(30000))
+                return false;
+            reader.addData(socket.readAll());
+        }
+    }
+}
+
+// Reads until the first request, answering pings, so the rogue holds a task.
+bool waitForRequest(QLocalSocket &socket, Wire::FrameReader &reader)
+{
+    QCborMap m;
+    while (readMessage(socket, reader, &m)) {
+        if (Wire::typeOf(m) == Wire::Type::Request)
+            return true;
+    }
+    return false;
+}
+
+void sendRaw(QLocalSocket &socket, const QByteArray &bytes)
+{
+    socket.write(bytes);
+    socket.waitForBytesWritten(5000);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    const int id = qEnvironmentVariableIntValue(Wire::EnvWorkerId);
+    if (id != qEnvironmentVariableIntValue("ROGUE_VICTIM")) {
+        const QByteArray real = qgetenv("ROGUE_REAL_WORKER");
+        ::execv(real.constData(), argv);
+        std::perror("drover-rogue: exec of the real worker failed");
+        return 127;
+    }
+
+    QCoreApplication app(argc, argv);
+    const QString mode = qEnvironmentVariable("ROGUE_MODE");
+    const QByteArray secret = qgetenv(Wire::EnvSecret);
+
+    if (mode == QLatin1String("impostor")) {
+        // Another process, with the right secret and id, says hello for us.
+        const pid_t child = ::fork();
+        if (child != 0) {
+            ::waitpid(child, nullptr, 0);
+            QThread::sleep(600);
+            return 0;
+        }
+    }
+
+    QLocalSocket socket;
+    socket.connectToServer(qEnvironmentVariable(Wire::EnvServer));
+    if (!socket.waitForConnected(10000))
+        return 5;
+    Wire::FrameReader reader;
+
+    if (mode == QLatin1String("wrong-secret")) {
+        sendRaw(socket, Wire::encodeFrame(hello(Wire::ProtocolVersion, "not-the-secret")));
+    } else if (mode == QLatin1String("wrong-version")) {
+        sendRaw(socket, Wire::encodeFrame(hello(Wire::ProtocolVersion + 98, secret)));
+    } else if (mode == QLatin1String("not-hello")) {
+        sendRaw(socket, Wire::encodeFrame(Wire::message(Wire::Type::Pong)));
+    } else {
+        sendRaw(socket, Wire::encodeFrame(hello(Wire::ProtocolVersion, secret)));
+        if (mode == QLatin1String("impostor"))
+            return 0;
+        if (!waitForRequest(socket, reader))
+            return 6;
+        if (mode == QLatin1String("oversize")) {
+            sendRaw(socket, QByteArray::fromHex("7fffffff"));
+        } else if (mode == QLatin1String("garbage")) {
+            sendRaw(socket, QByteArray::fromHex("00000008ffffffffffffffff"));
+        } else if (mode == QLatin1String("unknown-type")) {
+            QCborMap bogus;
+            bogus.insert(Wire::Key::Type, QStringLiteral("bogus"));
+            sendRaw(socket, Wire::encodeFrame(bogus));
+        } else if (mode == QLatin1String("wrong-task")) {
+            QCborMap response = Wire::message(Wire::Type::Response);
+            response.insert(Wire::Key::Task, 987654);
+            sendRaw(socket, Wire::encodeFrame(response));
+        }
+        // "silent" falls through: hold the task, answer nothing, not even pings.
+    }
+    QThread::sleep(600);
+    return 0;
+}

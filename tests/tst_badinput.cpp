@@ -1,0 +1,101 @@
+// Bad input on the wire: a worker that sends an oversize frame, bytes that
+// are not CBOR, an unknown message type, a wrong answer, goes silent, or
+// says a wrong hello (secret, version, first message, a process we did not
+// start). Each is refused with a reason, the offender is closed (and killed
+// if it is ours), its task handled as a death - and the other workers'
+// tasks still complete.
+
+#include "drover/manager.h"
+#include "drover/taskqueue.h"
+#include "support/processes.h"
+#include "support/recorder.h"
+
+#include <QtCore/QCborMap>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+#include <memory>
+
+using namespace Drover;
+using namespace std::chrono_literals;
+
+class tst_BadInput : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void rogueWorker_data()
+    {
+        QTest::addColumn<QString>("mode");
+        QTest::addColumn<QString>("reason");
+        QTest::addColumn<bool>("holdsTask");
+        QTest::newRow("oversize frame") << "oversize" << "exceeds the limit of" << true;
+        QTest::newRow("not CBOR") << "garbage" << "not valid CBOR" << true;
+        QTest::newRow("unknown message type") << "unknown-type" << "unknown message type \"bogus\"" << true;
+        QTest::newRow("answer for another task") << "wrong-task" << "answer for task 987654" << true;
+        QTest::newRow("silent worker") << "silent" << "stopped answering heartbeats" << true;
+        QTest::newRow("wrong secret") << "wrong-secret" << "wrong secret" << false;
+        QTest::newRow("wrong protocol version") << "wrong-version" << "speaks protocol version 99" << false;
+        QTest::newRow("first message not hello") << "not-hello" << "not hello" << false;
+        QTest::newRow("hello from a process we did not start") << "impostor" << "not the process started for it" << false;
+    }
+
+    void rogueWorker()
+    {
+        QFETCH(QString, mode);
+        QFETCH(QString, reason);
+        QFETCH(bool, holdsTask);
+        qputenv("ROGUE_MODE", mode.toUtf8());
+        qputenv("ROGUE_VICTIM", "1");
+        qputenv("ROGUE_REAL_WORKER", DROVER_WORKER_BIN);
+        {
+            Manager manager;
+            manager.addPluginPath(QStringLiteral(SCRIPTED_PLUGIN_DIR));
+            manager.setWorkerProgram(QStringLiteral(DROVER_ROGUE_BIN));
+            TaskQueue *queue = manager.queue(QStringLiteral("scripted"));
+            QVERIFY2(queue, qPrintable(manager.errorString()));
+            queue->setMaxWorkers(2);
+            queue->setHandshakeTimeout(2s);
+            queue->setHeartbeat(100ms, 1000ms);
+            TestSupport::OutcomeRecorder recorder(queue);
+            QSignalSpy protocolErrors(&manager, &Manager::protocolError);
+            QSignalSpy exited(queue, &TaskQueue::workerExited);
+
+            QList<TaskId> ids;
+            for (int i = 0; i < 6; ++i) {
+                QCborMap p;
+                p.insert(QLatin1String("op"), QStringLiteral("sleep"));
+                p.insert(QLatin1String("arg"), 50);
+                p.insert(QLatin1String("stay"), true);
+                Task t;
+                t.payload = p;
+                ids << queue->enqueue(t);
+            }
+            QVERIFY(recorder.waitFor(ids, 120000));
+            int victims = 0;
+            for (TaskId id : ids) {
+                const TaskResult r = recorder.result(id);
+                if (r.workerId == 1) {
+                    ++victims;
+                    QCOMPARE(r.outcome, Outcome::WorkerDied);
+                    QVERIFY2(r.message.contains(reason), qPrintable(r.message));
+                } else {
+                    QCOMPARE(r.outcome, Outcome::Done);
+                }
+            }
+            QCOMPARE(victims, holdsTask ? 1 : 0);
+            if (!holdsTask) {
+                QVERIFY(!protocolErrors.isEmpty());
+                QVERIFY2(protocolErrors.first().at(0).toString().contains(reason),
+                         qPrintable(protocolErrors.first().at(0).toString()));
+            }
+            QTRY_VERIFY_WITH_TIMEOUT(std::any_of(exited.cbegin(), exited.cend(),
+                                                 [](const QList<QVariant> &args) { return args.at(0).toInt() == 1; }),
+                                     30000);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(TestSupport::childProcesses(), QList<qint64>{}, 10000);
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_BadInput)
+#include "tst_badinput.moc"
