@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The two set-up commands of the README, on a fresh Debian 12 machine:
+#   bash cmake/run.sh demo   installs what is missing, builds, checks the sample document
+#   bash cmake/run.sh test   installs what is missing, builds, runs the whole test suite
+# Options through the environment: BUILD_DIR (default build), JOBS (default nproc),
+# DROVER_SANITIZE=ON for an -fsanitize=address,undefined build.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${BUILD_DIR:-$here/build}
+jobs=${JOBS:-$(nproc)}
+packages=(cmake ninja-build g++ qt6-base-dev libgl-dev)
+
+install_missing() {
+    local missing=()
+    for p in "${packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return
+    echo "run.sh: installing ${missing[*]}" >&2
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+configure_and_build() {
+    cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+          -DDROVER_SANITIZE="${DROVER_SANITIZE:-OFF}" >/dev/null
+    cmake --build "$build" --parallel "$jobs"
+}
+
+case "${1:-}" in
+demo)
+    install_missing
+    configure_and_build
+    shift
+    exec "$build/bin/drover-check" -j 2 "${@:-$here/ide-demo/examples/sample.proof}"
+    ;;
+test)
+    install_missing
+    configure_and_build
+    cd "$build"
+    exec ctest --output-on-failure --parallel "$jobs" --timeout 600
+    ;;
+*)
+    echo "usage: bash cmake/run.sh demo [FILE...] | test" >&2
+    exit 2
+    ;;
+esac
