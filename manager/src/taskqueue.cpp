@@ -133,7 +133,7 @@ void TaskQueuePrivate::dispatch()
     if (!pending.isEmpty() && live >= maxWorkers && starting == 0) {
         for (const auto &[id, w] : workers) {
             if (w->info().state == WorkerInfo::State::Idle && !w->isQuitting() && !w->info().fresh) {
-                qCDebug(lcQueue) << kind << ": retiring worker" << id << "which matches no queued task";
+                qCDebug(lcQueue).noquote() << kind << ": retiring worker" << id << "which matches no queued task";
                 retire(w);
                 scheduleDispatch();
                 break;
@@ -221,7 +221,7 @@ void TaskQueuePrivate::armTimers(TaskRecord &record, WorkerProcess *w)
                 return;
             TaskRecord &r = it->second;
             r.timedOut = true;
-            qCInfo(lcQueue) << kind << ": task" << id << "ran past" << ms(r.task.options.termTimeout)
+            qCInfo(lcQueue).noquote() << kind << ": task" << id << "ran past" << ms(r.task.options.termTimeout)
                             << "; sending" << signalName(r.task.options.termSignal);
             w->signalGroup(r.task.options.termSignal);
             if (r.task.options.killTimeout > 0ms)
@@ -261,7 +261,7 @@ bool TaskQueuePrivate::cancel(TaskId id, bool interrupt)
         if (it == tasks.end() || !w || w->info().currentTask != id)
             return;
         const int signal = it->second.interruptRequested ? SIGINT : SIGKILL;
-        qCInfo(lcQueue) << kind << ": task" << id << "did not stop within" << ms(cancelGrace) << "; sending"
+        qCInfo(lcQueue).noquote() << kind << ": task" << id << "did not stop within" << ms(cancelGrace) << "; sending"
                         << signalName(signal);
         w->signalGroup(signal);
     });
@@ -301,7 +301,7 @@ void TaskQueuePrivate::finishTask(TaskId id, Outcome outcome, const QString &mes
     default:
         break;
     }
-    qCDebug(lcQueue) << kind << ": task" << id << outcomeName(outcome) << message;
+    qCDebug(lcQueue).noquote() << kind << ": task" << id << outcomeName(outcome) << message;
     emit q->taskFinished(id, result);
     if (tasks.empty())
         emit q->drained();
@@ -325,7 +325,7 @@ void TaskQueuePrivate::spawnWorker()
     QProcessEnvironment env = environment;
     env.insert(QLatin1String(Wire::EnvWorkerId), QString::number(id));
     w->start(manager->workerProgram, taskKind->extraArguments(), env);
-    qCDebug(lcQueue) << kind << ": started worker" << id << "pid" << w->pid();
+    qCDebug(lcQueue).noquote() << kind << ": started worker" << id << "pid" << w->pid();
     emit q->workerStarted(id, w->pid());
 }
 
@@ -474,7 +474,7 @@ void TaskQueuePrivate::onWorkerFinished(WorkerProcess *w, const QString &status)
             finishTask(current, Outcome::TimedOut,
                        QStringLiteral("timed out after %1; its worker %2").arg(ms(limit), reason));
         } else if (!stopped && record.attempts <= record.task.options.retries) {
-            qCInfo(lcQueue) << kind << ": retrying task" << current << "(attempt" << record.attempts + 1 << "of"
+            qCInfo(lcQueue).noquote() << kind << ": retrying task" << current << "(attempt" << record.attempts + 1 << "of"
                             << record.task.options.retries + 1 << ")";
             record.state = TaskRecord::State::Queued;
             record.workerId = -1;
@@ -486,7 +486,7 @@ void TaskQueuePrivate::onWorkerFinished(WorkerProcess *w, const QString &status)
         taskKind->onTaskEnded(std::nullopt, EndReason::WorkerDied);
     }
 
-    if (!wasConnected && !wasQuitting && !stopped)
+    if (!wasConnected && !wasQuitting && !stopped && !w->wasSignalledByUser())
         onStartFailure(reason);
 
     reportStoppedIfDone();
@@ -688,6 +688,7 @@ bool TaskQueue::interruptWorker(int workerId)
     Internal::WorkerProcess *w = d->worker(workerId);
     if (!w)
         return false;
+    w->markSignalledByUser();
     if (const TaskId task = w->info().currentTask)
         return d->cancel(task, true);
     w->signalGroup(SIGINT);
@@ -699,6 +700,7 @@ bool TaskQueue::terminateWorker(int workerId)
     Internal::WorkerProcess *w = d->worker(workerId);
     if (!w)
         return false;
+    w->markSignalledByUser();
     w->signalGroup(SIGTERM);
     return true;
 }
@@ -708,6 +710,7 @@ bool TaskQueue::killWorker(int workerId)
     Internal::WorkerProcess *w = d->worker(workerId);
     if (!w)
         return false;
+    w->markSignalledByUser();
     w->signalGroup(SIGKILL);
     return true;
 }

@@ -56,6 +56,10 @@ public:
     void quit(std::chrono::milliseconds killAfter);
     bool isQuitting() const { return m_quitting; }
 
+    //! A user's kill control reached it: its death is no start failure.
+    void markSignalledByUser() { m_signalledByUser = true; }
+    bool wasSignalledByUser() const { return m_signalledByUser; }
+
     //! Set when Drover itself killed the worker (protocol error, heartbeats,
     //! handshake); empty when the worker died on its own or by a user's signal.
     QString deathReason() const { return m_deathReason; }
@@ -95,6 +99,7 @@ private:
     bool m_quitting = false;
     bool m_finished = false;
     bool m_everConnected = false;
+    bool m_signalledByUser = false;
 };
 
 } // namespace Drover::Internal
