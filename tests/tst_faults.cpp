@@ -8,6 +8,7 @@
 #include "support/recorder.h"
 
 #include <QtCore/QCborMap>
+#include <QtCore/QElapsedTimer>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
@@ -264,6 +265,116 @@ private slots:
         QVERIFY(!m_recorder->results.contains(late));
         QVERIFY(m_recorder->waitFor(late));
         QCOMPARE(m_recorder->result(late).outcome, Outcome::Cancelled);
+    }
+
+    void recycling_data()
+    {
+        QTest::addColumn<QString>("rule");
+        QTest::addColumn<int>("expectedWorkers");
+        QTest::newRow("after 3 tasks") << "tasks" << 3;
+        QTest::newRow("above a memory ceiling") << "memory" << 9;
+        QTest::newRow("no rule: one worker") << "none" << 1;
+    }
+    void recycling()
+    {
+        QFETCH(QString, rule);
+        QFETCH(int, expectedWorkers);
+        if (rule == QLatin1String("tasks"))
+            m_queue->setMaxTasksPerWorker(3);
+        else if (rule == QLatin1String("memory"))
+            m_queue->setMemoryCeiling(1); // every worker is above one byte
+        QSet<qint64> pids;
+        QList<TaskId> ids;
+        for (int i = 0; i < 9; ++i)
+            ids << m_queue->enqueue(scripted(QStringLiteral("echo"), i, true));
+        QVERIFY(m_recorder->waitFor(ids));
+        for (TaskId id : ids) {
+            QCOMPARE(m_recorder->result(id).outcome, Outcome::Done);
+            pids << m_recorder->result(id).response[QLatin1String("pid")].toInteger();
+        }
+        QCOMPARE(pids.size(), expectedWorkers);
+    }
+
+    void idleWorkerRetired()
+    {
+        m_queue->setIdleTimeout(200ms);
+        QSignalSpy exited(m_queue, &TaskQueue::workerExited);
+        const TaskId id = m_queue->enqueue(scripted(QStringLiteral("echo"), 1, true));
+        QVERIFY(m_recorder->waitFor(id));
+        QCOMPARE(m_queue->workers().size(), 1);
+        QVERIFY(m_queue->workers().first().rssBytes > 0);
+        QTRY_COMPARE_WITH_TIMEOUT(exited.size(), 1, 30000);
+        QCOMPARE(exited.first().at(1).toString(), QStringLiteral("exited with code 0"));
+        QCOMPARE(m_queue->workers().size(), 0);
+    }
+
+    void resourceLimits_data()
+    {
+        QTest::addColumn<QString>("op");
+        QTest::addColumn<Outcome>("outcome");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("address space") << "alloc" << Outcome::Failed << "out of memory";
+        QTest::newRow("CPU time") << "spin" << Outcome::WorkerDied << "was killed by SIGXCPU";
+    }
+    void resourceLimits()
+    {
+        QFETCH(QString, op);
+        QFETCH(Outcome, outcome);
+        QFETCH(QString, message);
+        m_queue->setResourceLimits(qint64(1) << 30, 1s); // 1 GiB, 1 s of CPU
+        const TaskId id = m_queue->enqueue(scripted(op, op == QLatin1String("alloc") ? 2048 : 60000));
+        const TaskId small = m_queue->enqueue(scripted(QStringLiteral("alloc"), 16));
+        QVERIFY(m_recorder->waitFor({id, small}));
+        QCOMPARE(m_recorder->result(id).outcome, outcome);
+        QVERIFY2(m_recorder->result(id).message.contains(message), qPrintable(m_recorder->result(id).message));
+        QCOMPARE(m_recorder->result(small).outcome, Outcome::Done);
+    }
+
+    void timeoutCallbacks()
+    {
+        int term = 0, kill = 0;
+        Task t = scripted(QStringLiteral("spin"), 600000);
+        t.options.termTimeout = 100ms;
+        t.options.termSignal = SIGWINCH; // ignored: the kill timeout must follow
+        t.options.killTimeout = 100ms;
+        t.options.onTermTimeout = [&] { ++term; };
+        t.options.onKillTimeout = [&] { ++kill; };
+        const TaskId id = m_queue->enqueue(t);
+        QVERIFY(m_recorder->waitFor(id));
+        QCOMPARE(m_recorder->result(id).outcome, Outcome::TimedOut);
+        QCOMPARE(term, 1);
+        QCOMPARE(kill, 1);
+    }
+
+    void crashLoopBacksOff()
+    {
+        QSignalSpy started(m_queue, &TaskQueue::workerStarted);
+        QElapsedTimer clock;
+        clock.start();
+        QList<TaskId> ids;
+        for (int i = 0; i < 5; ++i)
+            ids << m_queue->enqueue(scripted(QStringLiteral("crash")));
+        QVERIFY(m_recorder->waitFor(ids));
+        for (TaskId id : ids)
+            QCOMPARE(m_recorder->result(id).outcome, Outcome::WorkerDied);
+        // Five crashes in a row: the 3rd, 4th and 5th starts wait 100, 200 and
+        // 400 ms (coarse timers may fire 5% early). Without back-off: ~100 ms.
+        QVERIFY2(clock.elapsed() >= 600, qPrintable(QString::number(clock.elapsed())));
+        // One success ends the streak.
+        const TaskId ok = m_queue->enqueue(scripted(QStringLiteral("echo")));
+        QVERIFY(m_recorder->waitFor(ok));
+        QCOMPARE(m_recorder->result(ok).outcome, Outcome::Done);
+    }
+
+    void cancelASet()
+    {
+        QList<TaskId> ids;
+        for (int i = 0; i < 6; ++i)
+            ids << m_queue->enqueue(scripted(QStringLiteral("echo"), i));
+        QCOMPARE(m_queue->cancel(QList<TaskId>{ids[1], ids[3], ids[5], 999999}), 3);
+        QVERIFY(m_recorder->waitFor(ids));
+        for (int i = 0; i < 6; ++i)
+            QCOMPARE(m_recorder->result(ids[i]).outcome, i % 2 ? Outcome::Cancelled : Outcome::Done);
     }
 
     void destroyManagerMidRun()

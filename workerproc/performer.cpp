@@ -4,6 +4,7 @@
 #include "wire.h"
 
 #include <exception>
+#include <new>
 
 using namespace Drover;
 namespace Wire = Drover::Internal::Wire;
@@ -43,6 +44,10 @@ void Performer::perform(TaskId task, const QCborValue &request)
             frame = errorFrame(task, Wire::ErrorMarshal,
                                QStringLiteral("the response exceeds the frame limit of %1 bytes").arg(m_maxFrameSize));
         }
+    } catch (const std::bad_alloc &) {
+        frame = errorFrame(task, Wire::ErrorFailed,
+                           QStringLiteral("out of memory: an allocation failed (the worker's address-space "
+                                          "limit, or the machine's memory, is exhausted)"));
     } catch (const std::exception &e) {
         frame = errorFrame(task, Wire::ErrorFailed, QString::fromLocal8Bit(e.what()));
     } catch (...) {

@@ -184,6 +184,7 @@ bool TaskQueuePrivate::assign(WorkerProcess *w)
             record.clock.start();
         w->info().state = WorkerInfo::State::Busy;
         w->info().currentTask = id;
+        w->stopIdleClock();
         ++running;
         armTimers(record, w);
         emit q->taskStarted(id, w->id());
@@ -211,7 +212,10 @@ void TaskQueuePrivate::armTimers(TaskRecord &record, WorkerProcess *w)
         if (it == tasks.end() || !w || w->info().currentTask != id)
             return;
         it->second.timedOut = true;
+        qCInfo(lcQueue).noquote() << kind << ": task" << id << "still running; sending SIGKILL";
         w->signalGroup(SIGKILL);
+        if (const auto callback = it->second.task.options.onKillTimeout)
+            callback();
     };
     if (options.termTimeout > 0ms) {
         record.termTimer = makeTimer(options.termTimeout, [this, id, workerId, killNow, makeTimer] {
@@ -226,6 +230,8 @@ void TaskQueuePrivate::armTimers(TaskRecord &record, WorkerProcess *w)
             w->signalGroup(r.task.options.termSignal);
             if (r.task.options.killTimeout > 0ms)
                 r.killTimer = makeTimer(r.task.options.killTimeout, killNow);
+            if (const auto callback = r.task.options.onTermTimeout)
+                callback();
         });
     } else if (options.killTimeout > 0ms) {
         record.killTimer = makeTimer(options.killTimeout, killNow);
@@ -315,6 +321,12 @@ void TaskQueuePrivate::spawnWorker()
     w->setHandshakeTimeout(handshakeTimeout);
     connect(w, &WorkerProcess::connected, this, [this, w] { onConnected(w); });
     connect(w, &WorkerProcess::messageReceived, this, [this, w](const QCborMap &m) { onMessage(w, m); });
+    connect(w, &WorkerProcess::idleTooLong, this, [this, w] {
+        if (w->info().state == WorkerInfo::State::Idle && !w->isQuitting()) {
+            qCDebug(lcQueue).noquote() << kind << ": retiring idle worker" << w->id();
+            retire(w);
+        }
+    });
     connect(w, &WorkerProcess::outputLine, q, [this, id](const QString &line) { emit q->workerOutput(id, line); });
     // Queued: a process that fails to start may say so from inside start().
     connect(w, &WorkerProcess::finished, this,
@@ -324,7 +336,8 @@ void TaskQueuePrivate::spawnWorker()
 
     QProcessEnvironment env = environment;
     env.insert(QLatin1String(Wire::EnvWorkerId), QString::number(id));
-    w->start(manager->workerProgram, taskKind->extraArguments(), env);
+    w->start(manager->workerProgram, taskKind->extraArguments(), env,
+             {addressSpaceLimit, qint64(cpuTimeLimit.count())});
     qCDebug(lcQueue).noquote() << kind << ": started worker" << id << "pid" << w->pid();
     emit q->workerStarted(id, w->pid());
 }
@@ -350,10 +363,12 @@ void TaskQueuePrivate::onConnected(WorkerProcess *w)
     }
     w->info().state = WorkerInfo::State::Idle;
     emit q->workerReady(w->id());
-    if (stopped)
+    if (stopped) {
         retire(w);
-    else
+    } else {
+        w->startIdleClock(idleTimeout);
         scheduleDispatch();
+    }
 }
 
 void TaskQueuePrivate::onMessage(WorkerProcess *w, const QCborMap &message)
@@ -412,6 +427,7 @@ void TaskQueuePrivate::onTaskAnswer(WorkerProcess *w, const QCborMap &message, b
         }
     } else {
         ++info.tasksDone;
+        m_crashStreak = 0;
         const QCborValue response = message.value(Wire::Key::Body);
         Decision decision = taskKind->useResponse(statusOf(w), record.task, response);
         if (decision.stay) {
@@ -437,8 +453,22 @@ void TaskQueuePrivate::afterTask(WorkerProcess *w, bool answered)
         retire(w);
     if (!w->isQuitting() && (stopped || liveWorkerCount() > maxWorkers))
         retire(w);
-    if (!w->isQuitting())
+    if (!w->isQuitting() && maxTasksPerWorker > 0 && w->info().tasksDone >= maxTasksPerWorker) {
+        qCDebug(lcQueue).noquote() << kind << ": recycling worker" << w->id() << "after" << w->info().tasksDone << "tasks";
+        retire(w);
+    }
+    if (!w->isQuitting() && memoryCeiling > 0) {
+        const qint64 rss = w->residentBytes();
+        if (rss > memoryCeiling) {
+            qCInfo(lcQueue).noquote() << kind << ": recycling worker" << w->id() << "using" << rss
+                                      << "bytes, above the ceiling of" << memoryCeiling;
+            retire(w);
+        }
+    }
+    if (!w->isQuitting()) {
+        w->startIdleClock(idleTimeout);
         emit q->workerIdle(w->id());
+    }
 }
 
 void TaskQueuePrivate::onWorkerFinished(WorkerProcess *w, const QString &status)
@@ -486,7 +516,12 @@ void TaskQueuePrivate::onWorkerFinished(WorkerProcess *w, const QString &status)
         taskKind->onTaskEnded(std::nullopt, EndReason::WorkerDied);
     }
 
-    if (!wasConnected && !wasQuitting && !stopped && !w->wasSignalledByUser())
+    const bool unasked = !wasQuitting && !stopped && !w->wasSignalledByUser();
+    if (unasked && w->info().tasksDone == 0) {
+        ++m_crashStreak;
+        backOffIfCrashLooping();
+    }
+    if (!wasConnected && unasked)
         onStartFailure(reason);
 
     reportStoppedIfDone();
@@ -509,14 +544,24 @@ void TaskQueuePrivate::onStartFailure(const QString &status)
             finishTask(id, Outcome::WorkerDied, QStringLiteral("no worker could start: %1").arg(status));
         return;
     }
-    // Back off: the first failure respawns at once, then 100 ms, 200 ms, ...
-    if (m_startFailures >= 2) {
-        const auto delay = std::min(MaxRespawnDelay, 100ms * (1 << (m_startFailures - 2)));
-        message += QStringLiteral("; trying again in %1").arg(ms(delay));
-        m_respawnTimer.start(delay);
-    }
+    if (m_respawnTimer.isActive())
+        message += QStringLiteral("; trying again in %1").arg(ms(std::chrono::milliseconds(m_respawnTimer.remainingTime())));
     qCWarning(lcQueue).noquote() << message;
     emit q->errorOccurred(message);
+}
+
+// Workers that keep dying before they finish a task (a plugin that crashes
+// at start, a run of crashing tasks) are not replaced at full speed: the
+// first is replaced at once, then after 100 ms, 200 ms, ... at most 5 s.
+void TaskQueuePrivate::backOffIfCrashLooping()
+{
+    if (m_crashStreak < 2 || m_respawnTimer.isActive())
+        return;
+    const int doublings = std::min(m_crashStreak - 2, 6);
+    const auto delay = std::min(MaxRespawnDelay, std::chrono::milliseconds(100ms * (1 << doublings)));
+    qCInfo(lcQueue).noquote() << kind << ":" << m_crashStreak << "workers in a row died before finishing a task;"
+                              << "next start in" << ms(delay);
+    m_respawnTimer.start(delay);
 }
 
 void TaskQueuePrivate::stop()
@@ -615,6 +660,14 @@ bool TaskQueue::setPriority(TaskId id, int priority)
 
 bool TaskQueue::cancel(TaskId id) { return d->cancel(id); }
 
+int TaskQueue::cancel(const QList<TaskId> &ids)
+{
+    int alive = 0;
+    for (TaskId id : ids)
+        alive += d->cancel(id) ? 1 : 0;
+    return alive;
+}
+
 void TaskQueue::cancelAll()
 {
     QList<TaskId> ids;
@@ -666,6 +719,16 @@ void TaskQueue::setHeartbeat(std::chrono::milliseconds interval, std::chrono::mi
         w->setHeartbeat(interval, allowance);
 }
 
+void TaskQueue::setMaxTasksPerWorker(int tasks) { d->maxTasksPerWorker = std::max(0, tasks); }
+void TaskQueue::setMemoryCeiling(qint64 bytes) { d->memoryCeiling = std::max<qint64>(0, bytes); }
+void TaskQueue::setIdleTimeout(std::chrono::milliseconds timeout) { d->idleTimeout = timeout; }
+
+void TaskQueue::setResourceLimits(qint64 addressSpaceBytes, std::chrono::seconds cpuTime)
+{
+    d->addressSpaceLimit = std::max<qint64>(0, addressSpaceBytes);
+    d->cpuTimeLimit = cpuTime;
+}
+
 void TaskQueue::setHandshakeTimeout(std::chrono::milliseconds timeout) { d->handshakeTimeout = timeout; }
 void TaskQueue::setQuitTimeout(std::chrono::milliseconds timeout) { d->quitTimeout = timeout; }
 
@@ -678,8 +741,10 @@ int TaskQueue::runningCount() const { return d->running; }
 QList<WorkerInfo> TaskQueue::workers() const
 {
     QList<WorkerInfo> infos;
-    for (const auto &[id, w] : d->workers)
+    for (const auto &[id, w] : d->workers) {
         infos << w->info();
+        infos.last().rssBytes = w->residentBytes();
+    }
     return infos;
 }
 

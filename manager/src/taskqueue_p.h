@@ -72,6 +72,11 @@ public:
     std::chrono::milliseconds heartbeatInterval{1000};
     std::chrono::milliseconds heartbeatAllowance{15000};
     std::chrono::milliseconds handshakeTimeout{30000};
+    std::chrono::milliseconds idleTimeout{0};
+    int maxTasksPerWorker = 0;
+    qint64 memoryCeiling = 0;
+    qint64 addressSpaceLimit = 0;
+    std::chrono::seconds cpuTimeLimit{0};
     bool stopped = false;
     bool stoppedReported = false;
 
@@ -89,10 +94,13 @@ private:
     void onTaskAnswer(WorkerProcess *w, const QCborMap &message, bool isResponse);
     void onWorkerFinished(WorkerProcess *w, const QString &status);
     void onStartFailure(const QString &status);
+    void backOffIfCrashLooping();
+    void becameIdle(WorkerProcess *w);
     void reportStoppedIfDone();
 
     QTimer m_respawnTimer;
-    int m_startFailures = 0;
+    int m_startFailures = 0;  // workers in a row that died before hello
+    int m_crashStreak = 0;    // workers in a row that died unasked without finishing a task
     bool m_dispatchScheduled = false;
 };
 

@@ -3,10 +3,12 @@
 #include "logging.h"
 #include "processstatus.h"
 
+#include <QtCore/QFile>
 #include <QtNetwork/QLocalSocket>
 
 #include <csignal>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 using namespace std::chrono_literals;
@@ -35,6 +37,8 @@ WorkerProcess::WorkerProcess(int id, qint64 maxFrameSize, QObject *parent)
     m_killTimer.setSingleShot(true);
     connect(&m_killTimer, &QTimer::timeout, this, [this] { signalGroup(SIGKILL); });
     connect(&m_heartbeatTimer, &QTimer::timeout, this, &WorkerProcess::heartbeat);
+    m_idleTimer.setSingleShot(true);
+    connect(&m_idleTimer, &QTimer::timeout, this, &WorkerProcess::idleTooLong);
 
     connect(&m_process, &QProcess::finished, this, &WorkerProcess::onProcessFinished);
     connect(&m_process, &QProcess::errorOccurred, this, &WorkerProcess::onProcessError);
@@ -59,17 +63,26 @@ WorkerProcess::~WorkerProcess()
 }
 
 void WorkerProcess::start(const QString &program, const QStringList &arguments,
-                          const QProcessEnvironment &environment)
+                          const QProcessEnvironment &environment, Limits limits)
 {
     m_process.setProgram(program);
     m_process.setArguments(arguments);
     m_process.setProcessEnvironment(environment);
-    m_process.setChildProcessModifier([] {
+    m_process.setChildProcessModifier([limits] {
         // In the child between fork and exec: async-signal-safe calls only.
         // Its own process group, so signals reach the worker's children; and
         // death with its master, even if the master is SIGKILLed.
         ::setpgid(0, 0);
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (limits.addressSpace > 0) {
+            const rlimit as{rlim_t(limits.addressSpace), rlim_t(limits.addressSpace)};
+            ::setrlimit(RLIMIT_AS, &as);
+        }
+        if (limits.cpuSeconds > 0) {
+            // SIGXCPU at the soft limit, SIGKILL a second later.
+            const rlimit cpu{rlim_t(limits.cpuSeconds), rlim_t(limits.cpuSeconds + 1)};
+            ::setrlimit(RLIMIT_CPU, &cpu);
+        }
     });
     m_info.startedAt = QDateTime::currentDateTime();
     m_info.state = WorkerInfo::State::Starting;
@@ -92,6 +105,26 @@ void WorkerProcess::attach(QLocalSocket *socket, Wire::FrameReader reader)
         m_heartbeatTimer.start();
     emit connected();
     readFrames();
+}
+
+void WorkerProcess::startIdleClock(std::chrono::milliseconds timeout)
+{
+    if (timeout > 0ms)
+        m_idleTimer.start(timeout);
+    else
+        m_idleTimer.stop();
+}
+
+qint64 WorkerProcess::residentBytes() const
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return 0;
+    // /proc/PID/statm: size resident shared ... in pages.
+    QFile statm(QStringLiteral("/proc/%1/statm").arg(pid()));
+    if (!statm.open(QIODevice::ReadOnly))
+        return 0;
+    const QList<QByteArray> fields = statm.readAll().split(' ');
+    return fields.size() > 1 ? fields.at(1).toLongLong() * ::sysconf(_SC_PAGESIZE) : 0;
 }
 
 void WorkerProcess::setHeartbeat(std::chrono::milliseconds interval, std::chrono::milliseconds allowance)
@@ -241,6 +274,7 @@ void WorkerProcess::finish(const QString &status)
     m_handshakeTimer.stop();
     m_heartbeatTimer.stop();
     m_killTimer.stop();
+    m_idleTimer.stop();
     if (m_socket) {
         m_socket->disconnect(this);
         m_socket->abort();

@@ -29,8 +29,21 @@ public:
     WorkerProcess(int id, qint64 maxFrameSize, QObject *parent = nullptr);
     ~WorkerProcess() override;
 
+    struct Limits
+    {
+        qint64 addressSpace = 0;   //!< bytes, 0: unlimited
+        qint64 cpuSeconds = 0;     //!< 0: unlimited
+    };
+
     void start(const QString &program, const QStringList &arguments,
-               const QProcessEnvironment &environment);
+               const QProcessEnvironment &environment, Limits limits);
+
+    //! Resident memory of the worker process now (0 if unknown).
+    qint64 residentBytes() const;
+
+    //! While idle: idleTooLong() fires once after this long (0: never).
+    void startIdleClock(std::chrono::milliseconds timeout);
+    void stopIdleClock() { m_idleTimer.stop(); }
 
     int id() const { return m_info.id; }
     qint64 pid() const { return m_info.pid; }
@@ -72,6 +85,7 @@ Q_SIGNALS:
     void messageReceived(const QCborMap &message);
     void outputLine(const QString &line);
     void finished(const QString &status);
+    void idleTooLong();
 
 private:
     void readFrames();
@@ -90,6 +104,7 @@ private:
     QTimer m_handshakeTimer;
     QTimer m_heartbeatTimer;
     QTimer m_killTimer;
+    QTimer m_idleTimer;
     QElapsedTimer m_lastHeard;
     std::chrono::milliseconds m_heartbeatAllowance{0};
     QByteArray m_partialOutput[2];

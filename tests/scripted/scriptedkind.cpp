@@ -6,6 +6,7 @@
 #include <QtCore/QThread>
 
 #include <cstdlib>
+#include <vector>
 #include <unistd.h>
 
 using namespace Drover;
@@ -99,6 +100,12 @@ QCborValue ScriptedKind::perform(const QCborValue &request, WorkerContext &conte
             context.sendFeedback(i);
     } else if (op == QLatin1String("big")) {
         value = QByteArray(qsizetype(arg.toInteger()), 'x');
+    } else if (op == QLatin1String("alloc")) {
+        // arg MiB, touched page by page so it is really resident.
+        std::vector<char> block(size_t(arg.toInteger()) << 20);
+        for (size_t i = 0; i < block.size(); i += 4096)
+            block[i] = char(i);
+        value = qint64(block.size());
     } else if (op == QLatin1String("env")) {
         value = qEnvironmentVariable("SCRIPTED_MARK");
     } else if (op == QLatin1String("forwarded")) {

@@ -6,6 +6,7 @@
 //   op        worker action: "echo" (default), "sleep" (ms, cooperative),
 //             "spin" (ms, ignores cancellation), "crash", "exit" (code),
 //             "fail" (message), "feedback" (count), "big" (bytes),
+//             "alloc" (MiB, touched),
 //             "forwarded", "env", "spawn" (forks a sleeping child, sends its
 //             pid as feedback, waits for cancellation)
 //   drop      requestOfTask returns nullopt

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <functional>
 
 namespace Drover {
 
@@ -22,6 +23,9 @@ struct TaskOptions
     std::chrono::milliseconds killTimeout{0};
     //! The signal that termTimeout sends.
     int termSignal = SIGTERM;
+    //! Called on the manager's thread when termTimeout, or killTimeout, fires.
+    std::function<void()> onTermTimeout;
+    std::function<void()> onKillTimeout;
 };
 
 //! A unit of work for a task kind. Lives in the master only; the kind's

@@ -46,6 +46,8 @@ public:
     //! worker answers, or its worker is killed after cancelGrace(). Returns
     //! false if the task is unknown or already ended.
     bool cancel(TaskId id);
+    //! Cancels each of the tasks; returns how many were still alive.
+    int cancel(const QList<TaskId> &ids);
     //! Cancels every queued and running task.
     void cancelAll();
 
@@ -73,6 +75,17 @@ public:
     //! How long a worker told to quit may take to exit before it is killed
     //! (default 5 s).
     void setQuitTimeout(std::chrono::milliseconds timeout);
+
+    //! Recycling: a worker is retired after this many tasks (0: never), or
+    //! when its resident memory is above the ceiling after a task (0: none).
+    void setMaxTasksPerWorker(int tasks);
+    void setMemoryCeiling(qint64 bytes);
+    //! An idle worker is retired after this long without a task (0: never).
+    void setIdleTimeout(std::chrono::milliseconds timeout);
+    //! Limits applied in each worker process before it starts (setrlimit):
+    //! address space in bytes and CPU time (0: unlimited). A task that runs
+    //! into them ends as its worker's death, with the reason the kernel gave.
+    void setResourceLimits(qint64 addressSpaceBytes, std::chrono::seconds cpuTime);
 
     //! Stops starting tasks, cancels what is queued and running, and asks
     //! every worker to quit; stragglers are killed after the kill timeout.

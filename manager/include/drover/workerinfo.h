@@ -26,6 +26,7 @@ struct WorkerInfo
     TaskId currentTask = 0;     //!< 0 unless Busy
     QDateTime startedAt;        //!< when the process was started
     int tasksDone = 0;          //!< responses received from it
+    qint64 rssBytes = 0;        //!< resident memory when the snapshot was taken
 };
 
 } // namespace Drover
