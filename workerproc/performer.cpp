@@ -2,6 +2,9 @@
 
 #include "drover/taskkind.h"
 #include "wire.h"
+#include "workerstate.h"
+
+#include <QtCore/QCborArray>
 
 #include <exception>
 #include <new>
@@ -9,7 +12,7 @@
 using namespace Drover;
 namespace Wire = Drover::Internal::Wire;
 
-Performer::Performer(TaskKind *kind, WorkerContext *context, AnswerSink sink)
+Performer::Performer(TaskKind *kind, WorkerState *context, AnswerSink sink)
     : m_kind(kind)
     , m_context(context)
     , m_sink(std::move(sink))
@@ -31,11 +34,23 @@ QByteArray Performer::errorFrame(TaskId task, QLatin1StringView kind, const QStr
     return Wire::encodeFrame(error, m_maxFrameSize);
 }
 
-void Performer::perform(TaskId task, const QCborValue &request)
+void Performer::perform(TaskId task, const QCborValue &request, bool batch)
 {
+    m_context->setPerforming(task);
     QByteArray frame;
     try {
-        QCborValue response = m_kind->perform(request, *m_context);
+        QCborValue response;
+        if (batch) {
+            QCborArray results;
+            for (const QCborValue &item : request.toArray()) {
+                if (m_context->isCancelled())
+                    break;
+                results.append(m_kind->perform(item, *m_context));
+            }
+            response = results;
+        } else {
+            response = m_kind->perform(request, *m_context);
+        }
         QCborMap answer = Wire::message(Wire::Type::Response);
         answer.insert(Wire::Key::Task, qint64(task));
         answer.insert(Wire::Key::Body, std::move(response));
@@ -53,5 +68,6 @@ void Performer::perform(TaskId task, const QCborValue &request)
     } catch (...) {
         frame = errorFrame(task, Wire::ErrorFailed, QStringLiteral("perform() threw an unknown exception"));
     }
+    m_context->setPerforming(0);
     m_sink(frame);
 }

@@ -15,18 +15,12 @@ namespace Wire = Drover::Internal::Wire;
 WorkerClient::WorkerClient(TaskKind *kind, Config config)
     : m_kind(kind)
     , m_config(std::move(config))
-    , m_state(m_config.workerId, [this](TaskId task, const QCborValue &value) {
-        // Called on the compute thread: encode there, write on the main thread.
-        QCborMap feedback = Wire::message(Wire::Type::Feedback);
-        feedback.insert(Wire::Key::Task, qint64(task));
-        feedback.insert(Wire::Key::Body, value);
-        const QByteArray frame = Wire::encodeFrame(feedback, Wire::DefaultMaxFrameSize);
-        QMetaObject::invokeMethod(this, [this, frame] { sendFrame(frame); }, Qt::QueuedConnection);
-    })
+    , m_state(m_config.workerId, outbox())
 {
     m_performer = new Performer(m_kind, &m_state, [this](const QByteArray &frame) {
         QMetaObject::invokeMethod(this, [this, frame] {
             m_running = 0;
+            m_state.endTask();
             sendFrame(frame);
         }, Qt::QueuedConnection);
     });
@@ -53,6 +47,27 @@ WorkerClient::WorkerClient(TaskKind *kind, Config config)
             die(5, QStringLiteral("cannot talk to the manager at %1: %2").arg(m_config.server, m_socket.errorString()));
         std::_Exit(0);
     });
+}
+
+// What the compute thread sends: encoded there, written on the main thread.
+WorkerState::Outbox WorkerClient::outbox()
+{
+    auto post = [this](Wire::Type type, TaskId task, const QCborValue &value, quint64 serial) {
+        QCborMap message = Wire::message(type);
+        message.insert(Wire::Key::Task, qint64(task));
+        message.insert(Wire::Key::Body, value);
+        if (serial)
+            message.insert(Wire::Key::Serial, qint64(serial));
+        const QByteArray frame = Wire::encodeFrame(message, Wire::DefaultMaxFrameSize);
+        QMetaObject::invokeMethod(this, [this, frame] { sendFrame(frame); }, Qt::QueuedConnection);
+    };
+    WorkerState::Outbox box;
+    box.feedback = [post](TaskId task, const QCborValue &value) { post(Wire::Type::Feedback, task, value, 0); };
+    box.message = [post](TaskId task, const QCborValue &value) { post(Wire::Type::Message, task, value, 0); };
+    box.ask = [post](TaskId task, quint64 serial, const QCborValue &question) {
+        post(Wire::Type::Ask, task, question, serial);
+    };
+    return box;
 }
 
 WorkerClient::~WorkerClient()
@@ -109,6 +124,7 @@ void WorkerClient::handle(const QCborMap &message)
     case Wire::Type::Welcome: {
         m_welcomed = true;
         m_performer->setMaxFrameSize(message.value(Wire::Key::MaxFrame).toInteger(Wire::DefaultMaxFrameSize));
+        m_state.setEnvironment(message.value(Wire::Key::Init));
         const QCborArray standing = message.value(Wire::Key::Feedback).toArray();
         for (const QCborValue &value : standing)
             m_state.addForwarded(value);
@@ -122,10 +138,18 @@ void WorkerClient::handle(const QCborMap &message)
         m_running = task;
         m_state.beginTask(task);
         const QCborValue request = message.value(Wire::Key::Body);
-        QMetaObject::invokeMethod(m_performer, [this, task, request] { m_performer->perform(task, request); },
+        const bool batch = message.value(Wire::Key::Batch).toBool();
+        QMetaObject::invokeMethod(m_performer, [this, task, request, batch] { m_performer->perform(task, request, batch); },
                                   Qt::QueuedConnection);
         return;
     }
+    case Wire::Type::Message:
+        m_state.deliverMessage(TaskId(message.value(Wire::Key::Task).toInteger()), message.value(Wire::Key::Body));
+        return;
+    case Wire::Type::Answer:
+        m_state.deliverAnswer(quint64(message.value(Wire::Key::Serial).toInteger()), message.value(Wire::Key::Body),
+                              message.value(Wire::Key::Message).toString());
+        return;
     case Wire::Type::Cancel:
         m_state.cancel(TaskId(message.value(Wire::Key::Task).toInteger()));
         return;

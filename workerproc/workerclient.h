@@ -33,6 +33,7 @@ public:
     void start();
 
 private:
+    WorkerState::Outbox outbox();
     void onReadyRead();
     void handle(const QCborMap &message);
     void send(const QCborMap &message);

@@ -1,14 +1,16 @@
 #include "workerstate.h"
 
-WorkerState::WorkerState(int workerId, FeedbackSink sink)
+using namespace Drover;
+
+WorkerState::WorkerState(int workerId, Outbox outbox)
     : m_workerId(workerId)
-    , m_sink(std::move(sink))
+    , m_outbox(std::move(outbox))
 {
 }
 
 void WorkerState::sendFeedback(const QCborValue &value)
 {
-    m_sink(m_task.load(), value);
+    m_outbox.feedback(m_performing.load(), value);
 }
 
 bool WorkerState::isCancelled() const
@@ -18,30 +20,123 @@ bool WorkerState::isCancelled() const
 
 QList<QCborValue> WorkerState::forwardedFeedback() const
 {
-    QMutexLocker lock(&m_mutex);
+    std::lock_guard lock(m_mutex);
     return m_forwarded;
 }
 
-void WorkerState::beginTask(Drover::TaskId task)
+QCborValue WorkerState::workerEnvironment() const
 {
+    std::lock_guard lock(m_mutex);
+    return m_environment;
+}
+
+void WorkerState::sendMessage(const QCborValue &value)
+{
+    m_outbox.message(m_performing.load(), value);
+}
+
+std::optional<QCborValue> WorkerState::receiveMessage(std::chrono::milliseconds wait)
+{
+    std::unique_lock lock(m_mutex);
+    m_wake.wait_for(lock, wait, [this] { return !m_inbox.empty() || isCancelled(); });
+    if (m_inbox.empty() || isCancelled())
+        return std::nullopt;
+    QCborValue value = std::move(m_inbox.front());
+    m_inbox.pop_front();
+    return value;
+}
+
+std::optional<QCborValue> WorkerState::ask(const QCborValue &question, std::chrono::milliseconds timeout,
+                                           QString *error)
+{
+    quint64 serial = 0;
+    {
+        std::lock_guard lock(m_mutex);
+        serial = m_nextSerial++;
+        m_answers.insert(serial, {});
+    }
+    m_outbox.ask(m_performing.load(), serial, question);
+    std::unique_lock lock(m_mutex);
+    const bool arrived = m_wake.wait_for(lock, timeout, [&] { return m_answers.value(serial).arrived; });
+    const Answer answer = m_answers.take(serial);
+    if (!arrived) {
+        if (error)
+            *error = QStringLiteral("the master did not answer within %1 ms").arg(timeout.count());
+        return std::nullopt;
+    }
+    if (!answer.error.isEmpty()) {
+        if (error)
+            *error = answer.error;
+        return std::nullopt;
+    }
+    return answer.value;
+}
+
+void WorkerState::setEnvironment(const QCborValue &environment)
+{
+    std::lock_guard lock(m_mutex);
+    m_environment = environment;
+}
+
+void WorkerState::beginTask(TaskId task)
+{
+    std::lock_guard lock(m_mutex);
+    m_inbox.clear();
     m_cancelled.store(false);
     m_task.store(task);
 }
 
-void WorkerState::cancel(Drover::TaskId task)
+void WorkerState::endTask()
 {
-    if (task == m_task.load())
+    std::lock_guard lock(m_mutex);
+    m_task.store(0);
+    m_inbox.clear();
+}
+
+void WorkerState::cancel(TaskId task)
+{
+    if (task != m_task.load())
+        return;
+    {
+        std::lock_guard lock(m_mutex);
         m_cancelled.store(true);
+    }
+    m_wake.notify_all();
 }
 
 void WorkerState::addForwarded(const QCborValue &value)
 {
-    QMutexLocker lock(&m_mutex);
+    std::lock_guard lock(m_mutex);
     m_forwarded.append(value);
 }
 
 void WorkerState::clearForwarded()
 {
-    QMutexLocker lock(&m_mutex);
+    std::lock_guard lock(m_mutex);
     m_forwarded.clear();
+}
+
+void WorkerState::deliverMessage(TaskId task, const QCborValue &value)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (task != m_task.load())
+            return; // for a task that ended meanwhile
+        m_inbox.push_back(value);
+    }
+    m_wake.notify_all();
+}
+
+void WorkerState::deliverAnswer(quint64 serial, const QCborValue &answer, const QString &error)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        auto it = m_answers.find(serial);
+        if (it == m_answers.end())
+            return; // the asker gave up
+        it->arrived = true;
+        it->value = answer;
+        it->error = error;
+    }
+    m_wake.notify_all();
 }

@@ -3,38 +3,75 @@
 #include "drover/task.h"
 #include "drover/workercontext.h"
 
+#include <QtCore/QHash>
 #include <QtCore/QList>
-#include <QtCore/QMutex>
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <functional>
+#include <mutex>
 
 //! The worker's WorkerContext: what perform() sees of its task and master.
-//! The main thread updates it (cancel, broadcasts); the compute thread reads
-//! it. Feedback is handed to the main thread through the given function.
+//! The main thread updates it (cancel, broadcasts, messages, answers); the
+//! compute thread reads it and blocks in receiveMessage() and ask(). What
+//! goes to the master is handed to the main thread through an Outbox.
 class WorkerState : public Drover::WorkerContext
 {
 public:
-    using FeedbackSink = std::function<void(Drover::TaskId task, const QCborValue &value)>;
+    //! Called on the compute thread; must hand the value to the main thread.
+    struct Outbox
+    {
+        std::function<void(Drover::TaskId task, const QCborValue &value)> feedback;
+        std::function<void(Drover::TaskId task, const QCborValue &value)> message;
+        std::function<void(Drover::TaskId task, quint64 serial, const QCborValue &question)> ask;
+    };
 
-    WorkerState(int workerId, FeedbackSink sink);
+    WorkerState(int workerId, Outbox outbox);
 
+    // compute thread (WorkerContext)
     void sendFeedback(const QCborValue &value) override;
     bool isCancelled() const override;
     QList<QCborValue> forwardedFeedback() const override;
     int workerId() const override { return m_workerId; }
+    QCborValue workerEnvironment() const override;
+    void sendMessage(const QCborValue &value) override;
+    std::optional<QCborValue> receiveMessage(std::chrono::milliseconds wait) override;
+    std::optional<QCborValue> ask(const QCborValue &question, std::chrono::milliseconds timeout,
+                                  QString *error) override;
+
+    // compute thread: which task what perform() sends belongs to (0 in initWorker)
+    void setPerforming(Drover::TaskId task) { m_performing.store(task); }
 
     // main thread
+    void setEnvironment(const QCborValue &environment);
     void beginTask(Drover::TaskId task);
+    void endTask();
     void cancel(Drover::TaskId task);
     void addForwarded(const QCborValue &value);
     void clearForwarded();
+    void deliverMessage(Drover::TaskId task, const QCborValue &value);
+    void deliverAnswer(quint64 serial, const QCborValue &answer, const QString &error);
 
 private:
+    struct Answer
+    {
+        bool arrived = false;
+        QCborValue value;
+        QString error;
+    };
+
     const int m_workerId;
-    FeedbackSink m_sink;
-    std::atomic<Drover::TaskId> m_task{0};
+    Outbox m_outbox;
+    std::atomic<Drover::TaskId> m_task{0};       // the task the master sent (main thread's view)
+    std::atomic<Drover::TaskId> m_performing{0}; // the task perform() runs (compute thread's view)
     std::atomic<bool> m_cancelled{false};
-    mutable QMutex m_mutex;
+
+    mutable std::mutex m_mutex;
+    std::condition_variable m_wake;
     QList<QCborValue> m_forwarded;
+    QCborValue m_environment;
+    std::deque<QCborValue> m_inbox;
+    QHash<quint64, Answer> m_answers;
+    quint64 m_nextSerial = 1;
 };

@@ -9,6 +9,8 @@
 #include "workerprocess.h"
 
 #include <QtCore/QCborArray>
+#include <QtCore/QEventLoop>
+#include <QtCore/QPointer>
 
 #include <algorithm>
 #include <csignal>
@@ -76,16 +78,21 @@ int TaskQueuePrivate::liveWorkerCount() const
                              [](const auto &entry) { return !entry.second->isQuitting(); }));
 }
 
-TaskId TaskQueuePrivate::enqueue(Task task)
+TaskId TaskQueuePrivate::enqueue(Task task, std::unique_ptr<TaskHooks> hooks, bool batch)
 {
     const TaskId id = manager->nextTaskId();
     task.id = id;
     const int priority = task.priority;
     TaskRecord &record = tasks[id];
     record.task = std::move(task);
+    record.hooks = std::move(hooks);
+    record.batch = batch;
     pending.insert(id, priority);
     emit q->taskQueued(id);
-    scheduleDispatch();
+    if (stopped) // still one outcome, still never from inside enqueue()
+        QMetaObject::invokeMethod(q, [this, id] { cancel(id); }, Qt::QueuedConnection);
+    else
+        scheduleDispatch();
     return id;
 }
 
@@ -169,6 +176,8 @@ bool TaskQueuePrivate::assign(WorkerProcess *w)
         QCborMap message = Wire::message(Wire::Type::Request);
         message.insert(Wire::Key::Task, qint64(id));
         message.insert(Wire::Key::Body, *request);
+        if (record.batch)
+            message.insert(Wire::Key::Batch, true);
         if (!w->send(message)) {
             const QString reason = QStringLiteral("the request exceeds the frame limit of %1 bytes")
                                        .arg(manager->maxFrameSize);
@@ -189,6 +198,9 @@ bool TaskQueuePrivate::assign(WorkerProcess *w)
         armTimers(record, w);
         emit q->taskStarted(id, w->id());
         emit q->workerBusy(w->id(), id);
+        // The hook may send the worker a message: it follows the request.
+        if (auto it = tasks.find(id); it != tasks.end() && it->second.hooks && it->second.hooks->onStart)
+            it->second.hooks->onStart(TaskContext(q, id, w->id()));
         return true;
     }
     return false;
@@ -275,7 +287,8 @@ bool TaskQueuePrivate::cancel(TaskId id, bool interrupt)
     return true;
 }
 
-void TaskQueuePrivate::finishTask(TaskId id, Outcome outcome, const QString &message, const QCborValue &response)
+void TaskQueuePrivate::finishTask(TaskId id, Outcome outcome, const QString &message, const QCborValue &response,
+                                  bool reportDrained)
 {
     auto it = tasks.find(id);
     if (it == tasks.end())
@@ -308,8 +321,10 @@ void TaskQueuePrivate::finishTask(TaskId id, Outcome outcome, const QString &mes
         break;
     }
     qCDebug(lcQueue).noquote() << kind << ": task" << id << outcomeName(outcome) << message;
+    if (record.hooks && record.hooks->onFinish)
+        record.hooks->onFinish(result);
     emit q->taskFinished(id, result);
-    if (tasks.empty())
+    if (reportDrained && tasks.empty())
         emit q->drained();
 }
 
@@ -357,6 +372,7 @@ void TaskQueuePrivate::onConnected(WorkerProcess *w)
     QCborMap welcome = Wire::message(Wire::Type::Welcome);
     welcome.insert(Wire::Key::MaxFrame, manager->maxFrameSize);
     welcome.insert(Wire::Key::Feedback, standing);
+    welcome.insert(Wire::Key::Init, workerEnvironment);
     if (!w->send(welcome)) {
         w->kill(QStringLiteral("the forwarded feedback exceeds the frame limit"));
         return;
@@ -386,6 +402,12 @@ void TaskQueuePrivate::onMessage(WorkerProcess *w, const QCborMap &message)
             emit q->taskFeedback(id, message.value(Wire::Key::Body));
         return;
     }
+    case Wire::Type::Message:
+        onWorkerMessage(w, message);
+        return;
+    case Wire::Type::Ask:
+        onAsk(w, message);
+        return;
     default:
         w->kill(QStringLiteral("protocol error: a worker may not send \"%1\"")
                     .arg(Wire::typeName(Wire::typeOf(message))));
@@ -414,16 +436,16 @@ void TaskQueuePrivate::onTaskAnswer(WorkerProcess *w, const QCborMap &message, b
     if (record.cancelRequested) {
         // It stopped cooperatively: whatever it answered, the task is cancelled.
         afterTask(w, false);
-        finishTask(id, Outcome::Cancelled, QStringLiteral("cancelled while running"));
+        finishTask(id, Outcome::Cancelled, QStringLiteral("cancelled while running"), {}, false);
     } else if (!isResponse) {
         const QString text = message.value(Wire::Key::Message).toString();
         if (message.value(Wire::Key::ErrorKind).toString() == Wire::ErrorMarshal) {
             taskKind->onMarshalError(text, record.task);
             afterTask(w, false);
-            finishTask(id, Outcome::MarshalError, text);
+            finishTask(id, Outcome::MarshalError, text, {}, false);
         } else {
             afterTask(w, false);
-            finishTask(id, Outcome::Failed, text);
+            finishTask(id, Outcome::Failed, text, {}, false);
         }
     } else {
         ++info.tasksDone;
@@ -439,9 +461,61 @@ void TaskQueuePrivate::onTaskAnswer(WorkerProcess *w, const QCborMap &message, b
             retire(w);
         }
         afterTask(w, true);
-        finishTask(id, Outcome::Done, {}, response);
+        finishTask(id, Outcome::Done, {}, response, false);
     }
+    // The place to add more work comes before the verdict that all is done.
+    if (w->info().state == WorkerInfo::State::Idle && !w->isQuitting() && pending.isEmpty() && !stopped)
+        emit q->queueEmptied(w->id());
+    if (tasks.empty())
+        emit q->drained();
     scheduleDispatch();
+}
+
+void TaskQueuePrivate::onWorkerMessage(WorkerProcess *w, const QCborMap &message)
+{
+    const TaskId id = TaskId(message.value(Wire::Key::Task).toInteger());
+    const QCborValue body = message.value(Wire::Key::Body);
+    if (id == 0 || id != w->info().currentTask) {
+        emit q->workerMessage(w->id(), body);
+        return;
+    }
+    if (auto it = tasks.find(id); it != tasks.end() && it->second.hooks && it->second.hooks->onMessage)
+        it->second.hooks->onMessage(TaskContext(q, id, w->id()), body);
+    emit q->taskMessage(id, body);
+}
+
+void TaskQueuePrivate::onAsk(WorkerProcess *w, const QCborMap &message)
+{
+    const qint64 serial = message.value(Wire::Key::Serial).toInteger();
+    QPointer<WorkerProcess> worker(w);
+    const qint64 maxFrame = manager->maxFrameSize;
+    WorkerRequest request(message.value(Wire::Key::Body), TaskId(message.value(Wire::Key::Task).toInteger()), w->id(),
+                          [worker, serial, maxFrame](const QCborValue &answer, const QString &error) {
+                              if (!worker || !worker->isConnected())
+                                  return;
+                              QCborMap reply = Wire::message(Wire::Type::Answer);
+                              reply.insert(Wire::Key::Serial, serial);
+                              if (error.isEmpty())
+                                  reply.insert(Wire::Key::Body, answer);
+                              else
+                                  reply.insert(Wire::Key::Message, error);
+                              if (!worker->send(reply)) {
+                                  QCborMap tooBig = Wire::message(Wire::Type::Answer);
+                                  tooBig.insert(Wire::Key::Serial, serial);
+                                  tooBig.insert(Wire::Key::Message,
+                                                QStringLiteral("the answer exceeds the frame limit of %1 bytes").arg(maxFrame));
+                                  worker->send(tooBig);
+                              }
+                          });
+    if (!requestHandler) {
+        request.fail(QStringLiteral("no request handler is set on the %1 queue").arg(kind));
+        return;
+    }
+    try {
+        requestHandler(request);
+    } catch (const std::exception &e) {
+        request.fail(QStringLiteral("the request handler failed: %1").arg(QString::fromLocal8Bit(e.what())));
+    }
 }
 
 // After a task, a worker is idle again unless it was retired. One that ended
@@ -534,7 +608,10 @@ void TaskQueuePrivate::onStartFailure(const QString &status)
     QString message = QStringLiteral("a %1 worker could not start: %2").arg(kind, status);
     if (m_startFailures >= MaxStartFailures) {
         message += QStringLiteral("; %1 failures in a row, so the queued tasks end").arg(m_startFailures);
+        // Start afresh: the next task (a fixed setting, a new program) gets a worker at once.
         m_startFailures = 0;
+        m_crashStreak = 0;
+        m_respawnTimer.stop();
         qCWarning(lcQueue).noquote() << message;
         emit q->errorOccurred(message);
         QList<TaskId> queued;
@@ -638,13 +715,53 @@ TaskKind *TaskQueue::taskKind() const { return d->taskKind; }
 
 TaskId TaskQueue::enqueue(Task task)
 {
-    if (d->stopped) {
-        // Still one outcome, still never from inside enqueue().
-        const TaskId id = d->enqueue(std::move(task));
-        QMetaObject::invokeMethod(this, [this, id] { cancel(id); }, Qt::QueuedConnection);
-        return id;
-    }
     return d->enqueue(std::move(task));
+}
+
+TaskId TaskQueue::enqueue(Task task, TaskHooks hooks)
+{
+    return d->enqueue(std::move(task), std::make_unique<TaskHooks>(std::move(hooks)));
+}
+
+bool TaskQueue::sendMessage(TaskId id, const QCborValue &value)
+{
+    auto it = d->tasks.find(id);
+    if (it == d->tasks.end() || it->second.state != Internal::TaskRecord::State::Running)
+        return false;
+    Internal::WorkerProcess *w = d->worker(it->second.workerId);
+    if (!w || !w->isConnected())
+        return false;
+    QCborMap message = Internal::Wire::message(Internal::Wire::Type::Message);
+    message.insert(Internal::Wire::Key::Task, qint64(id));
+    message.insert(Internal::Wire::Key::Body, value);
+    return w->send(message);
+}
+
+void TaskQueue::setRequestHandler(RequestHandler handler) { d->requestHandler = std::move(handler); }
+void TaskQueue::setWorkerEnvironment(const QCborValue &environment) { d->workerEnvironment = environment; }
+
+void TaskQueue::clear()
+{
+    QList<TaskId> queued;
+    for (const auto &key : d->pending)
+        queued << key.id;
+    cancel(queued);
+}
+
+bool TaskQueue::waitForDrained(std::chrono::milliseconds timeout)
+{
+    if (d->tasks.empty())
+        return true;
+    QEventLoop loop;
+    connect(this, &TaskQueue::drained, &loop, &QEventLoop::quit);
+    QTimer deadline;
+    if (timeout != std::chrono::milliseconds::max()) {
+        deadline.setSingleShot(true);
+        connect(&deadline, &QTimer::timeout, &loop, &QEventLoop::quit);
+        deadline.start(timeout);
+    }
+    loop.exec();
+    return d->tasks.empty();
 }
 
 bool TaskQueue::setPriority(TaskId id, int priority)

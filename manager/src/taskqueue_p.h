@@ -29,6 +29,8 @@ struct TaskRecord
     bool cancelRequested = false;
     bool interruptRequested = false;
     bool timedOut = false;
+    bool batch = false;                 // a map() chunk: the request is run element by element
+    std::unique_ptr<TaskHooks> hooks;   // only when given
     QElapsedTimer clock;                // since the first start
     std::unique_ptr<QTimer> termTimer;  // only while running, only if asked for
     std::unique_ptr<QTimer> killTimer;
@@ -43,7 +45,7 @@ public:
                      const QString &pluginFile);
     ~TaskQueuePrivate() override;
 
-    TaskId enqueue(Task task);
+    TaskId enqueue(Task task, std::unique_ptr<TaskHooks> hooks = {}, bool batch = false);
     bool cancel(TaskId id, bool interrupt = false);
     void stop();
     //! Kills and reaps every worker now and cancels every task (destruction).
@@ -64,6 +66,8 @@ public:
     std::map<int, WorkerProcess *> workers;
     QList<QCborValue> forwarded;
     QProcessEnvironment environment;
+    QCborValue workerEnvironment;
+    RequestHandler requestHandler;
 
     int maxWorkers = 1;
     int running = 0;
@@ -86,12 +90,15 @@ private:
     void spawnWorker();
     void retire(WorkerProcess *w);
     void armTimers(TaskRecord &record, WorkerProcess *w);
-    void finishTask(TaskId id, Outcome outcome, const QString &message, const QCborValue &response = {});
+    void finishTask(TaskId id, Outcome outcome, const QString &message, const QCborValue &response = {},
+                    bool reportDrained = true);
     void afterTask(WorkerProcess *w, bool keepFresh);
 
     void onConnected(WorkerProcess *w);
     void onMessage(WorkerProcess *w, const QCborMap &message);
     void onTaskAnswer(WorkerProcess *w, const QCborMap &message, bool isResponse);
+    void onWorkerMessage(WorkerProcess *w, const QCborMap &message);
+    void onAsk(WorkerProcess *w, const QCborMap &message);
     void onWorkerFinished(WorkerProcess *w, const QString &status);
     void onStartFailure(const QString &status);
     void backOffIfCrashLooping();

@@ -9,7 +9,7 @@
 namespace Drover::Internal::Wire {
 
 namespace {
-constexpr std::array<std::pair<Type, QLatin1StringView>, 11> TypeNames{{
+constexpr std::array<std::pair<Type, QLatin1StringView>, 14> TypeNames{{
     {Type::Hello, QLatin1StringView("hello")},
     {Type::Response, QLatin1StringView("response")},
     {Type::Error, QLatin1StringView("error")},
@@ -21,6 +21,9 @@ constexpr std::array<std::pair<Type, QLatin1StringView>, 11> TypeNames{{
     {Type::Cancel, QLatin1StringView("cancel")},
     {Type::Ping, QLatin1StringView("ping")},
     {Type::Quit, QLatin1StringView("quit")},
+    {Type::Ask, QLatin1StringView("ask")},
+    {Type::Answer, QLatin1StringView("answer")},
+    {Type::Message, QLatin1StringView("message")},
 }};
 } // namespace
 

@@ -25,9 +25,11 @@ inline constexpr char EnvPlugin[] = "DROVER_PLUGIN";
 enum class Type {
     Unknown,
     // worker -> manager
-    Hello, Response, Error, Feedback, Pong,
+    Hello, Response, Error, Feedback, Pong, Ask,
     // manager -> worker
-    Welcome, Request, Broadcast, Cancel, Ping, Quit,
+    Welcome, Request, Broadcast, Cancel, Ping, Quit, Answer,
+    // both ways
+    Message,
 };
 
 QString typeName(Type type);
@@ -49,6 +51,8 @@ inline constexpr QLatin1StringView MaxFrame("maxFrame");
 inline constexpr QLatin1StringView Feedback("feedback");
 inline constexpr QLatin1StringView Clear("clear");
 inline constexpr QLatin1StringView Serial("n");
+inline constexpr QLatin1StringView Init("init");
+inline constexpr QLatin1StringView Batch("batch");
 } // namespace Key
 
 //! Values of Key::ErrorKind in an Error message.

@@ -13,6 +13,17 @@ using namespace Drover;
 
 std::optional<QCborValue> ScriptedKind::requestOfTask(const WorkerStatus &status, const Task &task)
 {
+    if (task.payload.isArray()) {
+        // A map() chunk: one request per input.
+        QCborArray requests;
+        for (const QCborValue &input : task.payload.toArray()) {
+            QCborMap request;
+            request.insert(QLatin1String("payload"), input);
+            request.insert(QLatin1String("fresh"), status.fresh);
+            requests.append(request);
+        }
+        return requests;
+    }
     const QCborMap payload = task.payload.toMap();
     if (payload.value(QLatin1String("drop")).toBool())
         return std::nullopt;
@@ -69,10 +80,19 @@ void ScriptedKind::onTaskEnded(const std::optional<Task> &task, EndReason reason
 
 // ---- worker half -------------------------------------------------------------
 
+void ScriptedKind::initWorker(WorkerContext &context)
+{
+    if (context.workerEnvironment()[QLatin1String("greet")].toBool())
+        context.sendMessage(QStringLiteral("hello from worker %1").arg(context.workerId()));
+}
+
 QCborValue ScriptedKind::perform(const QCborValue &request, WorkerContext &context)
 {
     const QCborMap req = request.toMap();
-    const QCborMap payload = req.value(QLatin1String("payload")).toMap();
+    const QCborValue rawPayload = req.value(QLatin1String("payload"));
+    if (rawPayload.isInteger()) // a map() input: square it
+        return rawPayload.toInteger() * rawPayload.toInteger();
+    const QCborMap payload = rawPayload.toMap();
     const QString op = payload.value(QLatin1String("op")).toString(QStringLiteral("echo"));
     const QCborValue arg = payload.value(QLatin1String("arg"));
     QCborValue value = arg;
@@ -106,6 +126,24 @@ QCborValue ScriptedKind::perform(const QCborValue &request, WorkerContext &conte
         for (size_t i = 0; i < block.size(); i += 4096)
             block[i] = char(i);
         value = qint64(block.size());
+    } else if (op == QLatin1String("port")) {
+        // Waits for the master's message (sent from the onStart hook).
+        value = context.receiveMessage(std::chrono::seconds(30)).value_or(QCborValue(QStringLiteral("no message")));
+    } else if (op == QLatin1String("chat")) {
+        // arg rounds of: message to the master, wait for its reply.
+        QCborArray replies;
+        for (qint64 i = 0; i < arg.toInteger(); ++i) {
+            context.sendMessage(QStringLiteral("ping %1").arg(i));
+            replies.append(context.receiveMessage(std::chrono::seconds(30)).value_or(QCborValue(QStringLiteral("none"))));
+        }
+        value = replies;
+    } else if (op == QLatin1String("ask")) {
+        QString error;
+        const std::optional<QCborValue> answer = context.ask(arg, std::chrono::milliseconds(
+            payload.value(QLatin1String("timeout")).toInteger(5000)), &error);
+        value = answer ? *answer : QCborValue(QStringLiteral("error: ") + error);
+    } else if (op == QLatin1String("workerenv")) {
+        value = context.workerEnvironment();
     } else if (op == QLatin1String("env")) {
         value = qEnvironmentVariable("SCRIPTED_MARK");
     } else if (op == QLatin1String("forwarded")) {

@@ -14,7 +14,12 @@
 //   spawn     with stay: payloads of new tasks to enqueue
 //   needs     taskMatch only on an Old worker with exactly this competence
 //   freshOnly taskMatch only on a Fresh worker
-// op "env" answers $SCRIPTED_MARK, which extraEnvironment() sets.
+// op "env" answers $SCRIPTED_MARK, which extraEnvironment() sets; "port"
+// waits for a message from the master and answers it; "chat" (rounds) sends
+// messages and collects the master's replies; "ask" asks the master arg
+// (with "timeout" ms); "workerenv" answers the worker environment.
+// map() inputs that are integers are squared. With {"greet": true} in the
+// worker environment, initWorker() sends the master a message.
 // Every response is a map {pid, worker, fresh, competence, value}.
 
 #include "drover/taskkind.h"
@@ -37,6 +42,7 @@ public:
     void onMarshalError(const QString &message, const Drover::Task &task) override;
     QStringList extraEnvironment() const override;
     void onTaskEnded(const std::optional<Drover::Task> &task, Drover::EndReason reason) override;
+    void initWorker(Drover::WorkerContext &context) override;
     QCborValue perform(const QCborValue &request, Drover::WorkerContext &context) override;
 
     //! "cancelled:ID", "timed-out:ID", "worker-died:ID" or "worker-died:none".

@@ -1,11 +1,13 @@
 #pragma once
 
 #include "drover/global.h"
+#include "drover/hooks.h"
 #include "drover/task.h"
 #include "drover/taskresult.h"
 #include "drover/workerinfo.h"
 
 #include <QtCore/QCborValue>
+#include <QtCore/QFuture>
 #include <QtCore/QList>
 #include <QtCore/QObject>
 
@@ -13,6 +15,20 @@
 #include <memory>
 
 namespace Drover {
+
+//! How TaskQueue::map() cuts its inputs into tasks and delivers results.
+struct MapOptions
+{
+    //! Inputs per task: one request carries this many, cutting the per-task
+    //! cost for small work (seed 003's granularity).
+    int granularity = 1;
+    //! Deliver results (QFutureWatcher::resultsReadyAt) strictly in input
+    //! order; otherwise each chunk's results as soon as it completes. The
+    //! future's results() are in input order either way.
+    bool ordered = false;
+    int priority = 0;
+    TaskOptions options;
+};
 
 class Manager;
 class TaskKind;
@@ -37,6 +53,36 @@ public:
     //! Queues a task and returns its id. Dispatch happens from the event
     //! loop: no outcome is ever reported from inside enqueue().
     TaskId enqueue(Task task);
+    //! The same, with callbacks for this task (see TaskHooks).
+    TaskId enqueue(Task task, TaskHooks hooks);
+
+    //! Queues a task and returns a future of its result, finished with its
+    //! one outcome. Cancelling the future cancels the task, and a task that
+    //! ends Cancelled cancels the future.
+    QFuture<TaskResult> submit(Task task);
+
+    //! Runs the kind's perform() on every input, `granularity` inputs per
+    //! task, and returns a future of the outputs (one per input, in input
+    //! order in results()). The chunk tasks have an array of inputs as their
+    //! payload and the request the worker gets is run element by element. If
+    //! a chunk does not end Done, the future is cancelled and its remaining
+    //! chunks with it; failureOf() then says why.
+    QFuture<QCborValue> map(const QList<QCborValue> &inputs, const MapOptions &options = {});
+    //! Why a future returned by map() was cancelled (empty if it was not, or
+    //! if it is unknown to this queue).
+    QString failureOf(const QFuture<QCborValue> &future) const;
+
+    //! Sends a message to the worker running a task; false if it is not running.
+    bool sendMessage(TaskId id, const QCborValue &value);
+
+    //! Answers WorkerContext::ask() from workers. Without a handler, every
+    //! question fails at once with "no request handler".
+    void setRequestHandler(RequestHandler handler);
+
+    //! Data every worker receives once when it starts (seed 003's env, 002's
+    //! init_arg), read with WorkerContext::workerEnvironment(). Applies to
+    //! workers started afterwards.
+    void setWorkerEnvironment(const QCborValue &environment);
     //! Changes the priority of a queued task (seed 000's set_order). Returns
     //! false if it is not queued any more.
     bool setPriority(TaskId id, int priority);
@@ -50,6 +96,14 @@ public:
     int cancel(const QList<TaskId> &ids);
     //! Cancels every queued and running task.
     void cancelAll();
+    //! Removes every queued task (each ends Cancelled); running ones go on.
+    void clear();
+
+    //! For programs without their own event loop: runs one until no task is
+    //! queued or running, or the timeout passes. Returns whether it drained.
+    //! Delayed work needs no timer of Drover's: QTimer::singleShot(delay,
+    //! queue, [=] { queue->enqueue(task); }).
+    bool waitForDrained(std::chrono::milliseconds timeout = std::chrono::milliseconds::max());
 
     //! Sends a value to every live worker and to every worker started later
     //! (seed 000's forward_feedback); it stands until clearForwardedFeedback().
@@ -108,9 +162,14 @@ Q_SIGNALS:
     void taskQueued(Drover::TaskId id);
     void taskStarted(Drover::TaskId id, int workerId);
     void taskFeedback(Drover::TaskId id, const QCborValue &value);
+    //! A running task's worker sent a message (WorkerContext::sendMessage()).
+    void taskMessage(Drover::TaskId id, const QCborValue &value);
     void taskFinished(Drover::TaskId id, const Drover::TaskResult &result);
     //! No task is queued or running any more.
     void drained();
+    //! A worker is idle and nothing is queued: the place to add more work
+    //! (seed 001's on_empty_queue).
+    void queueEmptied(int idleWorkerId);
 
     void workerStarted(int workerId, qint64 pid);
     void workerReady(int workerId);
@@ -121,6 +180,8 @@ Q_SIGNALS:
     void workerExited(int workerId, const QString &status);
     //! Output the worker wrote to stdout or stderr, one line at a time.
     void workerOutput(int workerId, const QString &line);
+    //! A worker sent a message outside any task (from initWorker()).
+    void workerMessage(int workerId, const QCborValue &value);
 
     //! Something went wrong that is not one task's outcome: a worker that
     //! cannot start, a protocol error. The queue keeps running.

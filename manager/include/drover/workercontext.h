@@ -2,6 +2,10 @@
 
 #include <QtCore/QCborValue>
 #include <QtCore/QList>
+#include <QtCore/QString>
+
+#include <chrono>
+#include <optional>
 
 namespace Drover {
 
@@ -28,6 +32,41 @@ public:
 
     //! This worker's id, as the master's signals name it.
     virtual int workerId() const = 0;
+
+    //! The data given once per worker with TaskQueue::setWorkerEnvironment()
+    //! (seed 003's env): read it instead of sending it with every task.
+    virtual QCborValue workerEnvironment() const { return {}; }
+
+    //! Sends a message to the master during a task: it reaches the task's
+    //! onMessage hook and TaskQueue::taskMessage(). Outside a task (from
+    //! initWorker) it reaches TaskQueue::workerMessage().
+    virtual void sendMessage(const QCborValue &value) { Q_UNUSED(value); }
+
+    //! The next message the master sent to this task (TaskQueue::sendMessage()
+    //! or a hook's TaskContext), waiting up to `wait`; nullopt if none came,
+    //! or the task was cancelled meanwhile.
+    virtual std::optional<QCborValue> receiveMessage(std::chrono::milliseconds wait)
+    {
+        Q_UNUSED(wait);
+        return std::nullopt;
+    }
+
+    //! Asks the master a question and blocks until its request handler
+    //! answers (seed 003's Full interface). Returns nullopt, with *error
+    //! saying why, when there is no handler, the handler failed, or no answer
+    //! came within `timeout`.
+    virtual std::optional<QCborValue> ask(const QCborValue &question, std::chrono::milliseconds timeout,
+                                          QString *error = nullptr)
+    {
+        Q_UNUSED(question);
+        Q_UNUSED(timeout);
+        if (error)
+            *error = QStringLiteral("this context cannot reach a master");
+        return std::nullopt;
+    }
+
+    // The functions above with a body have one so that test doubles of a
+    // context need only the first four; drover-worker implements them all.
 };
 
 } // namespace Drover
