@@ -1,0 +1,179 @@
+// The README's examples, compiled so that they stay true to the API. Each
+// function is one README section; none is run (the suites test the same
+// behaviour), but every one must build.
+
+#include <drover/manager.h>
+#include <drover/message.h>
+#include <drover/taskqueue.h>
+
+#include <QtCore/QFutureWatcher>
+#include <QtCore/QLoggingCategory>
+#include <QtCore/QTimer>
+
+using namespace std::chrono_literals;
+
+// [hooks]
+void hooks(Drover::TaskQueue *queue, quint16 freePort)
+{
+    Drover::Task task;
+    task.payload = QStringLiteral("serve");
+    Drover::TaskHooks hooks;
+    hooks.onStart = [freePort](const Drover::TaskContext &context) {
+        context.sendMessage(freePort);            // known only now, not at enqueue
+    };
+    hooks.onMessage = [](const Drover::TaskContext &, const QCborValue &message) {
+        qInfo() << "worker says" << message;
+    };
+    hooks.onFinish = [](const Drover::TaskResult &result) {
+        qInfo() << Drover::outcomeName(result.outcome) << result.message;
+    };
+    queue->enqueue(task, hooks);
+}
+// [hooks]
+
+// [messages]
+struct Progress
+{
+    int done = 0;
+    int total = 0;
+};
+
+template<>
+struct Drover::Codec<Progress>
+{
+    static constexpr const char *name = "Progress";
+    static QCborValue encode(const Progress &p) { return QCborArray{p.done, p.total}; }
+    static std::optional<Progress> decode(const QCborValue &v)
+    {
+        const QCborArray a = v.toArray();
+        if (a.size() != 2 || !a[0].isInteger() || !a[1].isInteger())
+            return std::nullopt;
+        return Progress{int(a[0].toInteger()), int(a[1].toInteger())};
+    }
+};
+
+// In the worker, inside perform():
+void reportProgress(Drover::WorkerContext &context, int done, int total)
+{
+    Drover::Message<Progress>::send(context, {done, total});
+    if (std::optional<QString> reply = Drover::Message<QString>::receive(context, 100ms))
+        qInfo() << "master replied" << *reply;
+}
+
+// In the master:
+void followProgress(Drover::TaskQueue *queue)
+{
+    QObject::connect(queue, &Drover::TaskQueue::taskMessage, queue, [queue](Drover::TaskId id, const QCborValue &value) {
+        QString error;
+        if (auto progress = Drover::Message<Progress>::tryDecode(value, &error))
+            queue->sendMessage(id, QStringLiteral("%1 of %2 seen").arg(progress->done).arg(progress->total));
+        else
+            qWarning() << error;                  // "expected a message of type Progress, got ..."
+    });
+}
+// [messages]
+
+// [ask]
+// Master: answer workers' questions, now or later.
+void answerQuestions(Drover::TaskQueue *queue, QHash<QString, QString> *definitions)
+{
+    queue->setRequestHandler([definitions](const Drover::WorkerRequest &request) {
+        const QString name = request.question().toString();
+        if (definitions->contains(name))
+            request.answer(definitions->value(name));
+        else
+            request.fail(QStringLiteral("%1 is not defined").arg(name));
+    });
+}
+
+// Worker, inside perform(): blocks until the answer, or fails after 2 s.
+QString definitionOf(Drover::WorkerContext &context, const QString &name)
+{
+    QString error;
+    const std::optional<QCborValue> answer = context.ask(name, 2s, &error);
+    if (!answer)
+        throw Drover::TaskFailure(error.toStdString());
+    return answer->toString();
+}
+// [ask]
+
+// [environment]
+void shareATable(Drover::TaskQueue *queue, const QCborArray &primes)
+{
+    queue->setWorkerEnvironment(primes);          // sent once to each worker as it starts
+}
+// ... and every task on that worker reads it: context.workerEnvironment().toArray()
+// [environment]
+
+// [futures]
+void futures(Drover::TaskQueue *queue, const QList<QCborValue> &inputs)
+{
+    Drover::Task task;
+    task.payload = QStringLiteral("check");
+    auto *watcher = new QFutureWatcher<Drover::TaskResult>(queue);
+    QObject::connect(watcher, &QFutureWatcherBase::finished, watcher, [watcher] {
+        if (!watcher->isCanceled())
+            qInfo() << watcher->result().response;
+        watcher->deleteLater();
+    });
+    watcher->setFuture(queue->submit(task)); // watcher->cancel() cancels the task
+
+    Drover::MapOptions options;
+    options.granularity = 100;                   // 100 inputs per request
+    options.ordered = true;                      // results arrive in input order
+    auto *mapping = new QFutureWatcher<QCborValue>(queue);
+    QObject::connect(mapping, &QFutureWatcherBase::resultsReadyAt, mapping, [mapping](int begin, int end) {
+        for (int i = begin; i < end; ++i)
+            qInfo() << i << mapping->resultAt(i);
+    });
+    mapping->setFuture(queue->map(inputs, options));
+}
+// [futures]
+
+// [scheduler]
+void scheduler(Drover::TaskQueue *queue, std::function<std::optional<Drover::Task>()> nextJob)
+{
+    // Feed work as workers free up (seed 001's on_empty_queue).
+    QObject::connect(queue, &Drover::TaskQueue::queueEmptied, queue, [queue, nextJob](int) {
+        if (std::optional<Drover::Task> job = nextJob())
+            queue->enqueue(*job);
+    });
+    // A delayed action is a QTimer; Drover has no timer of its own.
+    QTimer::singleShot(500ms, queue, [queue] { queue->clear(); });
+    // Without an event loop of your own: run one until all is done.
+    if (!queue->waitForDrained(60s))
+        queue->stop();
+}
+// [scheduler]
+
+// [logging]
+void quietDrover()
+{
+    // Drover logs through drover.manager, drover.queue, drover.worker,
+    // drover.wire and drover.plugin.
+    QLoggingCategory::setFilterRules(QStringLiteral("drover.*.debug=false\ndrover.queue.info=false"));
+}
+// [logging]
+
+// [ide]
+void runUpper()
+{
+    Drover::Manager manager;
+    Drover::TaskQueue *queue = manager.queue(QStringLiteral("upper")); // nullptr + manager.errorString() if missing
+    if (!queue)
+        return;
+    queue->setMaxWorkers(4);
+    QObject::connect(queue, &Drover::TaskQueue::taskFinished, [](Drover::TaskId id, const Drover::TaskResult &r) {
+        qInfo() << id << Drover::outcomeName(r.outcome) << r.response;
+    });
+    Drover::Task task;
+    task.payload = QStringLiteral("hello");
+    queue->enqueue(task);
+    queue->waitForDrained();
+}
+// [ide]
+
+int main()
+{
+    return 0;
+}
