@@ -377,6 +377,37 @@ private slots:
             QCOMPARE(m_recorder->result(ids[i]).outcome, i % 2 ? Outcome::Cancelled : Outcome::Done);
     }
 
+    void warmSpares()
+    {
+        m_queue->setWarmSpares(1);
+        m_queue->setIdleTimeout(2s);
+        // A spare starts ahead of any work.
+        QSignalSpy ready(m_queue, &TaskQueue::workerReady);
+        QVERIFY(ready.wait(30000));
+        const qint64 sparePid = m_queue->workers().first().pid;
+        QSignalSpy started(m_queue, &TaskQueue::workerStarted);
+        const TaskId first = m_queue->enqueue(scripted(QStringLiteral("echo"), 1));
+        QVERIFY(m_recorder->waitFor(first));
+        // It ran on the spare, and a new spare was started meanwhile.
+        QCOMPARE(m_recorder->result(first).response[QLatin1String("pid")].toInteger(), sparePid);
+        QVERIFY(started.size() >= 1);
+
+        // Never more than maxWorkers tasks at once, spares or not.
+        int running = 0, most = 0;
+        connect(m_queue, &TaskQueue::taskStarted, this, [&] { most = std::max(most, ++running); });
+        connect(m_queue, &TaskQueue::taskFinished, this, [&] { --running; });
+        QList<TaskId> ids;
+        for (int i = 0; i < 4; ++i)
+            ids << m_queue->enqueue(scripted(QStringLiteral("sleep"), 30));
+        QVERIFY(m_recorder->waitFor(ids));
+        QCOMPARE(most, 1);
+
+        // Unused, the spare retires after the idle timeout and is not replaced.
+        QTRY_COMPARE_WITH_TIMEOUT(m_queue->workers().size(), 0, 30000);
+        QSignalSpy restarted(m_queue, &TaskQueue::workerStarted);
+        QVERIFY(!restarted.wait(500));
+    }
+
     void destroyManagerMidRun()
     {
         m_queue->setMaxWorkers(2);

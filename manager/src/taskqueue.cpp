@@ -72,6 +72,11 @@ WorkerProcess *TaskQueuePrivate::worker(int id) const
     return it == workers.end() ? nullptr : it->second;
 }
 
+int TaskQueuePrivate::capacity() const
+{
+    return maxWorkers + (m_sparesWanted ? warmSpares : 0);
+}
+
 int TaskQueuePrivate::liveWorkerCount() const
 {
     return int(std::count_if(workers.begin(), workers.end(),
@@ -88,6 +93,7 @@ TaskId TaskQueuePrivate::enqueue(Task task, std::unique_ptr<TaskHooks> hooks, bo
     record.hooks = std::move(hooks);
     record.batch = batch;
     pending.insert(id, priority);
+    m_sparesWanted = true;
     emit q->taskQueued(id);
     if (stopped) // still one outcome, still never from inside enqueue()
         QMetaObject::invokeMethod(q, [this, id] { cancel(id); }, Qt::QueuedConnection);
@@ -109,35 +115,56 @@ void TaskQueuePrivate::dispatch()
     m_dispatchScheduled = false;
     if (stopped)
         return;
+    auto count = [this](auto &&predicate) {
+        return int(std::count_if(workers.begin(), workers.end(),
+                                 [&](const auto &entry) { return !entry.second->isQuitting() && predicate(entry.second->info()); }));
+    };
+    auto isIdle = [](const WorkerInfo &info) { return info.state == WorkerInfo::State::Idle; };
+    auto isStarting = [](const WorkerInfo &info) { return info.state == WorkerInfo::State::Starting; };
+    auto isBusy = [](const WorkerInfo &info) { return info.state == WorkerInfo::State::Busy; };
 
-    // Idle workers take the best task they match. Collect them first: a
-    // handler of the signals emitted here may change the pool.
+    // Idle workers take the best task they match, while fewer than
+    // maxWorkers run (warm spares may make more idle workers than that).
+    // Collect them first: a handler of the signals emitted here may change
+    // the pool.
     QList<int> idle;
     for (const auto &[id, w] : workers) {
         if (w->info().state == WorkerInfo::State::Idle && !w->isQuitting())
             idle << id;
     }
+    int busy = count(isBusy);
     for (int id : std::as_const(idle)) {
-        if (WorkerProcess *w = worker(id); w && w->info().state == WorkerInfo::State::Idle)
-            assign(w);
+        if (busy >= maxWorkers)
+            break;
+        if (WorkerProcess *w = worker(id); w && w->info().state == WorkerInfo::State::Idle && assign(w))
+            ++busy;
         if (stopped)
             return;
     }
 
     // Start workers for what is left, up to the pool size.
+    const int spareTarget = m_sparesWanted ? warmSpares : 0;
+    const int capacity = this->capacity();
     int live = liveWorkerCount();
-    int starting = int(std::count_if(workers.begin(), workers.end(), [](const auto &entry) {
-        return entry.second->info().state == WorkerInfo::State::Starting && !entry.second->isQuitting();
-    }));
+    int starting = count(isStarting);
     while (!m_respawnTimer.isActive() && live < maxWorkers && pending.size() > starting) {
         spawnWorker();
         ++live;
         ++starting;
     }
+    // Warm spares: fresh workers started, connected and idle ahead of need,
+    // beyond those the queued tasks will take.
+    int uncommitted = count([](const WorkerInfo &info) { return info.fresh && info.state == WorkerInfo::State::Idle; })
+                      + starting - int(std::min<qsizetype>(pending.size(), starting));
+    while (!m_respawnTimer.isActive() && uncommitted < spareTarget && live < capacity) {
+        spawnWorker();
+        ++live;
+        ++uncommitted;
+    }
 
     // The pool is full of idle Old workers that match nothing queued: retire
     // one so that a fresh worker can take the work (no task starves).
-    if (!pending.isEmpty() && live >= maxWorkers && starting == 0) {
+    if (!pending.isEmpty() && live >= capacity && starting == 0 && busy < maxWorkers) {
         for (const auto &[id, w] : workers) {
             if (w->info().state == WorkerInfo::State::Idle && !w->isQuitting() && !w->info().fresh) {
                 qCDebug(lcQueue).noquote() << kind << ": retiring worker" << id << "which matches no queued task";
@@ -149,9 +176,9 @@ void TaskQueuePrivate::dispatch()
     }
 
     // A shrunk pool: retire idle workers beyond the size.
-    for (auto it = workers.begin(); it != workers.end() && liveWorkerCount() > maxWorkers; ++it) {
+    for (auto it = workers.begin(); it != workers.end() && liveWorkerCount() > capacity; ++it) {
         WorkerProcess *w = it->second;
-        if (!w->isQuitting() && w->info().state != WorkerInfo::State::Busy)
+        if (!w->isQuitting() && isIdle(w->info()))
             retire(w);
     }
 }
@@ -340,6 +367,9 @@ void TaskQueuePrivate::spawnWorker()
         if (w->info().state == WorkerInfo::State::Idle && !w->isQuitting()) {
             qCDebug(lcQueue).noquote() << kind << ": retiring idle worker" << w->id();
             retire(w);
+            // Nothing came for it: keep no spares until work comes again.
+            if (pending.isEmpty())
+                m_sparesWanted = false;
         }
     });
     connect(w, &WorkerProcess::outputLine, q, [this, id](const QString &line) { emit q->workerOutput(id, line); });
@@ -525,7 +555,7 @@ void TaskQueuePrivate::afterTask(WorkerProcess *w, bool answered)
 {
     if (!answered && w->info().fresh)
         retire(w);
-    if (!w->isQuitting() && (stopped || liveWorkerCount() > maxWorkers))
+    if (!w->isQuitting() && (stopped || liveWorkerCount() > capacity()))
         retire(w);
     if (!w->isQuitting() && maxTasksPerWorker > 0 && w->info().tasksDone >= maxTasksPerWorker) {
         qCDebug(lcQueue).noquote() << kind << ": recycling worker" << w->id() << "after" << w->info().tasksDone << "tasks";
@@ -835,6 +865,14 @@ void TaskQueue::setHeartbeat(std::chrono::milliseconds interval, std::chrono::mi
     for (const auto &[id, w] : d->workers)
         w->setHeartbeat(interval, allowance);
 }
+
+void TaskQueue::setWarmSpares(int count)
+{
+    d->warmSpares = std::max(0, count);
+    d->scheduleDispatch();
+}
+
+int TaskQueue::warmSpares() const { return d->warmSpares; }
 
 void TaskQueue::setMaxTasksPerWorker(int tasks) { d->maxTasksPerWorker = std::max(0, tasks); }
 void TaskQueue::setMemoryCeiling(qint64 bytes) { d->memoryCeiling = std::max<qint64>(0, bytes); }

@@ -54,6 +54,8 @@ public:
     void scheduleDispatch();
     WorkerProcess *worker(int id) const;
     int liveWorkerCount() const;
+    //! How many workers may live: the pool size plus the wanted warm spares.
+    int capacity() const;
 
     TaskQueue *q;
     ManagerPrivate *manager;
@@ -70,6 +72,7 @@ public:
     RequestHandler requestHandler;
 
     int maxWorkers = 1;
+    int warmSpares = 0;
     int running = 0;
     std::chrono::milliseconds cancelGrace{2000};
     std::chrono::milliseconds quitTimeout{5000};
@@ -109,6 +112,7 @@ private:
     int m_startFailures = 0;  // workers in a row that died before hello
     int m_crashStreak = 0;    // workers in a row that died unasked without finishing a task
     bool m_dispatchScheduled = false;
+    bool m_sparesWanted = true;
 };
 
 } // namespace Drover::Internal

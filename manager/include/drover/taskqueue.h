@@ -114,6 +114,14 @@ public:
     void setMaxWorkers(int count);
     int maxWorkers() const;
 
+    //! Warm spares: this many fresh workers are kept started, connected and
+    //! idle beyond those running tasks (still at most maxWorkers() run
+    //! tasks), so a task does not wait for a process to start. Spares left
+    //! idle past the idle timeout are retired, and not replaced until work
+    //! comes again. Default 0.
+    void setWarmSpares(int count);
+    int warmSpares() const;
+
     //! How long a cancelled running task may take to stop before its worker
     //! is killed (default 2 s).
     void setCancelGrace(std::chrono::milliseconds grace);
