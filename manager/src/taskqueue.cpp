@@ -893,6 +893,30 @@ bool TaskQueue::isStopped() const { return d->stopped; }
 int TaskQueue::queuedCount() const { return int(d->pending.size()); }
 int TaskQueue::runningCount() const { return d->running; }
 
+QList<TaskId> TaskQueue::tasks() const
+{
+    QList<TaskId> ids;
+    ids.reserve(qsizetype(d->tasks.size()));
+    for (const auto &[id, record] : d->tasks)
+        ids << id;
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+std::optional<Task> TaskQueue::task(TaskId id) const
+{
+    auto it = d->tasks.find(id);
+    if (it == d->tasks.end())
+        return std::nullopt;
+    return it->second.task;
+}
+
+bool TaskQueue::isRunning(TaskId id) const
+{
+    auto it = d->tasks.find(id);
+    return it != d->tasks.end() && it->second.state == Internal::TaskRecord::State::Running;
+}
+
 QList<WorkerInfo> TaskQueue::workers() const
 {
     QList<WorkerInfo> infos;

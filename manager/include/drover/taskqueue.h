@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 
 namespace Drover {
 
@@ -157,6 +158,11 @@ public:
 
     int queuedCount() const;
     int runningCount() const;
+    //! The queued and running tasks, by id.
+    QList<TaskId> tasks() const;
+    //! A copy of a queued or running task; nullopt once it has ended.
+    std::optional<Task> task(TaskId id) const;
+    bool isRunning(TaskId id) const;
     //! Snapshot of the live workers, by id.
     QList<WorkerInfo> workers() const;
 

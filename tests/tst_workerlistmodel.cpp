@@ -1,0 +1,108 @@
+// The worker table a GUI shows as is: rows follow the pool, a kill shows the
+// exit status and the replacement, and the model obeys Qt's model rules
+// (QAbstractItemModelTester watches every change).
+
+#include "drover/manager.h"
+#include "drover/taskqueue.h"
+#include "drover/workerlistmodel.h"
+#include "support/processes.h"
+#include "support/recorder.h"
+
+#include <QtCore/QCborMap>
+#include <QtTest/QAbstractItemModelTester>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+#include <memory>
+
+using namespace Drover;
+
+namespace {
+Task sleeper(int ms, bool stay)
+{
+    QCborMap p;
+    p.insert(QLatin1String("op"), QStringLiteral("sleep"));
+    p.insert(QLatin1String("arg"), ms);
+    p.insert(QLatin1String("stay"), stay);
+    Task t;
+    t.payload = p;
+    t.name = QStringLiteral("sleep %1").arg(ms);
+    return t;
+}
+
+QString cell(const WorkerListModel &model, int row, WorkerListModel::Column column)
+{
+    return model.data(model.index(row, column)).toString();
+}
+
+int rowOfWorker(const WorkerListModel &model, int workerId)
+{
+    for (int row = 0; row < model.rowCount(); ++row) {
+        if (model.workerIdOf(row) == workerId)
+            return row;
+    }
+    return -1;
+}
+} // namespace
+
+class tst_WorkerListModel : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void followsThePool()
+    {
+        {
+            Manager manager;
+            manager.addPluginPath(QStringLiteral(SCRIPTED_PLUGIN_DIR));
+            TaskQueue *queue = manager.queue(QStringLiteral("scripted"));
+            QVERIFY(queue);
+            queue->setMaxWorkers(2);
+            WorkerListModel model;
+            QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+            model.addQueue(queue);
+            TestSupport::OutcomeRecorder recorder(queue);
+
+            const TaskId a = queue->enqueue(sleeper(600000, true));
+            const TaskId b = queue->enqueue(sleeper(600000, true));
+            QTRY_COMPARE_WITH_TIMEOUT(queue->runningCount(), 2, 30000);
+            QCOMPARE(model.rowCount(), 2);
+            QCOMPARE(model.columnCount(), int(WorkerListModel::ColumnCount));
+            for (int row = 0; row < 2; ++row) {
+                QCOMPARE(cell(model, row, WorkerListModel::KindColumn), QStringLiteral("scripted"));
+                QCOMPARE(cell(model, row, WorkerListModel::StateColumn), QStringLiteral("busy"));
+                QCOMPARE(cell(model, row, WorkerListModel::TaskColumn), QStringLiteral("sleep 600000"));
+                QCOMPARE(cell(model, row, WorkerListModel::ModeColumn), QStringLiteral("fresh"));
+                QVERIFY(model.data(model.index(row, WorkerListModel::PidColumn)).toLongLong() > 0);
+                QCOMPARE(model.queueOf(row), queue);
+            }
+            QTRY_VERIFY_WITH_TIMEOUT(!cell(model, 0, WorkerListModel::MemoryColumn).isEmpty(), 10000);
+            QCOMPARE(model.headerData(WorkerListModel::StatusColumn, Qt::Horizontal).toString(), QStringLiteral("Exit status"));
+
+            // Kill the first: its row shows how it ended, its task is re-run
+            // nowhere (no retries), and the second goes on.
+            const int victim = model.workerIdOf(0);
+            const TaskId victimTask = model.data(model.index(0, 0), WorkerListModel::TaskIdRole).value<TaskId>();
+            QVERIFY(victimTask == a || victimTask == b);
+            QVERIFY(queue->killWorker(victim));
+            QTRY_COMPARE_WITH_TIMEOUT(cell(model, rowOfWorker(model, victim), WorkerListModel::StateColumn),
+                                      QStringLiteral("exited"), 30000);
+            const int row = rowOfWorker(model, victim);
+            QCOMPARE(cell(model, row, WorkerListModel::StatusColumn), QStringLiteral("was killed by SIGKILL"));
+            QCOMPARE(model.data(model.index(row, 0), WorkerListModel::AliveRole).toBool(), false);
+
+            // More work: a replacement appears as a new row.
+            queue->enqueue(sleeper(10, true));
+            QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 3, 30000);
+            QVERIFY(recorder.waitFor(victimTask));
+            queue->cancelAll();
+
+            model.setExitedRowsKept(0);
+            QTRY_VERIFY_WITH_TIMEOUT(rowOfWorker(model, victim) < 0, 10000);
+        }
+        QCOMPARE(TestSupport::childProcesses(), QList<qint64>{});
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_WorkerListModel)
+#include "tst_workerlistmodel.moc"
