@@ -9,6 +9,7 @@
 
 #include <QtCore/QCborMap>
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QProcess>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
@@ -406,6 +407,32 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(m_queue->workers().size(), 0, 30000);
         QSignalSpy restarted(m_queue, &TaskQueue::workerStarted);
         QVERIFY(!restarted.wait(500));
+    }
+
+    void workerDiesWithItsMaster_data()
+    {
+        QTest::addColumn<int>("signal");
+        QTest::newRow("master SIGKILLed") << int(SIGKILL);
+        QTest::newRow("master SIGTERMed") << int(SIGTERM);
+    }
+    void workerDiesWithItsMaster()
+    {
+        QFETCH(int, signal);
+        QProcess master;
+        master.start(QStringLiteral(DROVER_TESTMASTER_BIN), {QStringLiteral(SCRIPTED_PLUGIN_DIR)});
+        QVERIFY(master.waitForStarted(30000));
+        QTRY_VERIFY_WITH_TIMEOUT(master.canReadLine() || master.state() == QProcess::NotRunning, 30000);
+        const QByteArray line = master.readLine().trimmed();
+        QVERIFY2(line.startsWith("worker "), line.constData());
+        const qint64 worker = line.mid(7).toLongLong();
+        QVERIFY(TestSupport::processExists(worker));
+        ::kill(pid_t(master.processId()), signal);
+        QVERIFY(master.waitForFinished(30000));
+        // Orphaned, it is reaped by init: gone, or a zombie for a moment.
+        QTRY_VERIFY_WITH_TIMEOUT(!TestSupport::processExists(worker) || [&] {
+            QFile stat(QStringLiteral("/proc/%1/stat").arg(worker));
+            return stat.open(QIODevice::ReadOnly) && stat.readAll().contains(") Z ");
+        }(), 10000);
     }
 
     void destroyManagerMidRun()
