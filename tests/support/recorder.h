@@ -9,6 +9,7 @@
 #include <QtCore/QList>
 #include <QtCore/QEventLoop>
 #include <QtCore/QObject>
+#include <QtCore/QSet>
 #include <QtCore/QTimer>
 
 #include <functional>
@@ -43,27 +44,25 @@ public:
     //! 10 ms between polls and make a volume test measure its own naps).
     bool waitFor(const QList<Drover::TaskId> &ids, int timeoutMs = 60000)
     {
-        auto allDone = [&] {
-            for (Drover::TaskId id : ids) {
-                if (!results.contains(id))
-                    return false;
-            }
-            return true;
-        };
-        if (allDone())
+        QSet<Drover::TaskId> missing;
+        for (Drover::TaskId id : ids) {
+            if (!results.contains(id))
+                missing.insert(id);
+        }
+        if (missing.isEmpty())
             return true;
         QEventLoop loop;
         QTimer deadline;
         deadline.setSingleShot(true);
         connect(&deadline, &QTimer::timeout, &loop, &QEventLoop::quit);
         m_onOutcome = [&] {
-            if (allDone())
+            if (missing.remove(order.last()) && missing.isEmpty())
                 loop.quit();
         };
         deadline.start(timeoutMs);
         loop.exec();
         m_onOutcome = nullptr;
-        return allDone();
+        return missing.isEmpty();
     }
     bool waitFor(Drover::TaskId id, int timeoutMs = 60000) { return waitFor(QList<Drover::TaskId>{id}, timeoutMs); }
 
