@@ -425,6 +425,8 @@ private slots:
     void workerDiesWithItsMaster()
     {
         QFETCH(int, signal);
+        const QDir temp(QDir::tempPath());
+        const QStringList before = temp.entryList({QStringLiteral("drover*")});
         QProcess master;
         master.start(QStringLiteral(DROVER_TESTMASTER_BIN), {QStringLiteral(SCRIPTED_PLUGIN_DIR)});
         QVERIFY(master.waitForStarted(30000));
@@ -440,6 +442,8 @@ private slots:
             QFile stat(QStringLiteral("/proc/%1/stat").arg(worker));
             return stat.open(QIODevice::ReadOnly) && stat.readAll().contains(") Z ");
         }(), 10000);
+        // Even a master killed outright leaves no socket file or directory.
+        QCOMPARE(temp.entryList({QStringLiteral("drover*")}), before);
     }
 
     void destroyManagerMidRun()
@@ -453,13 +457,7 @@ private slots:
         QList<qint64> pids;
         for (const WorkerInfo &w : m_queue->workers())
             pids << w.pid;
-        const QDir temp(QDir::tempPath());
-        const QStringList socketDirsBefore = temp.entryList({QStringLiteral("drover-*")}, QDir::Dirs);
-        QVERIFY(!socketDirsBefore.isEmpty());
         m_manager.reset();
-        // Its private socket directory went with it.
-        const QStringList socketDirsAfter = temp.entryList({QStringLiteral("drover-*")}, QDir::Dirs);
-        QCOMPARE(socketDirsAfter.size(), socketDirsBefore.size() - 1);
         QCOMPARE(m_recorder->results.size(), 4);
         for (TaskId id : ids)
             QCOMPARE(m_recorder->result(id).outcome, Outcome::Cancelled);

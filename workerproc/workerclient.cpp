@@ -78,7 +78,7 @@ WorkerClient::~WorkerClient()
 
 void WorkerClient::start()
 {
-    m_socket.connectToServer(m_config.server);
+    Wire::connectToManager(&m_socket, m_config.server);
 }
 
 void WorkerClient::die(int code, const QString &why)

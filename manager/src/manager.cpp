@@ -7,7 +7,7 @@
 #include "taskqueue_p.h"
 #include "workerprocess.h"
 
-#include <QtCore/QDir>
+#include <QtCore/QCoreApplication>
 #include <QtCore/QRandomGenerator>
 #include <QtCore/QTimer>
 #include <QtNetwork/QLocalSocket>
@@ -47,12 +47,15 @@ bool sameSecret(const QByteArray &a, const QByteArray &b)
 ManagerPrivate::ManagerPrivate(Manager *q)
     : q(q)
     , workerProgram(defaultWorkerProgram())
-    , m_socketDir(QDir::tempPath() + QStringLiteral("/drover-XXXXXX"))
 {
     QByteArray raw(32, Qt::Uninitialized);
     QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(raw.data()), raw.size() / 4);
     m_secret = raw.toHex();
-    m_server.setSocketOptions(QLocalServer::UserAccessOption);
+    // An abstract socket: no file exists, so none is left behind even when the
+    // master is SIGKILLed. Anyone on the machine may connect, so a connection
+    // is only accepted with the secret and from the very process started for
+    // that worker id (SO_PEERCRED).
+    m_server.setSocketOptions(QLocalServer::AbstractNamespaceOption);
     connect(&m_server, &QLocalServer::newConnection, this, &ManagerPrivate::onNewConnection);
 }
 
@@ -70,16 +73,15 @@ bool ManagerPrivate::listen()
 {
     if (m_server.isListening())
         return true;
-    if (!m_socketDir.isValid()) {
-        error = QStringLiteral("cannot create a private socket directory: %1").arg(m_socketDir.errorString());
+    const QString name = QStringLiteral("drover-%1-%2")
+                             .arg(QCoreApplication::applicationPid())
+                             .arg(QString::fromLatin1(m_secret.left(12)));
+    if (!m_server.listen(name)) {
+        error = QStringLiteral("cannot listen on the local socket %1: %2").arg(name, m_server.errorString());
         return false;
     }
-    const QString path = m_socketDir.filePath(QStringLiteral("manager"));
-    if (!m_server.listen(path)) {
-        error = QStringLiteral("cannot listen on %1: %2").arg(path, m_server.errorString());
-        return false;
-    }
-    qCDebug(lcManager) << "listening on" << path;
+    m_serverName = Wire::AbstractPrefix + name;
+    qCDebug(lcManager) << "listening on" << m_serverName;
     return true;
 }
 

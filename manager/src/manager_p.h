@@ -6,7 +6,6 @@
 
 #include <QtCore/QHash>
 #include <QtCore/QPointer>
-#include <QtCore/QTemporaryDir>
 #include <QtCore/QTimer>
 #include <QtNetwork/QLocalServer>
 
@@ -31,7 +30,8 @@ public:
     static ManagerPrivate *get(Manager *m) { return m->d.get(); }
 
     bool listen();
-    QString serverName() const { return m_server.fullServerName(); }
+    //! What a worker passes to Wire::connectToManager().
+    QString serverName() const { return m_serverName; }
     QByteArray secret() const { return m_secret; }
 
     //! A worker that the manager will accept a hello from.
@@ -66,8 +66,8 @@ private:
     void refuse(QLocalSocket *socket, const QString &reason, WorkerProcess *ours = nullptr);
     void dropPending(QLocalSocket *socket);
 
-    QTemporaryDir m_socketDir;
     QLocalServer m_server;
+    QString m_serverName;
     QByteArray m_secret;
     QHash<int, Expected> m_expected;
     QHash<QLocalSocket *, Pending> m_pending;

@@ -2,6 +2,7 @@
 
 #include <QtCore/QCborValue>
 #include <QtCore/QtEndian>
+#include <QtNetwork/QLocalSocket>
 
 #include <array>
 #include <utility>
@@ -26,6 +27,16 @@ constexpr std::array<std::pair<Type, QLatin1StringView>, 14> TypeNames{{
     {Type::Message, QLatin1StringView("message")},
 }};
 } // namespace
+
+void connectToManager(QLocalSocket *socket, const QString &server)
+{
+    if (server.startsWith(AbstractPrefix)) {
+        socket->setSocketOptions(QLocalSocket::AbstractNamespaceOption);
+        socket->connectToServer(server.mid(AbstractPrefix.size()));
+    } else {
+        socket->connectToServer(server);
+    }
+}
 
 QString typeName(Type type)
 {

@@ -8,6 +8,8 @@
 #include <QtCore/QCborMap>
 #include <QtCore/QString>
 
+class QLocalSocket;
+
 namespace Drover::Internal::Wire {
 
 inline constexpr int ProtocolVersion = 1;
@@ -21,6 +23,12 @@ inline constexpr char EnvSecret[] = "DROVER_SECRET";
 inline constexpr char EnvWorkerId[] = "DROVER_WORKER_ID";
 inline constexpr char EnvKind[] = "DROVER_KIND";
 inline constexpr char EnvPlugin[] = "DROVER_PLUGIN";
+
+//! DROVER_SERVER names an abstract socket (Linux) when it starts with this.
+inline const QString AbstractPrefix = QStringLiteral("@");
+
+//! Connects a worker's socket to the server DROVER_SERVER names.
+void connectToManager(QLocalSocket *socket, const QString &server);
 
 enum class Type {
     Unknown,

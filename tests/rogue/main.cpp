@@ -89,7 +89,7 @@ int main(int argc, char *argv[])
     }
 
     QLocalSocket socket;
-    socket.connectToServer(qEnvironmentVariable(Wire::EnvServer));
+    Wire::connectToManager(&socket, qEnvironmentVariable(Wire::EnvServer));
     if (!socket.waitForConnected(10000))
         return 5;
     Wire::FrameReader reader;

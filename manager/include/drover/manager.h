@@ -21,12 +21,12 @@ struct PluginError
     QString reason;
 };
 
-//! Owns the task-kind plugins, one TaskQueue per kind, and the private local
-//! socket that its workers connect back to.
+//! Owns the task-kind plugins, one TaskQueue per kind, and the local socket
+//! (abstract: no file) that its workers connect back to.
 //!
 //! Single-threaded: create and use it on one thread with an event loop.
-//! Destroying it kills every worker it started, reaps them and removes its
-//! socket directory, also in the middle of a run.
+//! Destroying it kills every worker it started and reaps them, also in the
+//! middle of a run.
 class DROVER_EXPORT Manager : public QObject
 {
     Q_OBJECT
