@@ -241,6 +241,7 @@ void TaskQueuePrivate::armTimers(TaskRecord &record, WorkerProcess *w)
     auto makeTimer = [this](std::chrono::milliseconds after, auto &&onTimeout) {
         auto timer = std::make_unique<QTimer>();
         timer->setSingleShot(true);
+        timer->setTimerType(Qt::PreciseTimer); // a coarse timer may fire 5% early
         connect(timer.get(), &QTimer::timeout, this, onTimeout);
         timer->start(after);
         return timer;
@@ -300,6 +301,7 @@ bool TaskQueuePrivate::cancel(TaskId id, bool interrupt)
     const int workerId = w->id();
     record.graceTimer = std::make_unique<QTimer>();
     record.graceTimer->setSingleShot(true);
+    record.graceTimer->setTimerType(Qt::PreciseTimer);
     connect(record.graceTimer.get(), &QTimer::timeout, this, [this, id, workerId] {
         auto it = tasks.find(id);
         WorkerProcess *w = worker(workerId);

@@ -63,6 +63,7 @@ QCborValue optionBroadcast(const QString &documentId, const Option &option);
 //! What the `proof` worker answered for a lemma.
 struct Verdict
 {
+    QString status;     //!< "ok", "error" or "cancelled" (also "error" for a malformed answer)
     bool ok = false;
     int step = 0;       //!< the failing step (0 when ok or not about a step)
     int line = 0;       //!< its line in the document (0 if unknown)

@@ -1,0 +1,93 @@
+#include "checkoptions.h"
+
+#include <QtCore/QCommandLineParser>
+#include <QtCore/QCoreApplication>
+#include <QtCore/QTextStream>
+
+namespace {
+std::optional<std::chrono::milliseconds> seconds(const QString &text)
+{
+    bool ok = false;
+    const double value = text.toDouble(&ok);
+    if (!ok || value < 0 || value > 1e7)
+        return std::nullopt;
+    return std::chrono::milliseconds(qint64(value * 1000.0 + 0.5));
+}
+} // namespace
+
+std::optional<CheckOptions> parseCheckOptions(const QStringList &arguments, int *exitCode)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Checks documents of the Drover demo proof language with worker processes.\n"
+        "Exit code: 0 every lemma ok, 1 some lemma not ok or a parse error,\n"
+        "2 bad usage or unreadable input, 3 internal error."));
+    const QCommandLineOption help = parser.addHelpOption();
+    const QCommandLineOption version = parser.addVersionOption();
+    const QCommandLineOption jobs({QStringLiteral("j"), QStringLiteral("jobs")},
+                                  QStringLiteral("Check with N workers at once (default 2)."), QStringLiteral("N"));
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object per line."));
+    const QCommandLineOption timeout(QStringLiteral("timeout"),
+                                     QStringLiteral("A lemma running longer than S seconds gets SIGTERM and ends timeout."),
+                                     QStringLiteral("S"));
+    const QCommandLineOption killAfter(QStringLiteral("kill-after"),
+                                       QStringLiteral("SIGKILL S seconds after the timeout's SIGTERM (default 2)."),
+                                       QStringLiteral("S"));
+    const QCommandLineOption retries(QStringLiteral("retries"),
+                                     QStringLiteral("Run a lemma again up to N times when its worker dies (default 0)."),
+                                     QStringLiteral("N"));
+    const QCommandLineOption persistent(QStringLiteral("persistent"),
+                                        QStringLiteral("Keep workers between lemmas instead of a fresh one per lemma."));
+    parser.addOptions({jobs, json, timeout, killAfter, retries, persistent});
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Documents to check."), QStringLiteral("FILE..."));
+
+    QTextStream err(stderr);
+    auto usageError = [&](const QString &message) -> std::optional<CheckOptions> {
+        err << "drover-check: " << message << " (see drover-check --help)\n";
+        *exitCode = 2;
+        return std::nullopt;
+    };
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText());
+    if (parser.isSet(help)) {
+        QTextStream(stdout) << parser.helpText();
+        *exitCode = 0;
+        return std::nullopt;
+    }
+    if (parser.isSet(version)) {
+        QTextStream(stdout) << "drover-check " << QCoreApplication::applicationVersion() << '\n';
+        *exitCode = 0;
+        return std::nullopt;
+    }
+
+    CheckOptions options;
+    options.json = parser.isSet(json);
+    options.persistent = parser.isSet(persistent);
+    if (parser.isSet(jobs)) {
+        bool ok = false;
+        options.jobs = parser.value(jobs).toInt(&ok);
+        if (!ok || options.jobs < 1 || options.jobs > 1024)
+            return usageError(QStringLiteral("-j wants a number of workers from 1 to 1024, not \"%1\"").arg(parser.value(jobs)));
+    }
+    if (parser.isSet(timeout)) {
+        options.timeout = seconds(parser.value(timeout));
+        if (!options.timeout || *options.timeout <= std::chrono::milliseconds(0))
+            return usageError(QStringLiteral("--timeout wants a positive number of seconds, not \"%1\"").arg(parser.value(timeout)));
+    }
+    if (parser.isSet(killAfter)) {
+        const auto value = seconds(parser.value(killAfter));
+        if (!value)
+            return usageError(QStringLiteral("--kill-after wants a number of seconds, not \"%1\"").arg(parser.value(killAfter)));
+        options.killAfter = *value;
+    }
+    if (parser.isSet(retries)) {
+        bool ok = false;
+        options.retries = parser.value(retries).toInt(&ok);
+        if (!ok || options.retries < 0 || options.retries > 100)
+            return usageError(QStringLiteral("--retries wants a number from 0 to 100, not \"%1\"").arg(parser.value(retries)));
+    }
+    options.files = parser.positionalArguments();
+    if (options.files.isEmpty())
+        return usageError(QStringLiteral("no FILE to check"));
+    return options;
+}

@@ -1,0 +1,62 @@
+#include "jsonreporter.h"
+
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+
+#include <cstdio>
+
+namespace {
+void emitLine(const QJsonObject &object)
+{
+    const QByteArray line = QJsonDocument(object).toJson(QJsonDocument::Compact);
+    std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);
+}
+} // namespace
+
+void JsonReporter::parseError(const QString &file, int line, int column, const QString &message)
+{
+    emitLine({{QStringLiteral("event"), QStringLiteral("parse-error")},
+              {QStringLiteral("file"), file},
+              {QStringLiteral("line"), line},
+              {QStringLiteral("column"), column},
+              {QStringLiteral("message"), message}});
+}
+
+void JsonReporter::lemmaFinished(const LemmaOutcome &o, int, int)
+{
+    emitLine({{QStringLiteral("event"), QStringLiteral("lemma")},
+              {QStringLiteral("file"), o.file},
+              {QStringLiteral("name"), o.name},
+              {QStringLiteral("line"), o.line},
+              {QStringLiteral("status"), o.status},
+              {QStringLiteral("step"), o.step > 0 ? QJsonValue(o.step) : QJsonValue()},
+              {QStringLiteral("message"), o.message.isEmpty() ? QJsonValue() : QJsonValue(o.message)},
+              {QStringLiteral("worker"), o.worker >= 0 ? QJsonValue(o.worker) : QJsonValue()},
+              {QStringLiteral("ms"), o.ms}});
+}
+
+void JsonReporter::workerEvent(int id, qint64 pid, const QString &state, const QString &status)
+{
+    QJsonObject event{{QStringLiteral("event"), QStringLiteral("worker")},
+                      {QStringLiteral("id"), id},
+                      {QStringLiteral("pid"), pid},
+                      {QStringLiteral("state"), state}};
+    if (!status.isEmpty())
+        event.insert(QStringLiteral("status"), status);
+    emitLine(event);
+}
+
+void JsonReporter::summary(const CheckSummary &s)
+{
+    emitLine({{QStringLiteral("event"), QStringLiteral("summary")},
+              {QStringLiteral("lemmas"), s.lemmas},
+              {QStringLiteral("ok"), s.ok},
+              {QStringLiteral("error"), s.error},
+              {QStringLiteral("crashed"), s.crashed},
+              {QStringLiteral("timeout"), s.timeout},
+              {QStringLiteral("cancelled"), s.cancelled},
+              {QStringLiteral("parse_errors"), s.parseErrors},
+              {QStringLiteral("wall_ms"), s.wallMs}});
+}

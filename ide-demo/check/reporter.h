@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QtCore/QString>
+
+//! How one lemma ended, as drover-check reports it.
+struct LemmaOutcome
+{
+    QString file;
+    QString name;
+    int line = 0;
+    QString status;   // ok, error, crashed, timeout, cancelled
+    int step = 0;     // the failing step, 0 if none
+    QString message;
+    int worker = -1;
+    qint64 ms = 0;
+};
+
+struct CheckSummary
+{
+    int lemmas = 0;
+    int ok = 0;
+    int error = 0;
+    int crashed = 0;
+    int timeout = 0;
+    int cancelled = 0;
+    int parseErrors = 0;
+    qint64 wallMs = 0;
+};
+
+//! Where drover-check's events go: JSON Lines, or a terminal.
+class Reporter
+{
+public:
+    virtual ~Reporter() = default;
+    virtual void parseError(const QString &file, int line, int column, const QString &message) = 0;
+    virtual void lemmaStarted(const QString &file, const QString &name, int done, int total) = 0;
+    virtual void lemmaFinished(const LemmaOutcome &outcome, int done, int total) = 0;
+    virtual void workerEvent(int id, qint64 pid, const QString &state, const QString &status) = 0;
+    virtual void summary(const CheckSummary &summary) = 0;
+};

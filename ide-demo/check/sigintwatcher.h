@@ -1,0 +1,23 @@
+#pragma once
+
+#include <QtCore/QObject>
+
+class QSocketNotifier;
+
+//! Turns SIGINT into a Qt signal on the main thread: the handler only writes
+//! a byte to a socket pair, which a QSocketNotifier reads. A second SIGINT
+//! while the first is being handled ends the process at once (its workers
+//! die with it: they watch their master).
+class SigintWatcher : public QObject
+{
+    Q_OBJECT
+public:
+    explicit SigintWatcher(QObject *parent = nullptr);
+    ~SigintWatcher() override;
+
+Q_SIGNALS:
+    void interrupted();
+
+private:
+    QSocketNotifier *m_notifier = nullptr;
+};
