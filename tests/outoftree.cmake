@@ -22,7 +22,7 @@ endfunction()
 
 run(${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${prefix}")
 foreach(installed include/drover/taskkind.h lib/cmake/Drover/DroverConfig.cmake libexec/drover-worker
-                 )
+                  lib/drover/plugins/libdrover_proof.so bin/drover-check)
     if(NOT EXISTS "${prefix}/${installed}")
         message(FATAL_ERROR "the install lacks ${installed}")
     endif()

@@ -46,6 +46,7 @@ bool sameSecret(const QByteArray &a, const QByteArray &b)
 
 ManagerPrivate::ManagerPrivate(Manager *q)
     : q(q)
+    , defaultPaths(defaultPluginPaths())
     , workerProgram(defaultWorkerProgram())
 {
     QByteArray raw(32, Qt::Uninitialized);
@@ -219,7 +220,7 @@ void Manager::addPluginPath(const QString &directory)
 
 QStringList Manager::pluginPaths() const
 {
-    return d->addedPaths + Internal::defaultPluginPaths();
+    return d->addedPaths + d->defaultPaths;
 }
 
 QStringList Manager::availableKinds() const

@@ -44,6 +44,7 @@ public:
     Manager *q;
     PluginRegistry registry;
     QStringList addedPaths;
+    QStringList defaultPaths;  // $DROVER_PLUGIN_PATH and the installed directory, read once
     QString error;
     QString workerProgram;
     qint64 maxFrameSize = Wire::DefaultMaxFrameSize;

@@ -35,8 +35,9 @@ public:
     ~Manager() override;
 
     //! Plugin directories, searched first to last: those added here, then
-    //! $DROVER_PLUGIN_PATH (colon-separated), then the directory installed
-    //! (or built) beside the Drover library.
+    //! $DROVER_PLUGIN_PATH (colon-separated, read when the Manager is
+    //! created), then the directory installed (or built) beside the Drover
+    //! library.
     void addPluginPath(const QString &directory);
     QStringList pluginPaths() const;
 
