@@ -96,6 +96,7 @@ void WorkerClient::send(const QCborMap &message)
 void WorkerClient::sendFrame(const QByteArray &frame)
 {
     m_socket.write(frame);
+    m_socket.flush();
 }
 
 void WorkerClient::onReadyRead()

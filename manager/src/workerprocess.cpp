@@ -142,8 +142,10 @@ bool WorkerProcess::send(const QCborMap &message)
     const QByteArray frame = Wire::encodeFrame(message, m_maxFrameSize);
     if (frame.isEmpty())
         return false;
-    if (m_socket && m_socket->state() == QLocalSocket::ConnectedState)
+    if (m_socket && m_socket->state() == QLocalSocket::ConnectedState) {
         m_socket->write(frame);
+        m_socket->flush();
+    }
     return true;
 }
 

@@ -47,6 +47,8 @@ bool ScriptedKind::taskMatch(const WorkerStatus &status, const Task &task)
 
 Decision ScriptedKind::useResponse(const WorkerStatus &, const Task &task, const QCborValue &)
 {
+    if (task.payload.isArray()) // map() chunks run on persistent workers
+        return Decision::keep({});
     const QCborMap payload = task.payload.toMap();
     if (!payload.value(QLatin1String("stay")).toBool())
         return Decision::end();
