@@ -11,6 +11,71 @@
 #include <QtCore/QTextStream>
 
 using namespace Drover;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Once every lemma is in, the workers are told to quit; the queue kills
+// those that do not within its quit timeout (5 s). Past this, the queue is
+// not keeping its word and the Manager's destructor reaps what is left.
+constexpr auto StopWatchdog = 15s;
+
+//! Reads a document; on failure says why in *error.
+std::optional<QString> readDocument(const QString &file, QString *error)
+{
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly)) {
+        *error = f.errorString();
+        return std::nullopt;
+    }
+    const QByteArray bytes = f.readAll();
+    if (f.error() != QFileDevice::NoError) {
+        *error = f.errorString();
+        return std::nullopt;
+    }
+    QString text = QString::fromUtf8(bytes);
+    if (text.toUtf8() != bytes) {
+        *error = QStringLiteral("it is not UTF-8 text");
+        return std::nullopt;
+    }
+    return text;
+}
+
+//! The lemma status, step and message that a task's result stands for.
+void describe(const TaskResult &result, LemmaOutcome *o)
+{
+    o->message = result.message;
+    switch (result.outcome) {
+    case Outcome::Done: {
+        const ProofLang::Verdict verdict = ProofLang::verdictOf(result.response);
+        if (verdict.ok)
+            o->status = QStringLiteral("ok");
+        else if (verdict.status == QLatin1String("cancelled"))
+            o->status = QStringLiteral("cancelled");
+        else
+            o->status = QStringLiteral("error");
+        o->step = verdict.step;
+        o->message = verdict.message;
+        break;
+    }
+    case Outcome::TimedOut:
+        o->status = QStringLiteral("timeout");
+        break;
+    case Outcome::Cancelled:
+        o->status = QStringLiteral("cancelled");
+        break;
+    case Outcome::WorkerDied:
+        o->status = QStringLiteral("crashed");
+        break;
+    case Outcome::Failed:
+    case Outcome::MarshalError:
+    case Outcome::Dropped:
+        o->status = QStringLiteral("error");
+        break;
+    }
+}
+
+} // namespace
 
 CheckRun::CheckRun(CheckOptions options, QObject *parent)
     : QObject(parent)
@@ -20,9 +85,20 @@ CheckRun::CheckRun(CheckOptions options, QObject *parent)
         m_reporter = std::make_unique<JsonReporter>();
     else
         m_reporter = std::make_unique<TerminalReporter>();
+    m_stopWatchdog.setSingleShot(true);
+    m_stopWatchdog.setInterval(StopWatchdog);
+    connect(&m_stopWatchdog, &QTimer::timeout, this, [this] {
+        QTextStream(stderr) << "drover-check: the workers did not stop within "
+                            << std::chrono::seconds(StopWatchdog).count() << " s; killing them\n";
+        finish();
+    });
 }
 
-CheckRun::~CheckRun() = default;
+// m_manager goes before m_reporter: nothing reports into a dead reporter.
+CheckRun::~CheckRun()
+{
+    m_manager.reset();
+}
 
 bool CheckRun::start(int *exitCode)
 {
@@ -30,32 +106,21 @@ bool CheckRun::start(int *exitCode)
     QTextStream err(stderr);
 
     // Read and parse everything before starting any worker.
-    struct Parsed
-    {
-        QString file;
-        ProofLang::Document document;
-    };
-    QList<Parsed> documents;
+    QList<std::pair<QString, ProofLang::Document>> documents;
     for (const QString &file : std::as_const(m_options.files)) {
-        QFile f(file);
-        if (!f.open(QIODevice::ReadOnly)) {
-            err << "drover-check: cannot read " << file << ": " << f.errorString() << '\n';
+        QString error;
+        const std::optional<QString> text = readDocument(file, &error);
+        if (!text) {
+            err << "drover-check: cannot read " << file << ": " << error << '\n';
             *exitCode = 2;
             return false;
         }
-        const QByteArray bytes = f.readAll();
-        const QString text = QString::fromUtf8(bytes);
-        if (text.toUtf8() != bytes) {
-            err << "drover-check: cannot read " << file << ": it is not UTF-8 text\n";
-            *exitCode = 2;
-            return false;
-        }
-        documents.append({file, ProofLang::parse(text)});
+        documents.append({file, ProofLang::parse(*text)});
     }
-    for (const Parsed &p : std::as_const(documents)) {
-        for (const ProofLang::ParseError &e : p.document.errors) {
-            err << p.file << ':' << e.line << ':' << e.column << ": " << e.message << '\n';
-            m_reporter->parseError(p.file, e.line, e.column, e.message);
+    for (const auto &[file, document] : std::as_const(documents)) {
+        for (const ProofLang::ParseError &e : document.errors) {
+            err << file << ':' << e.line << ':' << e.column << ": " << e.message << '\n';
+            m_reporter->parseError(file, e.line, e.column, e.message);
             ++m_summary.parseErrors;
         }
     }
@@ -69,10 +134,25 @@ bool CheckRun::start(int *exitCode)
         return false;
     }
     m_queue->setMaxWorkers(m_options.jobs);
+    connectQueue();
+    for (const auto &[file, document] : std::as_const(documents))
+        enqueueDocument(file, document);
+    m_summary.lemmas = int(m_lemmas.size());
+    if (m_open.isEmpty())
+        stopWhenAllIn();
+    return true;
+}
+
+void CheckRun::connectQueue()
+{
     connect(m_queue, &TaskQueue::taskFinished, this, &CheckRun::onTaskFinished);
+    connect(m_queue, &TaskQueue::drained, this, &CheckRun::onDrained);
+    connect(m_queue, &TaskQueue::errorOccurred, this, [this](const QString &message) { m_queueError = message; });
     connect(m_queue, &TaskQueue::taskStarted, this, [this](TaskId id, int) {
+        if (!m_lemmas.contains(id))
+            return;
         const LemmaRef ref = m_lemmas.value(id);
-        m_reporter->lemmaStarted(ref.file, ref.name, m_done, int(m_lemmas.size()));
+        m_reporter->lemmaStarted(ref.file, ref.name, int(m_lemmas.size() - m_open.size()), int(m_lemmas.size()));
     });
     connect(m_queue, &TaskQueue::workerStarted, this, [this](int id, qint64 pid) {
         m_workerPids.insert(id, pid);
@@ -82,36 +162,41 @@ bool CheckRun::start(int *exitCode)
         m_reporter->workerEvent(id, m_workerPids.take(id), QStringLiteral("exited"), status);
         finishIfDone();
     });
+    connect(m_queue, &TaskQueue::stopped, this, &CheckRun::finishIfDone);
+}
 
-    for (const Parsed &p : std::as_const(documents)) {
-        for (const ProofLang::Option &option : p.document.options)
-            m_queue->forwardFeedback(ProofLang::optionBroadcast(p.file, option));
-        for (const ProofLang::Lemma &lemma : p.document.lemmas) {
-            Task task;
-            task.payload = ProofLang::lemmaPayload(p.file, lemma, m_options.persistent);
-            task.name = lemma.name;
-            task.options.retries = m_options.retries;
-            if (m_options.timeout) {
-                task.options.termTimeout = *m_options.timeout;
-                task.options.killTimeout = m_options.killAfter;
-            }
-            m_lemmas.insert(m_queue->enqueue(task), {p.file, lemma.name, lemma.line});
-        }
+// A document's options stand before any of its lemmas can reach a worker.
+void CheckRun::enqueueDocument(const QString &file, const ProofLang::Document &document)
+{
+    for (const ProofLang::Option &option : document.options)
+        m_queue->forwardFeedback(ProofLang::optionBroadcast(file, option));
+    for (const ProofLang::Lemma &lemma : document.lemmas) {
+        Task task;
+        task.payload = ProofLang::lemmaPayload(file, lemma, m_options.persistent);
+        task.name = lemma.name;
+        task.options.retries = m_options.retries;
+        task.options.termTimeout = m_options.timeout.value_or(0ms);
+        task.options.killTimeout = m_options.killAfter.value_or(0ms);
+        const TaskId id = m_queue->enqueue(std::move(task));
+        m_lemmas.insert(id, {file, lemma.name, lemma.line});
+        m_open.insert(id);
     }
-    m_summary.lemmas = int(m_lemmas.size());
-    if (m_lemmas.isEmpty())
-        QMetaObject::invokeMethod(this, &CheckRun::finishIfDone, Qt::QueuedConnection);
-    return true;
 }
 
 void CheckRun::interrupt()
 {
-    if (m_queue)
+    if (m_queue && !m_stopping)
         m_queue->cancelAll();
 }
 
 void CheckRun::onTaskFinished(TaskId id, const TaskResult &result)
 {
+    if (!m_lemmas.contains(id))
+        return; // not one of our lemmas (a task the plugin added itself)
+    if (!m_open.remove(id)) {
+        internalError(QStringLiteral("lemma %1 was reported twice").arg(m_lemmas.value(id).name));
+        return;
+    }
     const LemmaRef ref = m_lemmas.value(id);
     LemmaOutcome o;
     o.file = ref.file;
@@ -119,57 +204,75 @@ void CheckRun::onTaskFinished(TaskId id, const TaskResult &result)
     o.line = ref.line;
     o.worker = result.workerId;
     o.ms = result.elapsed.count();
-    switch (result.outcome) {
-    case Outcome::Done: {
-        const ProofLang::Verdict verdict = ProofLang::verdictOf(result.response);
-        o.status = verdict.ok ? QStringLiteral("ok") : verdict.status == QLatin1String("cancelled") ? QStringLiteral("cancelled") : QStringLiteral("error");
-        o.step = verdict.step;
-        o.message = verdict.message;
-        break;
-    }
-    case Outcome::TimedOut:
-        o.status = QStringLiteral("timeout");
-        o.message = result.message;
-        break;
-    case Outcome::Cancelled:
-        o.status = QStringLiteral("cancelled");
-        o.message = result.message;
-        break;
-    case Outcome::WorkerDied:
-        o.status = QStringLiteral("crashed");
-        o.message = result.message;
-        if (result.message.startsWith(QLatin1String("no worker could start")))
-            m_internalError = result.message;
-        break;
-    case Outcome::Failed:
-    case Outcome::MarshalError:
-    case Outcome::Dropped:
-        o.status = QStringLiteral("error");
-        o.message = result.message;
-        break;
-    }
-    if (o.status == QLatin1String("ok"))
+    describe(result, &o);
+    // A lemma that never reached a worker died of the pool, not of itself.
+    if (result.outcome == Outcome::WorkerDied && result.attempts == 0)
+        internalError(m_queueError.isEmpty() ? result.message : m_queueError);
+    count(o.status);
+    const int done = int(m_lemmas.size() - m_open.size());
+    m_reporter->lemmaFinished(o, done, int(m_lemmas.size()));
+    if (m_open.isEmpty())
+        stopWhenAllIn();
+}
+
+void CheckRun::onDrained()
+{
+    if (m_open.isEmpty())
+        return;
+    internalError(QStringLiteral("the proof queue went idle with %1 of %2 lemmas still without an outcome")
+                      .arg(m_open.size())
+                      .arg(m_lemmas.size()));
+    m_open.clear();
+    stopWhenAllIn();
+}
+
+void CheckRun::count(const QString &status)
+{
+    if (status == QLatin1String("ok"))
         ++m_summary.ok;
-    else if (o.status == QLatin1String("error"))
+    else if (status == QLatin1String("error"))
         ++m_summary.error;
-    else if (o.status == QLatin1String("crashed"))
+    else if (status == QLatin1String("crashed"))
         ++m_summary.crashed;
-    else if (o.status == QLatin1String("timeout"))
+    else if (status == QLatin1String("timeout"))
         ++m_summary.timeout;
     else
         ++m_summary.cancelled;
-    ++m_done;
-    m_reporter->lemmaFinished(o, m_done, int(m_lemmas.size()));
-    if (m_done == m_lemmas.size())
-        m_manager->stop(); // let the workers go; finishIfDone() waits for them
-    finishIfDone();
+}
+
+void CheckRun::internalError(const QString &message)
+{
+    if (m_internalError.isEmpty())
+        m_internalError = message;
+}
+
+// Stopping is queued: the queue is not stopped from inside its own signal.
+void CheckRun::stopWhenAllIn()
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    m_stopWatchdog.start();
+    QMetaObject::invokeMethod(
+        this, [this] {
+            m_manager->stop();
+            finishIfDone();
+        },
+        Qt::QueuedConnection);
 }
 
 void CheckRun::finishIfDone()
 {
-    if (m_finished || m_done < m_lemmas.size() || (m_queue && !m_queue->workers().isEmpty()))
+    if (m_stopping && m_queue->isStopped() && m_queue->workers().isEmpty())
+        finish();
+}
+
+void CheckRun::finish()
+{
+    if (m_finished)
         return;
     m_finished = true;
+    m_stopWatchdog.stop();
     m_summary.wallMs = m_clock.elapsed();
     m_reporter->summary(m_summary);
     int code = m_summary.ok == m_summary.lemmas && m_summary.parseErrors == 0 ? 0 : 1;
