@@ -100,10 +100,11 @@ QCborValue ScriptedKind::perform(const QCborValue &request, WorkerContext &conte
     QCborValue value = arg;
 
     if (op == QLatin1String("sleep")) {
+        // receiveMessage() wakes the moment the task is cancelled: no polling.
         QElapsedTimer clock;
         clock.start();
         while (clock.elapsed() < arg.toInteger() && !context.isCancelled())
-            QThread::msleep(1);
+            context.receiveMessage(std::chrono::milliseconds(arg.toInteger() - clock.elapsed()));
         value = context.isCancelled() ? QCborValue(QStringLiteral("cancelled")) : QCborValue(clock.elapsed());
     } else if (op == QLatin1String("spin")) {
         QElapsedTimer clock;
