@@ -26,6 +26,7 @@ namespace {
 // end as WorkerDied instead of waiting for a worker that will never come.
 constexpr int MaxStartFailures = 5;
 constexpr auto MaxRespawnDelay = 5000ms;
+constexpr auto SpareTopUpDelay = 20ms;
 
 QString ms(std::chrono::milliseconds d)
 {
@@ -59,6 +60,12 @@ TaskQueuePrivate::TaskQueuePrivate(TaskQueue *q, Manager *m, const QString &kind
     }
     m_respawnTimer.setSingleShot(true);
     connect(&m_respawnTimer, &QTimer::timeout, this, &TaskQueuePrivate::scheduleDispatch);
+    m_spareTimer.setSingleShot(true);
+    m_spareTimer.setInterval(SpareTopUpDelay);
+    connect(&m_spareTimer, &QTimer::timeout, this, [this] {
+        m_spareTopUp = true;
+        scheduleDispatch();
+    });
 }
 
 TaskQueuePrivate::~TaskQueuePrivate()
@@ -153,14 +160,24 @@ void TaskQueuePrivate::dispatch()
         ++starting;
     }
     // Warm spares: fresh workers started, connected and idle ahead of need,
-    // beyond those the queued tasks will take.
+    // beyond those the queued tasks will take. They are topped up a moment
+    // later, not now: starting a process blocks this thread for a few
+    // milliseconds, which would delay the answer of the task that just took
+    // the last spare.
     int uncommitted = count([](const WorkerInfo &info) { return info.fresh && info.state == WorkerInfo::State::Idle; })
                       + starting - int(std::min<qsizetype>(pending.size(), starting));
-    while (!m_respawnTimer.isActive() && uncommitted < spareTarget && live < capacity) {
-        spawnWorker();
-        ++live;
-        ++uncommitted;
+    if (uncommitted < spareTarget && live < capacity && !m_respawnTimer.isActive()) {
+        if (m_spareTopUp) {
+            while (uncommitted < spareTarget && live < capacity) {
+                spawnWorker();
+                ++live;
+                ++uncommitted;
+            }
+        } else if (!m_spareTimer.isActive()) {
+            m_spareTimer.start();
+        }
     }
+    m_spareTopUp = false;
 
     // The pool is full of idle Old workers that match nothing queued: retire
     // one so that a fresh worker can take the work (no task starves).

@@ -109,6 +109,8 @@ private:
     void reportStoppedIfDone();
 
     QTimer m_respawnTimer;
+    QTimer m_spareTimer;       // tops up warm spares a moment after the need
+    bool m_spareTopUp = false;
     int m_startFailures = 0;  // workers in a row that died before hello
     int m_crashStreak = 0;    // workers in a row that died unasked without finishing a task
     bool m_dispatchScheduled = false;
