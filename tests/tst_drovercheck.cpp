@@ -15,6 +15,7 @@ struct Run
 {
     int exitCode = -1;
     QList<QJsonObject> events;
+    QString stdoutText;
     QString stderrText;
 
     QList<QJsonObject> of(const QString &event) const
@@ -26,10 +27,11 @@ struct Run
         }
         return found;
     }
-    QJsonObject lemma(const QString &name) const
+    QJsonObject lemma(const QString &name, const QString &file = {}) const
     {
         for (const QJsonObject &e : of(QStringLiteral("lemma"))) {
-            if (e.value(QLatin1String("name")).toString() == name)
+            if (e.value(QLatin1String("name")).toString() == name
+                && (file.isEmpty() || e.value(QLatin1String("file")).toString() == file))
                 return e;
         }
         return {};
@@ -47,15 +49,17 @@ QList<QJsonObject> parseLines(const QByteArray &out)
     return events;
 }
 
-Run check(const QStringList &arguments)
+Run check(const QStringList &arguments, const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment())
 {
     QProcess p;
+    p.setProcessEnvironment(environment);
     p.start(QStringLiteral(DROVER_CHECK_BIN), arguments);
     Run run;
     if (!p.waitForFinished(120000))
         return run;
     run.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    run.events = parseLines(p.readAllStandardOutput());
+    run.stdoutText = QString::fromLocal8Bit(p.readAllStandardOutput());
+    run.events = parseLines(run.stdoutText.toUtf8());
     run.stderrText = QString::fromLocal8Bit(p.readAllStandardError());
     return run;
 }
@@ -76,6 +80,12 @@ class tst_DroverCheck : public QObject
     Q_OBJECT
 
 private slots:
+    void cleanupTestCase()
+    {
+        // Every drover-check the suite started has been waited for.
+        QCOMPARE(TestSupport::childProcesses(), QList<qint64>());
+    }
+
     void sampleStatuses()
     {
         const Run run = check({QStringLiteral("--json"), QStringLiteral("-j"), QStringLiteral("2"), example("sample.proof")});
@@ -90,6 +100,8 @@ private slots:
             QCOMPARE(run.lemma(it.key()).value(QLatin1String("status")).toString(), it.value());
         const QJsonObject wrong = run.lemma(QStringLiteral("wrong_fib"));
         QCOMPARE(wrong.value(QLatin1String("step")).toInt(), 2);
+        QCOMPARE(wrong.value(QLatin1String("line")).toInt(), 28);
+        QCOMPARE(wrong.value(QLatin1String("file")).toString(), example("sample.proof"));
         QCOMPARE(wrong.value(QLatin1String("message")).toString(), QStringLiteral("Fib(11) mod 2^64 is 89, not 90"));
         QCOMPARE(run.lemma(QStringLiteral("segfaulting")).value(QLatin1String("message")).toString(),
                  QStringLiteral("was killed by SIGABRT"));
@@ -132,7 +144,21 @@ private slots:
         QTest::newRow("unknown flag") << QStringList{QStringLiteral("--frobnicate"), example("all-ok.proof")} << 2
                                       << "Unknown option 'frobnicate'";
         QTest::newRow("no file") << QStringList{} << 2 << "no FILE to check";
+        QTest::newRow("directory") << QStringList{QStringLiteral(DROVER_EXAMPLES_DIR)} << 2
+                                   << "drover-check: cannot read " DROVER_EXAMPLES_DIR ": ";
+        QTest::newRow("second file missing") << QStringList{example("all-ok.proof"), QStringLiteral("/nonexistent/y.proof")} << 2
+                                             << "cannot read /nonexistent/y.proof";
+        QTest::newRow("-j abc") << QStringList{QStringLiteral("-j"), QStringLiteral("abc"), example("all-ok.proof")} << 2
+                                << "-j wants a number of workers from 1 to 1024, not \"abc\"";
+        QTest::newRow("-j without value") << QStringList{QStringLiteral("-j")} << 2 << "Missing value after '-j'";
+        QTest::newRow("timeout 0") << QStringList{QStringLiteral("--timeout"), QStringLiteral("0"), example("all-ok.proof")} << 2
+                                   << "--timeout wants a positive number of seconds, not \"0\"";
+        QTest::newRow("timeout nan") << QStringList{QStringLiteral("--timeout"), QStringLiteral("nan"), example("all-ok.proof")}
+                                     << 2 << "--timeout wants a positive number of seconds";
+        QTest::newRow("negative kill-after") << QStringList{QStringLiteral("--kill-after"), QStringLiteral("-1"), example("all-ok.proof")}
+                                             << 2 << "--kill-after wants a number of seconds, not \"-1\"";
         QTest::newRow("help") << QStringList{QStringLiteral("--help")} << 0 << "";
+        QTest::newRow("version") << QStringList{QStringLiteral("--version")} << 0 << "";
     }
     void exitCodes()
     {
@@ -142,8 +168,16 @@ private slots:
         const Run run = check(arguments);
         QCOMPARE(run.exitCode, exitCode);
         QVERIFY2(run.stderrText.contains(stderrHas), qPrintable(run.stderrText));
-        if (exitCode == 2)
+        if (exitCode == 2) {
             QCOMPARE(run.stderrText.count(QLatin1Char('\n')), 1); // one line
+            QVERIFY(run.stdoutText.isEmpty());                    // and nothing was checked
+        }
+    }
+
+    void helpAndVersion()
+    {
+        QVERIFY(check({QStringLiteral("--help")}).stdoutText.contains(QLatin1String("--kill-after")));
+        QVERIFY(check({QStringLiteral("--version")}).stdoutText.startsWith(QLatin1String("drover-check ")));
     }
 
     void parseErrorsAreReported()
@@ -161,24 +195,90 @@ private slots:
         QCOMPARE(run.lemma(QStringLiteral("after")).value(QLatin1String("status")).toString(), QStringLiteral("ok"));
         QVERIFY(run.lemma(QStringLiteral("broken")).isEmpty());
         QCOMPARE(run.summary().value(QLatin1String("parse_errors")).toInt(), 1);
+
+        // Without --json the same line is on stderr, and the exit code is the same.
+        const Run table = check({file});
+        QCOMPARE(table.exitCode, 1);
+        QVERIFY(table.stderrText.contains(file + QStringLiteral(":11:3: unknown step `frobnicate`")));
+        QVERIFY(table.stdoutText.contains(QLatin1String("1 parse error;")));
     }
 
+    void tableWhenNotATerminal()
+    {
+        const Run run = check({example("sample.proof")});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY(run.events.isEmpty() || run.events.first().isEmpty()); // not JSON
+        const QStringList lines = run.stdoutText.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 1 + 7 + 1); // header, one row per lemma, summary
+        QVERIFY(lines.first().startsWith(QLatin1String("FILE")));
+        QVERIFY(lines.first().contains(QLatin1String("STATUS")));
+        const QString crashRow = lines.filter(QStringLiteral("segfaulting")).value(0);
+        QVERIFY2(crashRow.contains(QLatin1String("crashed")) && crashRow.contains(QLatin1String("SIGABRT")), qPrintable(crashRow));
+        const QString wrongRow = lines.filter(QStringLiteral("wrong_fib")).value(0);
+        QVERIFY2(wrongRow.contains(QLatin1String("error")) && wrongRow.contains(QLatin1String("not 90")), qPrintable(wrongRow));
+        QVERIFY2(lines.last().startsWith(QLatin1String("7 lemmas: 4 ok, 2 error, 1 crashed, 0 timeout, 0 cancelled; 0 parse errors;")),
+                 qPrintable(lines.last()));
+        // No progress line and no terminal escapes when stdout is not a terminal.
+        QVERIFY(!run.stderrText.contains(QLatin1Char('\r')));
+        QVERIFY(!run.stderrText.contains(QLatin1Char('\033')));
+    }
+
+    void sameLemmaNameInTwoFiles()
+    {
+        const Run run = check({QStringLiteral("--json"), data("two.proof"), example("all-ok.proof")});
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(run.of(QStringLiteral("lemma")).size(), 6);
+        QCOMPARE(run.lemma(QStringLiteral("two"), data("two.proof")).value(QLatin1String("status")).toString(), QStringLiteral("ok"));
+        QCOMPARE(run.lemma(QStringLiteral("two"), example("all-ok.proof")).value(QLatin1String("status")).toString(),
+                 QStringLiteral("ok"));
+        QCOMPARE(run.summary().value(QLatin1String("ok")).toInt(), 6);
+    }
+
+    void noWorkerCanStart()
+    {
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("DROVER_WORKER"), QStringLiteral("/nonexistent/drover-worker"));
+        const Run run = check({QStringLiteral("--json"), example("all-ok.proof")}, environment);
+        QCOMPARE(run.exitCode, 3);
+        QVERIFY2(run.stderrText.contains(QLatin1String("drover-check: internal error: ")), qPrintable(run.stderrText));
+        QVERIFY(run.stderrText.contains(QLatin1String("/nonexistent/drover-worker")));
+        QCOMPARE(run.summary().value(QLatin1String("lemmas")).toInt(), 4);
+    }
+
+    void hangTimesOut_data()
+    {
+        QTest::addColumn<QStringList>("limits");
+        QTest::addColumn<int>("atLeastMs");
+        QTest::addColumn<QString>("signal");
+        QTest::newRow("timeout 1, kill after 1") << QStringList{QStringLiteral("--timeout"), QStringLiteral("1"),
+                                                                 QStringLiteral("--kill-after"), QStringLiteral("1")}
+                                                 << 1000 << "SIGTERM";
+        QTest::newRow("fractional timeout") << QStringList{QStringLiteral("--timeout"), QStringLiteral("0.5")} << 500 << "SIGTERM";
+        QTest::newRow("kill-after alone") << QStringList{QStringLiteral("--kill-after"), QStringLiteral("0.7")} << 700 << "SIGKILL";
+    }
     void hangTimesOut()
     {
-        const Run run = check({QStringLiteral("--json"), QStringLiteral("--timeout"), QStringLiteral("1"),
-                               QStringLiteral("--kill-after"), QStringLiteral("1"), example("hang.proof")});
+        QFETCH(QStringList, limits);
+        QFETCH(int, atLeastMs);
+        QFETCH(QString, signal);
+        const Run run = check(QStringList{QStringLiteral("--json")} + limits + QStringList{example("hang.proof")});
         QCOMPARE(run.exitCode, 1);
         const QJsonObject stuck = run.lemma(QStringLiteral("stuck"));
         QCOMPARE(stuck.value(QLatin1String("status")).toString(), QStringLiteral("timeout"));
-        QVERIFY(stuck.value(QLatin1String("ms")).toInt() >= 1000);
+        QVERIFY(stuck.value(QLatin1String("ms")).toInt() >= atLeastMs);
+        QVERIFY2(stuck.value(QLatin1String("message")).toString().contains(signal),
+                 qPrintable(stuck.value(QLatin1String("message")).toString()));
         QCOMPARE(run.lemma(QStringLiteral("fine")).value(QLatin1String("status")).toString(), QStringLiteral("ok"));
+        QCOMPARE(run.summary().value(QLatin1String("timeout")).toInt(), 1);
     }
 
     void crashRetries()
     {
         const Run run = check({QStringLiteral("--json"), QStringLiteral("--retries"), QStringLiteral("2"), data("crash.proof")});
         QCOMPARE(run.exitCode, 1);
-        QCOMPARE(run.lemma(QStringLiteral("dies")).value(QLatin1String("status")).toString(), QStringLiteral("crashed"));
+        const QJsonObject dies = run.lemma(QStringLiteral("dies"));
+        QCOMPARE(dies.value(QLatin1String("status")).toString(), QStringLiteral("crashed"));
+        QVERIFY(dies.value(QLatin1String("message")).toString().contains(QLatin1String("SIGABRT")));
         int started = 0;
         for (const QJsonObject &w : run.of(QStringLiteral("worker")))
             started += w.value(QLatin1String("state")).toString() == QLatin1String("started") ? 1 : 0;
@@ -194,26 +294,43 @@ private slots:
                  run.lemma(QStringLiteral("two")).value(QLatin1String("worker")));
     }
 
+    void ctrlCCancelsEverything_data()
+    {
+        QTest::addColumn<bool>("json");
+        QTest::newRow("json") << true;
+        QTest::newRow("table") << false;
+    }
     void ctrlCCancelsEverything()
     {
+        QFETCH(bool, json);
+        QStringList arguments{QStringLiteral("-j"), QStringLiteral("1"), example("hang.proof")};
+        if (json)
+            arguments.prepend(QStringLiteral("--json"));
         QProcess p;
-        p.start(QStringLiteral(DROVER_CHECK_BIN), {QStringLiteral("--json"), QStringLiteral("-j"), QStringLiteral("1"),
-                                                    example("hang.proof")});
+        p.start(QStringLiteral(DROVER_CHECK_BIN), arguments);
         QVERIFY(p.waitForStarted(30000));
-        QByteArray out;
-        QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput()).contains("\"started\""), 30000);
+        // Its worker runs `stuck` (which ignores cooperative cancellation).
+        QList<qint64> workers;
+        QTRY_VERIFY_WITH_TIMEOUT(!(workers = TestSupport::childProcesses(p.processId())).isEmpty(), 30000);
         ::kill(pid_t(p.processId()), SIGINT);
         QVERIFY(p.waitForFinished(60000));
-        out += p.readAllStandardOutput();
         QCOMPARE(p.exitStatus(), QProcess::NormalExit);
         QCOMPARE(p.exitCode(), 1);
-        Run run;
-        run.events = parseLines(out);
-        QCOMPARE(run.lemma(QStringLiteral("stuck")).value(QLatin1String("status")).toString(), QStringLiteral("cancelled"));
-        QCOMPARE(run.lemma(QStringLiteral("fine")).value(QLatin1String("status")).toString(), QStringLiteral("cancelled"));
-        QCOMPARE(run.summary().value(QLatin1String("cancelled")).toInt(), 2);
-        for (const QJsonObject &w : run.of(QStringLiteral("worker")))
-            QVERIFY(!TestSupport::processExists(w.value(QLatin1String("pid")).toInteger()));
+        const QByteArray out = p.readAllStandardOutput();
+        if (json) {
+            Run run;
+            run.events = parseLines(out);
+            QCOMPARE(run.lemma(QStringLiteral("stuck")).value(QLatin1String("status")).toString(), QStringLiteral("cancelled"));
+            QCOMPARE(run.lemma(QStringLiteral("fine")).value(QLatin1String("status")).toString(), QStringLiteral("cancelled"));
+            QCOMPARE(run.summary().value(QLatin1String("cancelled")).toInt(), 2);
+            QCOMPARE(run.events.last(), run.summary());
+            for (const QJsonObject &w : run.of(QStringLiteral("worker")))
+                workers << w.value(QLatin1String("pid")).toInteger();
+        } else {
+            QVERIFY2(out.contains("2 lemmas: 0 ok, 0 error, 0 crashed, 0 timeout, 2 cancelled"), out.constData());
+        }
+        for (qint64 pid : std::as_const(workers))
+            QVERIFY2(!TestSupport::processExists(pid), qPrintable(QString::number(pid)));
     }
 };
 

@@ -4,14 +4,16 @@
 #include <QtCore/QCoreApplication>
 #include <QtCore/QTextStream>
 
+#include <cmath>
+
 namespace {
 std::optional<std::chrono::milliseconds> seconds(const QString &text)
 {
     bool ok = false;
     const double value = text.toDouble(&ok);
-    if (!ok || value < 0 || value > 1e7)
+    if (!ok || !std::isfinite(value) || value < 0 || value > 1e7)
         return std::nullopt;
-    return std::chrono::milliseconds(qint64(value * 1000.0 + 0.5));
+    return std::chrono::milliseconds(qint64(std::ceil(value * 1000.0)));
 }
 } // namespace
 
@@ -31,7 +33,8 @@ std::optional<CheckOptions> parseCheckOptions(const QStringList &arguments, int 
                                      QStringLiteral("A lemma running longer than S seconds gets SIGTERM and ends timeout."),
                                      QStringLiteral("S"));
     const QCommandLineOption killAfter(QStringLiteral("kill-after"),
-                                       QStringLiteral("SIGKILL S seconds after the timeout's SIGTERM (default 2)."),
+                                       QStringLiteral("SIGKILL S seconds after the timeout's SIGTERM (default 2),\n"
+                                                      "or S seconds after the start without --timeout."),
                                        QStringLiteral("S"));
     const QCommandLineOption retries(QStringLiteral("retries"),
                                      QStringLiteral("Run a lemma again up to N times when its worker dies (default 0)."),
@@ -79,6 +82,8 @@ std::optional<CheckOptions> parseCheckOptions(const QStringList &arguments, int 
         if (!value)
             return usageError(QStringLiteral("--kill-after wants a number of seconds, not \"%1\"").arg(parser.value(killAfter)));
         options.killAfter = *value;
+    } else if (options.timeout) {
+        options.killAfter = std::chrono::seconds(2);
     }
     if (parser.isSet(retries)) {
         bool ok = false;

@@ -10,8 +10,11 @@ struct CheckOptions
 {
     int jobs = 2;
     bool json = false;
-    std::optional<std::chrono::milliseconds> timeout;   // --timeout S
-    std::chrono::milliseconds killAfter{2000};          // --kill-after S
+    //! --timeout S: SIGTERM after this long running.
+    std::optional<std::chrono::milliseconds> timeout;
+    //! --kill-after S: SIGKILL this long after the SIGTERM, or after the
+    //! start when there is no --timeout. Defaults to 2 s with --timeout.
+    std::optional<std::chrono::milliseconds> killAfter;
     int retries = 0;
     bool persistent = false;
     QStringList files;

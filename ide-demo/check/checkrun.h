@@ -8,6 +8,8 @@
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QHash>
 #include <QtCore/QObject>
+#include <QtCore/QSet>
+#include <QtCore/QTimer>
 
 #include <memory>
 
@@ -16,9 +18,14 @@ class Manager;
 class TaskQueue;
 struct TaskResult;
 }
+namespace ProofLang { struct Document; }
 
 //! One drover-check run: reads and parses the documents, checks their
 //! lemmas on a `proof` queue, reports each outcome, and says how it ended.
+//!
+//! It ends in one of two ways: start() returns false (nothing was checked),
+//! or finished() fires once, after every lemma has its outcome and the
+//! queue has stopped (or a manager fault made waiting pointless).
 class CheckRun : public QObject
 {
     Q_OBJECT
@@ -46,18 +53,28 @@ private:
         int line = 0;
     };
 
+    void connectQueue();
+    void enqueueDocument(const QString &file, const ProofLang::Document &document);
     void onTaskFinished(Drover::TaskId id, const Drover::TaskResult &result);
+    void onDrained();
+    void count(const QString &status);
+    void internalError(const QString &message);
+    void stopWhenAllIn();
     void finishIfDone();
+    void finish();
 
     CheckOptions m_options;
     std::unique_ptr<Reporter> m_reporter;
     std::unique_ptr<Drover::Manager> m_manager;
     Drover::TaskQueue *m_queue = nullptr;
-    QHash<Drover::TaskId, LemmaRef> m_lemmas;
-    QHash<int, qint64> m_workerPids;
+    QHash<Drover::TaskId, LemmaRef> m_lemmas; //!< every lemma enqueued
+    QSet<Drover::TaskId> m_open;              //!< those without an outcome yet
     CheckSummary m_summary;
-    int m_done = 0;
-    QString m_internalError;
+    QHash<int, qint64> m_workerPids;
+    QString m_queueError;    //!< the queue's last errorOccurred()
+    QString m_internalError; //!< set: the run ends with exit code 3
     QElapsedTimer m_clock;
+    QTimer m_stopWatchdog;
+    bool m_stopping = false;
     bool m_finished = false;
 };

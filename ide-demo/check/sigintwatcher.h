@@ -6,8 +6,9 @@ class QSocketNotifier;
 
 //! Turns SIGINT into a Qt signal on the main thread: the handler only writes
 //! a byte to a socket pair, which a QSocketNotifier reads. A second SIGINT
-//! while the first is being handled ends the process at once (its workers
-//! die with it: they watch their master).
+//! ends the process at once (its workers die with it: they watch their
+//! master). One watcher per process; destroying it restores the previous
+//! SIGINT action.
 class SigintWatcher : public QObject
 {
     Q_OBJECT

@@ -2,26 +2,60 @@
 
 #include <QtCore/QTextStream>
 
+#include <algorithm>
 #include <cstdio>
 #include <unistd.h>
+
+namespace {
+// The progress line on screen, for the message handler to redraw.
+QByteArray g_line;
+QtMessageHandler g_previousHandler = nullptr;
+
+void clearLine()
+{
+    std::fputs("\r\033[K", stderr); // back to the start, erase to the end
+}
+
+void aboveProgress(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    clearLine();
+    g_previousHandler(type, context, message);
+    std::fputs(g_line.constData(), stderr);
+    std::fflush(stderr);
+}
+
+// Padded to the width; a longer text is kept whole and shifts its row.
+QString column(const QString &text, int width)
+{
+    return text.leftJustified(width);
+}
+} // namespace
 
 TerminalReporter::TerminalReporter()
     : m_interactive(::isatty(STDOUT_FILENO) && ::isatty(STDERR_FILENO))
 {
+    if (m_interactive)
+        g_previousHandler = qInstallMessageHandler(aboveProgress);
+}
+
+TerminalReporter::~TerminalReporter()
+{
+    if (m_interactive)
+        qInstallMessageHandler(g_previousHandler);
 }
 
 void TerminalReporter::progress(const QString &text)
 {
     if (!m_interactive)
         return;
-    // \r and "erase to end of line": one line that updates in place.
-    std::fprintf(stderr, "\r\033[K%s", qPrintable(text.left(100)));
+    g_line = text.left(100).toLocal8Bit();
+    clearLine();
+    std::fputs(g_line.constData(), stderr);
     std::fflush(stderr);
 }
 
 void TerminalReporter::lemmaStarted(const QString &, const QString &name, int done, int total)
 {
-    m_current = name;
     progress(QStringLiteral("[%1/%2] checking %3 ...").arg(done).arg(total).arg(name));
 }
 
@@ -34,10 +68,10 @@ void TerminalReporter::lemmaFinished(const LemmaOutcome &outcome, int done, int 
 void TerminalReporter::summary(const CheckSummary &s)
 {
     if (m_interactive) {
-        std::fprintf(stderr, "\r\033[K");
+        g_line.clear();
+        clearLine();
         std::fflush(stderr);
     }
-    QTextStream out(stdout);
     int fileWidth = 4, nameWidth = 5;
     for (const LemmaOutcome &o : std::as_const(m_outcomes)) {
         fileWidth = std::max(fileWidth, int(o.file.size()));
@@ -45,15 +79,29 @@ void TerminalReporter::summary(const CheckSummary &s)
     }
     fileWidth = std::min(fileWidth, 40);
     nameWidth = std::min(nameWidth, 30);
-    out << QStringLiteral("FILE").leftJustified(fileWidth) << "  " << QStringLiteral("LEMMA").leftJustified(nameWidth)
-        << "  STATUS     STEP      TIME  MESSAGE\n";
-    for (const LemmaOutcome &o : std::as_const(m_outcomes)) {
-        out << o.file.leftJustified(fileWidth) << "  " << o.name.leftJustified(nameWidth) << "  "
-            << o.status.leftJustified(9) << "  " << (o.step > 0 ? QString::number(o.step) : QStringLiteral("-")).rightJustified(4)
-            << "  " << QStringLiteral("%1 ms").arg(o.ms).rightJustified(8) << "  " << o.message << '\n';
+    QTextStream out(stdout);
+    if (!m_outcomes.isEmpty()) {
+        out << column(QStringLiteral("FILE"), fileWidth) << "  " << column(QStringLiteral("LEMMA"), nameWidth)
+            << "  STATUS     STEP      TIME  MESSAGE\n";
     }
-    out << QStringLiteral("%1 lemmas: %2 ok, %3 error, %4 crashed, %5 timeout, %6 cancelled; %7 parse errors; %8 ms\n")
-               .arg(s.lemmas).arg(s.ok).arg(s.error).arg(s.crashed).arg(s.timeout).arg(s.cancelled)
-               .arg(s.parseErrors).arg(s.wallMs);
+    for (const LemmaOutcome &o : std::as_const(m_outcomes)) {
+        const QString step = o.step > 0 ? QString::number(o.step) : QStringLiteral("-");
+        QString row = column(o.file, fileWidth) + QLatin1String("  ") + column(o.name, nameWidth) + QLatin1String("  ")
+                      + o.status.leftJustified(9) + QLatin1String("  ") + step.rightJustified(4) + QLatin1String("  ")
+                      + QStringLiteral("%1 ms").arg(o.ms).rightJustified(8) + QLatin1String("  ") + o.message;
+        while (row.endsWith(QLatin1Char(' ')))
+            row.chop(1);
+        out << row << '\n';
+    }
+    out << QStringLiteral("%1 lemmas: %2 ok, %3 error, %4 crashed, %5 timeout, %6 cancelled; %7 parse %8; %9 ms\n")
+               .arg(s.lemmas)
+               .arg(s.ok)
+               .arg(s.error)
+               .arg(s.crashed)
+               .arg(s.timeout)
+               .arg(s.cancelled)
+               .arg(s.parseErrors)
+               .arg(s.parseErrors == 1 ? QStringLiteral("error") : QStringLiteral("errors"))
+               .arg(s.wallMs);
     out.flush();
 }

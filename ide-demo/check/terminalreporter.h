@@ -4,12 +4,15 @@
 
 #include <QtCore/QList>
 
-//! Without --json: a progress line on stderr while it runs (on a terminal
-//! only), then a table of the lemmas and a summary line on stdout.
+//! Without --json: a progress line on stderr while it runs (only when both
+//! stdout and stderr are a terminal), then a table of the lemmas and a
+//! summary line on stdout. Log messages of the library are printed above
+//! the progress line instead of through it.
 class TerminalReporter : public Reporter
 {
 public:
     TerminalReporter();
+    ~TerminalReporter() override;
     void parseError(const QString &, int, int, const QString &) override {}
     void lemmaStarted(const QString &file, const QString &name, int done, int total) override;
     void lemmaFinished(const LemmaOutcome &outcome, int done, int total) override;
@@ -21,5 +24,4 @@ private:
 
     bool m_interactive;
     QList<LemmaOutcome> m_outcomes;
-    QString m_current;
 };
