@@ -1,22 +1,69 @@
-// The frame protocol on its own: every message type round-trips, frames
-// arrive in any pieces, and each kind of bad input is refused for good with
-// a message that says what was wrong.
+// The frame protocol on its own (docs/wire.md): every message type
+// round-trips, frames arrive in any pieces, the size limit holds to the byte,
+// and each kind of bad input is refused for good with a message that says
+// what was wrong.
 
 #include "wire.h"
 
 #include <QtCore/QCborArray>
+#include <QtCore/QCborMap>
+#include <QtCore/QCborValue>
+#include <QtCore/QSet>
 #include <QtCore/QtEndian>
 #include <QtTest/QTest>
 
+#include <algorithm>
+
 using namespace Drover::Internal;
+using Status = Wire::FrameReader::Status;
+
+Q_DECLARE_METATYPE(Wire::Type)
 
 namespace {
+
 QByteArray lengthPrefix(quint32 length)
 {
-    QByteArray prefix(4, '\0');
+    QByteArray prefix(Wire::LengthPrefixSize, '\0');
     qToBigEndian<quint32>(length, prefix.data());
     return prefix;
 }
+
+//! A frame built by hand, so that it can hold what encodeFrame() never writes.
+QByteArray rawFrame(const QByteArray &body)
+{
+    return lengthPrefix(quint32(body.size())) + body;
+}
+
+QByteArray cbor(const QCborValue &value)
+{
+    return value.toCbor();
+}
+
+//! A message whose encoded map is exactly bodySize bytes long (bodySize >= 32).
+QCborMap messageOfSize(qint64 bodySize)
+{
+    QCborMap m = Wire::message(Wire::Type::Feedback);
+    m.insert(Wire::Key::Body, QByteArray());
+    const qint64 empty = cbor(m).size();
+    // A byte string's header grows from 1 to 2 bytes at 24 bytes of content
+    // and to 3 at 256: pick the content length that lands on bodySize.
+    qint64 content = bodySize - empty;
+    if (content >= 24)
+        --content;
+    if (content >= 256)
+        --content;
+    m.insert(Wire::Key::Body, QByteArray(content, 'y'));
+    return m;
+}
+
+QList<Wire::Type> allTypes()
+{
+    QList<Wire::Type> types;
+    for (int t = int(Wire::Type::Hello); t <= int(Wire::Type::Message); ++t)
+        types << Wire::Type(t);
+    return types;
+}
+
 } // namespace
 
 class tst_Wire : public QObject
@@ -24,118 +71,268 @@ class tst_Wire : public QObject
     Q_OBJECT
 
 private slots:
+    void typeNamesAreDistinct()
+    {
+        QSet<QString> names;
+        for (Wire::Type t : allTypes()) {
+            const QString name = Wire::typeName(t);
+            QVERIFY2(name != QLatin1String("unknown"), qPrintable(QString::number(int(t))));
+            names.insert(name);
+        }
+        QCOMPARE(names.size(), allTypes().size());
+        QCOMPARE(Wire::typeName(Wire::Type::Unknown), QStringLiteral("unknown"));
+    }
+
     void roundTrip_data()
     {
-        QTest::addColumn<int>("type");
-        for (Wire::Type t : {Wire::Type::Hello, Wire::Type::Response, Wire::Type::Error, Wire::Type::Feedback,
-                             Wire::Type::Pong, Wire::Type::Ask, Wire::Type::Welcome, Wire::Type::Request,
-                             Wire::Type::Broadcast, Wire::Type::Cancel, Wire::Type::Ping, Wire::Type::Quit,
-                             Wire::Type::Answer, Wire::Type::Message})
-            QTest::newRow(qPrintable(Wire::typeName(t))) << int(t);
+        QTest::addColumn<Wire::Type>("type");
+        for (Wire::Type t : allTypes())
+            QTest::newRow(qPrintable(Wire::typeName(t))) << t;
     }
     void roundTrip()
     {
-        QFETCH(int, type);
-        QCborMap message = Wire::message(Wire::Type(type));
+        QFETCH(Wire::Type, type);
+        QCborMap message = Wire::message(type);
+        QCOMPARE(Wire::typeOf(message), type);
         message.insert(Wire::Key::Task, 42);
-        message.insert(Wire::Key::Body, QCborArray{1, QStringLiteral("two"), QByteArray("3")});
+        message.insert(Wire::Key::Body,
+                       QCborArray{-1, 2.5, true, QCborValue(), QStringLiteral("två ✓"), QByteArray("\0\xff", 2),
+                                  QCborMap{{QStringLiteral("nested"), QCborArray{1, 2, 3}}}});
+
+        const QByteArray frame = Wire::encodeFrame(message);
+        QVERIFY(frame.size() > Wire::LengthPrefixSize);
+        // The prefix is the body's length, big-endian; the body is the map.
+        QCOMPARE(qFromBigEndian<quint32>(frame.constData()), quint32(frame.size() - Wire::LengthPrefixSize));
+        QCOMPARE(frame.mid(Wire::LengthPrefixSize), cbor(message));
+
         Wire::FrameReader reader;
-        reader.addData(Wire::encodeFrame(message));
+        reader.addData(frame);
         QCborMap out;
-        QCOMPARE(reader.next(&out), Wire::FrameReader::Status::Message);
+        QCOMPARE(reader.next(&out), Status::Message);
         QCOMPARE(out, message);
-        QCOMPARE(Wire::typeOf(out), Wire::Type(type));
-        QCOMPARE(reader.next(&out), Wire::FrameReader::Status::NeedMore);
+        QCOMPARE(Wire::typeOf(out), type);
+        QCOMPARE(reader.next(&out), Status::NeedMore);
         QCOMPARE(reader.bufferedBytes(), 0);
+        QVERIFY(!reader.hasError());
     }
 
     void arrivesInPieces_data()
     {
+        QTest::addColumn<int>("frames");
         QTest::addColumn<int>("chunk");
-        QTest::newRow("one byte at a time") << 1;
-        QTest::newRow("three bytes") << 3;
-        QTest::newRow("twenty bytes") << 20;
-        QTest::newRow("everything in one chunk") << 1000000;
+
+        QTest::newRow("one frame, one byte at a time") << 1 << 1;
+        QTest::newRow("many frames, one byte at a time") << 30 << 1;
+        QTest::newRow("pieces of 3 bytes, cutting every prefix") << 30 << 3;
+        QTest::newRow("pieces of 20 bytes") << 30 << 20;
+        QTest::newRow("several frames per 2 KiB piece") << 30 << 2048;
+        QTest::newRow("all frames in one chunk") << 30 << (1 << 30);
+        QTest::newRow("pieces of 4 KiB over 600 KiB") << 600 << 4096;
     }
     void arrivesInPieces()
     {
+        QFETCH(int, frames);
         QFETCH(int, chunk);
+
         QByteArray stream;
         QList<QCborMap> sent;
-        for (int i = 0; i < 20; ++i) {
-            QCborMap m = Wire::message(Wire::Type::Feedback);
-            m.insert(Wire::Key::Body, QString(i * 7, QLatin1Char('x')));
+        QList<qsizetype> frameEnds;
+        for (int i = 0; i < frames; ++i) {
+            QCborMap m = Wire::message(i % 2 ? Wire::Type::Feedback : Wire::Type::Response);
+            m.insert(Wire::Key::Task, i);
+            m.insert(Wire::Key::Body, QString((i * 37) % 1000, QLatin1Char('x')));
             sent << m;
             stream += Wire::encodeFrame(m);
+            frameEnds << stream.size();
         }
+
         Wire::FrameReader reader;
         QList<QCborMap> received;
         for (qsizetype at = 0; at < stream.size(); at += chunk) {
             reader.addData(stream.mid(at, chunk));
+            const qsizetype arrived = qMin(stream.size(), at + chunk);
             QCborMap m;
-            while (reader.next(&m) == Wire::FrameReader::Status::Message)
+            Status status;
+            while ((status = reader.next(&m)) == Status::Message)
                 received << m;
-            QVERIFY(!reader.hasError());
+            QCOMPARE(status, Status::NeedMore);
+            // Every whole frame is delivered as soon as its last byte is in,
+            // and none before.
+            QCOMPARE(received.size(), qsizetype(std::upper_bound(frameEnds.cbegin(), frameEnds.cend(), arrived)
+                                                - frameEnds.cbegin()));
+            const qsizetype delivered = received.isEmpty() ? 0 : frameEnds.at(received.size() - 1);
+            QCOMPARE(reader.bufferedBytes(), arrived - delivered);
         }
         QCOMPARE(received, sent);
+        QCOMPARE(reader.bufferedBytes(), 0);
     }
 
+    void sizeLimit_data()
+    {
+        QTest::addColumn<qint64>("bodySize");
+        QTest::addColumn<qint64>("limit");
+
+        QTest::newRow("one byte under the limit") << qint64(100) << qint64(101);
+        QTest::newRow("exactly at the limit") << qint64(100) << qint64(100);
+        QTest::newRow("one byte over the limit") << qint64(100) << qint64(99);
+        QTest::newRow("exactly at a 1000-byte limit") << qint64(1000) << qint64(1000);
+        QTest::newRow("one byte over a 1000-byte limit") << qint64(1001) << qint64(1000);
+    }
     void sizeLimit()
     {
-        const qint64 limit = 64;
-        QCborMap m = Wire::message(Wire::Type::Feedback);
-        m.insert(Wire::Key::Body, QString());
-        const qint64 overhead = m.toCborValue().toCbor().size();
-        // A string of n < 24 chars costs n + 1 bytes: fill up to the limit exactly.
-        m.insert(Wire::Key::Body, QString(int(limit - overhead) , QLatin1Char('y')));
-        const QByteArray atLimit = Wire::encodeFrame(m, limit + 8);
-        QVERIFY(!atLimit.isEmpty());
-        const qint64 bodySize = atLimit.size() - Wire::LengthPrefixSize;
-        Wire::FrameReader exact(bodySize);
-        exact.addData(atLimit);
-        QCborMap out;
-        QCOMPARE(exact.next(&out), Wire::FrameReader::Status::Message);
+        QFETCH(qint64, bodySize);
+        QFETCH(qint64, limit);
+        const QCborMap m = messageOfSize(bodySize);
+        QCOMPARE(cbor(m).size(), bodySize);
+        const bool fits = bodySize <= limit;
 
-        Wire::FrameReader tooSmall(bodySize - 1);
-        tooSmall.addData(atLimit);
-        QCOMPARE(tooSmall.next(&out), Wire::FrameReader::Status::Error);
-        QCOMPARE(tooSmall.errorString(), QStringLiteral("frame of %1 bytes exceeds the limit of %2 bytes").arg(bodySize).arg(bodySize - 1));
-        QVERIFY(Wire::encodeFrame(m, bodySize - 1).isEmpty());
+        const QByteArray frame = Wire::encodeFrame(m, limit);
+        QCOMPARE(frame.isEmpty(), !fits); // never sends what the peer must refuse
+        QCOMPARE(Wire::encodeFrame(m, bodySize).size(), Wire::LengthPrefixSize + bodySize);
+
+        Wire::FrameReader reader(limit);
+        reader.addData(rawFrame(cbor(m)));
+        QCborMap out;
+        if (fits) {
+            QCOMPARE(reader.next(&out), Status::Message);
+            QCOMPARE(out, m);
+        } else {
+            QCOMPARE(reader.next(&out), Status::Error);
+            QCOMPARE(reader.errorString(),
+                     QStringLiteral("frame of %1 bytes exceeds the limit of %2 bytes").arg(bodySize).arg(limit));
+        }
     }
 
-    void oversizeRefusedBeforeBody()
+    void lengthIsJudgedBeforeTheBody_data()
     {
-        Wire::FrameReader reader(1024);
-        reader.addData(lengthPrefix(0x7fffffff)); // the body never needs to arrive
+        QTest::addColumn<qint64>("limit");
+        QTest::addColumn<quint32>("announced");
+
+        QTest::newRow("one byte over a small limit") << qint64(1024) << quint32(1025);
+        QTest::newRow("one byte over the default limit") << Wire::DefaultMaxFrameSize
+                                                         << quint32(Wire::DefaultMaxFrameSize + 1);
+        QTest::newRow("the largest length a prefix can hold") << Wire::DefaultMaxFrameSize << quint32(0xffffffffu);
+        QTest::newRow("exactly at the default limit: waits") << Wire::DefaultMaxFrameSize
+                                                             << quint32(Wire::DefaultMaxFrameSize);
+    }
+    void lengthIsJudgedBeforeTheBody()
+    {
+        QFETCH(qint64, limit);
+        QFETCH(quint32, announced);
+        const bool refused = qint64(announced) > limit;
+
+        Wire::FrameReader reader(limit);
+        const QByteArray prefix = lengthPrefix(announced);
         QCborMap out;
-        QCOMPARE(reader.next(&out), Wire::FrameReader::Status::Error);
-        QVERIFY(reader.errorString().contains(QLatin1String("2147483647 bytes exceeds the limit of 1024")));
+        for (int i = 0; i < prefix.size() - 1; ++i) {
+            reader.addData(prefix.mid(i, 1));
+            QCOMPARE(reader.next(&out), Status::NeedMore);
+        }
+        reader.addData(prefix.right(1)); // the body never comes
+        if (refused) {
+            QCOMPARE(reader.next(&out), Status::Error);
+            const QString error = reader.errorString();
+            QVERIFY2(error.contains(QStringLiteral("%1 bytes").arg(announced)), qPrintable(error));
+            QVERIFY2(error.contains(QStringLiteral("limit of %1 bytes").arg(limit)), qPrintable(error));
+            QCOMPARE(reader.bufferedBytes(), 0);
+        } else {
+            QCOMPARE(reader.next(&out), Status::NeedMore);
+            QVERIFY(!reader.hasError());
+        }
     }
 
     void badInput_data()
     {
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<QString>("error");
+
+        QTest::newRow("empty frame") << QByteArray() << "frame is not valid CBOR";
         QTest::newRow("not CBOR") << QByteArray("\xff\xff\xff\xff", 4) << "frame is not valid CBOR";
-        QTest::newRow("truncated CBOR") << QByteArray("\xa1\x61", 2) << "frame is not valid CBOR";
-        QTest::newRow("not a map") << QCborValue(QCborArray{1, 2}).toCbor() << "frame is not a CBOR map";
-        QTest::newRow("no type") << QCborValue(QCborMap{{QStringLiteral("x"), 1}}).toCbor() << "message has no type";
-        QTest::newRow("type not a string") << QCborValue(QCborMap{{QStringLiteral("t"), 7}}).toCbor() << "message has no type";
-        QTest::newRow("unknown type") << QCborValue(QCborMap{{QStringLiteral("t"), QStringLiteral("bogus")}}).toCbor()
-                                      << "unknown message type \"bogus\"";
+        QTest::newRow("JSON, not CBOR") << QByteArray("{\"t\": \"ping\"}") << "frame is not valid CBOR";
+        QTest::newRow("truncated map") << QByteArray("\xa1\x61", 2) << "frame is not valid CBOR";
+        QTest::newRow("array, not a map") << cbor(QCborArray{1, 2}) << "frame is not a CBOR map";
+        QTest::newRow("integer, not a map") << cbor(7) << "frame is not a CBOR map";
+        QTest::newRow("string, not a map") << cbor(QStringLiteral("ping")) << "frame is not a CBOR map";
+        QTest::newRow("map without t") << cbor(QCborMap{{QStringLiteral("task"), 1}}) << "message has no type";
+        QTest::newRow("empty map") << cbor(QCborMap()) << "message has no type";
+        QTest::newRow("t is a number") << cbor(QCborMap{{QStringLiteral("t"), 7}}) << "message has no type";
+        QTest::newRow("t is bytes") << cbor(QCborMap{{QStringLiteral("t"), QByteArray("ping")}})
+                                    << "message has no type";
+        QTest::newRow("unknown t") << cbor(QCborMap{{QStringLiteral("t"), QStringLiteral("bogus")}})
+                                   << "unknown message type \"bogus\"";
+        QTest::newRow("t in the wrong case") << cbor(QCborMap{{QStringLiteral("t"), QStringLiteral("Ping")}})
+                                             << "unknown message type \"Ping\"";
+        QTest::newRow("t is \"unknown\"") << cbor(QCborMap{{QStringLiteral("t"), QStringLiteral("unknown")}})
+                                          << "unknown message type \"unknown\"";
+        QTest::newRow("t is empty") << cbor(QCborMap{{QStringLiteral("t"), QString()}})
+                                    << "unknown message type \"\"";
     }
     void badInput()
     {
         QFETCH(QByteArray, body);
         QFETCH(QString, error);
+
+        // A good frame before the bad one is still delivered.
+        QCborMap before = Wire::message(Wire::Type::Ping);
+        before.insert(Wire::Key::Serial, 1);
         Wire::FrameReader reader;
-        reader.addData(lengthPrefix(quint32(body.size())) + body);
+        reader.addData(Wire::encodeFrame(before) + rawFrame(body) + Wire::encodeFrame(Wire::message(Wire::Type::Pong)));
         QCborMap out;
-        QCOMPARE(reader.next(&out), Wire::FrameReader::Status::Error);
+        QCOMPARE(reader.next(&out), Status::Message);
+        QCOMPARE(out, before);
+
+        QCOMPARE(reader.next(&out), Status::Error);
+        QVERIFY(reader.hasError());
         QVERIFY2(reader.errorString().startsWith(error), qPrintable(reader.errorString()));
-        // The error is final: good frames after it are not read.
-        reader.addData(Wire::encodeFrame(Wire::message(Wire::Type::Ping)));
-        QCOMPARE(reader.next(&out), Wire::FrameReader::Status::Error);
+        QCOMPARE(Wire::typeOf(QCborValue::fromCbor(body).toMap()), Wire::Type::Unknown);
+    }
+
+    void errorIsFinal_data()
+    {
+        QTest::addColumn<QByteArray>("bad");
+        QTest::addColumn<qint64>("limit");
+
+        QTest::newRow("after bytes that are not CBOR") << rawFrame("\xff\xff") << Wire::DefaultMaxFrameSize;
+        QTest::newRow("after a map without t") << rawFrame(cbor(QCborMap())) << Wire::DefaultMaxFrameSize;
+        QTest::newRow("after an oversized length") << lengthPrefix(65) << qint64(64);
+    }
+    void errorIsFinal()
+    {
+        QFETCH(QByteArray, bad);
+        QFETCH(qint64, limit);
+
+        Wire::FrameReader reader(limit);
+        reader.addData(bad);
+        QCborMap out;
+        QCOMPARE(reader.next(&out), Status::Error);
+        const QString error = reader.errorString();
+        QVERIFY(!error.isEmpty());
+
+        // Good frames after it, whole or in pieces, are neither read nor kept.
+        const QByteArray good = Wire::encodeFrame(Wire::message(Wire::Type::Ping));
+        for (int i = 0; i < 3; ++i) {
+            reader.addData(good);
+            reader.addData(good.left(2));
+            out = QCborMap();
+            QCOMPARE(reader.next(&out), Status::Error);
+            QCOMPARE(out, QCborMap());
+            QVERIFY(reader.hasError());
+            QCOMPARE(reader.errorString(), error);
+            QCOMPARE(reader.bufferedBytes(), 0);
+        }
+    }
+
+    void trailingBytesInAFrame()
+    {
+        // A frame holds one CBOR map and nothing else (docs/wire.md).
+        const QCborMap ping = Wire::message(Wire::Type::Ping);
+        Wire::FrameReader reader;
+        reader.addData(rawFrame(cbor(ping) + QByteArray("\x00\xff junk", 7)));
+        QCborMap out;
+        // QCborValue::fromCbor() stops after the first item without an error:
+        // next() checks that the item filled the frame.
+        QCOMPARE(reader.next(&out), Status::Error);
+        QVERIFY(reader.errorString().contains(QLatin1String("bytes after its CBOR item")));
     }
 };
 

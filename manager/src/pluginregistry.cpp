@@ -8,6 +8,7 @@
 #include <QtCore/QJsonObject>
 #include <QtCore/QLibrary>
 #include <QtCore/QPluginLoader>
+#include <QtCore/QSet>
 
 namespace Drover::Internal {
 
@@ -46,9 +47,9 @@ bool PluginRegistry::inspect(const QString &file, Entry *entry, QString *reason)
         *reason = QStringLiteral("its metadata has no numeric \"apiVersion\"");
         return false;
     }
-    if (api.toInt() != PluginApiVersion) {
+    if (api.toDouble() != double(PluginApiVersion)) {
         *reason = QStringLiteral("built for plugin API version %1; this Drover speaks version %2")
-                      .arg(api.toInt()).arg(PluginApiVersion);
+                      .arg(api.toDouble()).arg(PluginApiVersion);
         return false;
     }
     entry->kind = kind.toString();
@@ -64,6 +65,7 @@ void PluginRegistry::scan(const QStringList &directories)
     m_scanned = directories;
     m_entries.clear();
     m_errors.clear();
+    QSet<QString> inspected; // a library reached twice through symlinks is one plugin
     for (const QString &dirPath : directories) {
         const QDir dir(dirPath);
         if (!dir.exists())
@@ -72,6 +74,10 @@ void PluginRegistry::scan(const QStringList &directories)
         for (const QFileInfo &info : files) {
             if (!QLibrary::isLibrary(info.fileName()))
                 continue;
+            const QString canonical = info.canonicalFilePath();
+            if (inspected.contains(canonical))
+                continue;
+            inspected.insert(canonical);
             Entry entry;
             QString reason;
             if (!inspect(info.absoluteFilePath(), &entry, &reason)) {

@@ -5,6 +5,7 @@
 #include <QtNetwork/QLocalSocket>
 
 #include <array>
+#include <limits>
 #include <utility>
 
 namespace Drover::Internal::Wire {
@@ -70,7 +71,7 @@ QCborMap message(Type type)
 QByteArray encodeFrame(const QCborMap &message, qint64 maxFrameSize)
 {
     const QByteArray body = message.toCborValue().toCbor();
-    if (body.size() > maxFrameSize)
+    if (body.size() > maxFrameSize || body.size() > qsizetype(std::numeric_limits<quint32>::max()))
         return {};
     QByteArray frame;
     frame.resize(LengthPrefixSize + body.size());
@@ -131,6 +132,8 @@ FrameReader::Status FrameReader::next(QCborMap *message)
         return fail(QStringLiteral("frame is not valid CBOR (%1 at byte %2)")
                         .arg(parseError.errorString()).arg(parseError.offset));
     }
+    if (parseError.offset != qint64(length))
+        return fail(QStringLiteral("frame has %1 bytes after its CBOR item").arg(qint64(length) - parseError.offset));
     if (!value.isMap())
         return fail(QStringLiteral("frame is not a CBOR map"));
     QCborMap map = value.toMap();
