@@ -1,0 +1,66 @@
+#include "checkstatus.h"
+
+#include "proofdocument.h"
+#include "stateicon.h"
+
+#include <QtWidgets/QHBoxLayout>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QProgressBar>
+
+namespace DroverIde {
+
+CheckStatus::CheckStatus(ProofDocument *document, QWidget *parent)
+    : QWidget(parent)
+    , m_document(document)
+    , m_progress(new QProgressBar)
+{
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(10);
+    const int side = fontMetrics().height();
+    for (LemmaState state : allLemmaStates) {
+        auto *icon = new QLabel;
+        icon->setPixmap(stateIcon(state).pixmap(side, side));
+        auto *count = new QLabel;
+        count->setObjectName(stateName(state) + QLatin1String("Count"));
+        auto *pair = new QWidget;
+        auto *pairLayout = new QHBoxLayout(pair);
+        pairLayout->setContentsMargins(0, 0, 0, 0);
+        pairLayout->setSpacing(3);
+        pairLayout->addWidget(icon);
+        pairLayout->addWidget(count);
+        pair->setToolTip(tr("Lemmas %1").arg(stateName(state)));
+        layout->addWidget(pair);
+        m_counts.insert(state, count);
+    }
+    m_progress->setMaximumWidth(160);
+    m_progress->setFormat(tr("%v of %m checked"));
+    m_progress->setTextVisible(true);
+    layout->addWidget(m_progress);
+    connect(document, &ProofDocument::lemmasChanged, this, &CheckStatus::refresh);
+    connect(document, &ProofDocument::lemmaStateChanged, this, &CheckStatus::refresh);
+    refresh();
+}
+
+int CheckStatus::shownCount(LemmaState state) const
+{
+    const QLabel *label = m_counts.value(state);
+    return label->parentWidget()->isHidden() ? 0 : label->text().section(QLatin1Char(' '), 0, 0).toInt();
+}
+
+void CheckStatus::refresh()
+{
+    for (LemmaState state : allLemmaStates) {
+        QLabel *label = m_counts.value(state);
+        const int n = m_document->count(state);
+        label->setText(QStringLiteral("%1 %2").arg(n).arg(stateName(state)));
+        label->parentWidget()->setHidden(n == 0);
+    }
+    const int total = int(m_document->lemmas().size());
+    const int pending = m_document->pendingCount();
+    m_progress->setVisible(pending > 0);
+    m_progress->setRange(0, total);
+    m_progress->setValue(total - pending);
+}
+
+} // namespace DroverIde

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "lemmastate.h"
+
+#include <QtCore/QHash>
+#include <QtWidgets/QWidget>
+
+class QLabel;
+class QProgressBar;
+
+namespace DroverIde {
+
+class ProofDocument;
+
+//! The status bar's summary of the document: how many lemmas are in each
+//! state (states with none are left out), and a progress bar while any
+//! lemma is still pending.
+class CheckStatus : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit CheckStatus(ProofDocument *document, QWidget *parent = nullptr);
+
+    QProgressBar *progressBar() const { return m_progress; }
+    //! The number shown for a state (0 when hidden).
+    int shownCount(LemmaState state) const;
+
+private:
+    void refresh();
+
+    ProofDocument *m_document;
+    QHash<LemmaState, QLabel *> m_counts;
+    QProgressBar *m_progress;
+};
+
+} // namespace DroverIde

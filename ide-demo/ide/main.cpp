@@ -1,0 +1,110 @@
+// drover-ide: the demo editor of Drover's proof language (docs/ide.md).
+
+#include "mainwindow.h"
+#include "whenchecked.h"
+
+#include <QtCore/QCommandLineParser>
+#include <QtCore/QTextStream>
+#include <QtGui/QScreen>
+#include <QtWidgets/QApplication>
+
+#include <cstring>
+
+namespace {
+// The headless modes draw offscreen unless told otherwise; the platform must
+// be chosen before QApplication exists, so argv is looked at by hand here.
+void chooseOffscreenWhenHeadless(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--screenshot") || !std::strcmp(argv[i], "--quit-when-checked")) {
+            if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
+                qputenv("QT_QPA_PLATFORM", "offscreen");
+            return;
+        }
+    }
+}
+
+int usageError(const QString &message)
+{
+    QTextStream(stderr) << "drover-ide: " << message << "\nTry drover-ide --help.\n";
+    return 2;
+}
+} // namespace
+
+int main(int argc, char **argv)
+{
+    chooseOffscreenWhenHeadless(argc, argv);
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("drover-ide"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Drover IDE"));
+    QApplication::setApplicationVersion(QStringLiteral(DROVER_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Edits documents of Drover's demo proof language and checks "
+                                                    "their lemmas in worker processes while you type."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption workers({QStringLiteral("j"), QStringLiteral("workers")},
+                                     QStringLiteral("Run at most N workers at once (default 2)."), QStringLiteral("N"));
+    const QCommandLineOption timeout(QStringLiteral("timeout"),
+                                     QStringLiteral("Stop a lemma after S seconds; it ends as a timeout."),
+                                     QStringLiteral("S"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("Once every lemma is checked, save a PNG of the window to FILE "
+                                                       "(implies --quit-when-checked)."),
+                                        QStringLiteral("FILE"));
+    const QCommandLineOption quitWhenChecked(QStringLiteral("quit-when-checked"),
+                                             QStringLiteral("Exit 0 once every lemma of DOC has an outcome."));
+    const QCommandLineOption size(QStringLiteral("size"),
+                                  QStringLiteral("Window size (default: 1400x1150 headless, else most of the screen)."),
+                                  QStringLiteral("WxH"));
+    parser.addOptions({workers, timeout, screenshot, quitWhenChecked, size});
+    parser.addPositionalArgument(QStringLiteral("DOC"), QStringLiteral("The document to open."), QStringLiteral("[DOC]"));
+    parser.process(app);
+
+    const QStringList documents = parser.positionalArguments();
+    if (documents.size() > 1)
+        return usageError(QStringLiteral("one document at a time"));
+    const bool headless = parser.isSet(screenshot) || parser.isSet(quitWhenChecked);
+    if (headless && documents.isEmpty())
+        return usageError(QStringLiteral("--screenshot and --quit-when-checked need a document"));
+    bool ok = true;
+    const int workerCount = parser.isSet(workers) ? parser.value(workers).toInt(&ok) : 2;
+    if (!ok || workerCount < 1)
+        return usageError(QStringLiteral("-j wants a positive number"));
+    const int seconds = parser.isSet(timeout) ? parser.value(timeout).toInt(&ok) : 0;
+    if (!ok || seconds < 0)
+        return usageError(QStringLiteral("--timeout wants a number of seconds"));
+    QSize windowSize = headless ? QSize(1400, 1150) : QSize(1400, 900).boundedTo(app.primaryScreen()->availableSize() * 0.9);
+    if (parser.isSet(size)) {
+        const QStringList parts = parser.value(size).split(QLatin1Char('x'));
+        const int w = parts.value(0).toInt(), h = parts.size() == 2 ? parts.value(1).toInt() : 0;
+        if (w < 200 || h < 200)
+            return usageError(QStringLiteral("--size wants WxH, e.g. 1400x860"));
+        windowSize = QSize(w, h);
+    }
+
+    QString error;
+    std::unique_ptr<DroverIde::MainWindow> window(DroverIde::MainWindow::create(&error));
+    if (!window) {
+        QTextStream(stderr) << "drover-ide: " << error << '\n';
+        return 3;
+    }
+    window->setWorkerCount(workerCount);
+    window->setTimeLimit(std::chrono::seconds(seconds));
+    window->resize(windowSize);
+    if (!documents.isEmpty() && !window->openFile(documents.first(), headless)) {
+        if (headless) {
+            QTextStream(stderr) << "drover-ide: cannot read " << documents.first() << '\n';
+            return 2;
+        }
+    }
+    window->show();
+
+    std::unique_ptr<DroverIde::WhenChecked> whenChecked;
+    if (headless) {
+        whenChecked = std::make_unique<DroverIde::WhenChecked>(window.get(), parser.value(screenshot));
+        QObject::connect(whenChecked.get(), &DroverIde::WhenChecked::finished, &app, &QCoreApplication::exit);
+    }
+    return app.exec();
+}

@@ -1,0 +1,253 @@
+#include "mainwindow.h"
+
+#include "checkcontroller.h"
+#include "checkstatus.h"
+#include "feedbacklog.h"
+#include "proofdocument.h"
+#include "proofeditor.h"
+#include "tasklistdock.h"
+#include "workermonitor.h"
+
+#include <drover/manager.h>
+#include <drover/taskqueue.h>
+
+#include <QtCore/QFileInfo>
+#include <QtCore/QSaveFile>
+#include <QtGui/QCloseEvent>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QFileDialog>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QMenuBar>
+#include <QtWidgets/QMessageBox>
+#include <QtWidgets/QSpinBox>
+#include <QtWidgets/QStatusBar>
+#include <QtWidgets/QStyle>
+#include <QtWidgets/QToolBar>
+
+namespace DroverIde {
+
+MainWindow *MainWindow::create(QString *error, QWidget *parent)
+{
+    auto manager = std::make_unique<Drover::Manager>();
+    Drover::TaskQueue *queue = manager->queue(QStringLiteral("proof"));
+    if (!queue) {
+        if (error)
+            *error = manager->errorString();
+        return nullptr;
+    }
+    return new MainWindow(std::move(manager), queue, parent);
+}
+
+MainWindow::MainWindow(std::unique_ptr<Drover::Manager> manager, Drover::TaskQueue *queue, QWidget *parent)
+    : QMainWindow(parent)
+    , m_manager(std::move(manager))
+    , m_queue(queue)
+    , m_document(new ProofDocument(this))
+    , m_controller(new CheckController(m_document, queue, this))
+    , m_editor(new ProofEditor(m_document))
+    , m_position(new QLabel)
+    , m_timeLimit(new QSpinBox)
+{
+    queue->setMaxWorkers(2);
+    setCentralWidget(m_editor);
+    m_workerMonitor = new WorkerMonitor(queue, this);
+    m_taskList = new TaskListDock(m_controller, this);
+    m_feedbackLog = new FeedbackLog(m_controller, this);
+    m_checkStatus = new CheckStatus(m_document);
+    // The editor with the workers under it; tasks and feedback to the right,
+    // the whole height.
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    addDockWidget(Qt::RightDockWidgetArea, m_taskList);
+    splitDockWidget(m_taskList, m_feedbackLog, Qt::Vertical);
+    addDockWidget(Qt::BottomDockWidgetArea, m_workerMonitor);
+    resizeDocks({m_taskList}, {460}, Qt::Horizontal);
+    resizeDocks({m_taskList, m_feedbackLog}, {220, 600}, Qt::Vertical);
+    resizeDocks({m_workerMonitor}, {215}, Qt::Vertical);
+
+    statusBar()->addPermanentWidget(m_position);
+    statusBar()->addPermanentWidget(m_checkStatus);
+
+    connect(m_editor, &QPlainTextEdit::textChanged, this, [this] {
+        if (!m_loading)
+            m_controller->edit(m_editor->toPlainText());
+    });
+    connect(m_editor, &QPlainTextEdit::cursorPositionChanged, this, &MainWindow::showCursorPosition);
+    connect(m_editor, &QPlainTextEdit::modificationChanged, this, &MainWindow::setWindowModified);
+    connect(m_editor, &ProofEditor::recheckRequested, m_controller, &CheckController::recheckLemma);
+    connect(m_queue, &Drover::TaskQueue::errorOccurred, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 10000); });
+    createActions();
+    updateTitle();
+    showCursorPosition();
+}
+
+MainWindow::~MainWindow()
+{
+    // Everything that listens to the queue goes before the manager, which
+    // reports the last outcomes and worker exits while it shuts down.
+    delete m_workerMonitor;
+    delete m_taskList;
+    delete m_feedbackLog;
+    delete m_controller;
+    m_manager.reset();
+}
+
+void MainWindow::createActions()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *openAction = file->addAction(style()->standardIcon(QStyle::SP_DialogOpenButton), tr("&Open…"),
+                                          QKeySequence::Open, this, &MainWindow::open);
+    QAction *saveAction = file->addAction(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("&Save"),
+                                          QKeySequence::Save, this, &MainWindow::save);
+    file->addAction(tr("Save &As…"), QKeySequence::SaveAs, this, &MainWindow::saveAs);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *check = menuBar()->addMenu(tr("&Check"));
+    QAction *recheck = check->addAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("Check &Document Again"),
+                                        QKeySequence(Qt::Key_F5), m_controller, &CheckController::recheckAll);
+    check->addAction(tr("Check &Lemma at Cursor Again"), QKeySequence(Qt::CTRL | Qt::Key_Return), this, [this] {
+        if (const LemmaEntry *entry = m_document->lemmaAtLine(m_editor->cursorLine()))
+            m_controller->recheckLemma(entry->uid);
+    });
+    QAction *cancelAll = m_taskList->cancelAllAction();
+    cancelAll->setIcon(style()->standardIcon(QStyle::SP_BrowserStop));
+    cancelAll->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+    check->addAction(cancelAll);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget *dock : {static_cast<QDockWidget *>(m_workerMonitor), static_cast<QDockWidget *>(m_taskList),
+                              static_cast<QDockWidget *>(m_feedbackLog)})
+        view->addAction(dock->toggleViewAction());
+
+    QToolBar *tools = addToolBar(tr("Main"));
+    tools->setObjectName(QStringLiteral("mainToolBar"));
+    tools->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    tools->addAction(openAction);
+    tools->addAction(saveAction);
+    tools->addSeparator();
+    tools->addAction(recheck);
+    tools->addAction(cancelAll);
+    tools->addSeparator();
+    tools->addWidget(new QLabel(tr(" Time limit: ")));
+    m_timeLimit->setRange(0, 3600);
+    m_timeLimit->setSuffix(tr(" s"));
+    m_timeLimit->setSpecialValueText(tr("none"));
+    m_timeLimit->setToolTip(tr("A lemma that runs longer is stopped and ends as a timeout"));
+    connect(m_timeLimit, &QSpinBox::valueChanged, this,
+            [this](int seconds) { m_controller->setTimeLimit(std::chrono::seconds(seconds)); });
+    tools->addWidget(m_timeLimit);
+}
+
+void MainWindow::setWorkerCount(int count)
+{
+    m_workerMonitor->workerCountBox()->setValue(count);
+}
+
+void MainWindow::setTimeLimit(std::chrono::seconds limit)
+{
+    m_timeLimit->setValue(int(limit.count()));
+}
+
+bool MainWindow::openFile(const QString &path, bool quiet)
+{
+    QFile file(path);
+    QString problem;
+    QString text;
+    if (!file.open(QIODevice::ReadOnly)) {
+        problem = file.errorString();
+    } else {
+        const QByteArray bytes = file.readAll();
+        text = QString::fromUtf8(bytes);
+        if (text.toUtf8() != bytes)
+            problem = tr("it is not UTF-8 text");
+    }
+    if (!problem.isEmpty()) {
+        if (!quiet)
+            QMessageBox::warning(this, tr("Open"), tr("Cannot read %1: %2").arg(path, problem));
+        return false;
+    }
+    m_path = QFileInfo(path).absoluteFilePath();
+    m_loading = true;
+    m_editor->setPlainText(text);
+    m_loading = false;
+    m_editor->document()->setModified(false);
+    m_controller->setDocumentId(m_path);
+    m_controller->setCursorLine(m_editor->cursorLine());
+    m_controller->load(text);
+    updateTitle();
+    statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(path)), 5000);
+    return true;
+}
+
+bool MainWindow::saveFile(const QString &path)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(m_editor->toPlainText().toUtf8()) < 0 || !file.commit()) {
+        QMessageBox::warning(this, tr("Save"), tr("Cannot write %1: %2").arg(path, file.errorString()));
+        return false;
+    }
+    m_path = QFileInfo(path).absoluteFilePath();
+    m_editor->document()->setModified(false);
+    updateTitle();
+    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
+    return true;
+}
+
+void MainWindow::open()
+{
+    if (!maybeSave())
+        return;
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Proof Document"), QFileInfo(m_path).path(),
+                                                      tr("Proof documents (*.proof);;All files (*)"));
+    if (!path.isEmpty())
+        openFile(path);
+}
+
+bool MainWindow::save()
+{
+    return m_path.isEmpty() ? saveAs() : saveFile(m_path);
+}
+
+bool MainWindow::saveAs()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save Proof Document"), m_path,
+                                                      tr("Proof documents (*.proof);;All files (*)"));
+    return !path.isEmpty() && saveFile(path);
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!m_editor->document()->isModified())
+        return true;
+    const auto answer = QMessageBox::question(this, tr("Unsaved Changes"),
+                                              tr("%1 has changes that are not saved.").arg(QFileInfo(m_path).fileName()),
+                                              QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+    if (answer == QMessageBox::Save)
+        return save();
+    return answer == QMessageBox::Discard;
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (maybeSave())
+        event->accept();
+    else
+        event->ignore();
+}
+
+void MainWindow::updateTitle()
+{
+    const QString name = m_path.isEmpty() ? tr("untitled") : QFileInfo(m_path).fileName();
+    setWindowTitle(tr("%1[*] — Drover IDE").arg(name));
+    setWindowModified(m_editor->document()->isModified());
+}
+
+void MainWindow::showCursorPosition()
+{
+    const QTextCursor cursor = m_editor->textCursor();
+    m_position->setText(tr("Ln %1, Col %2").arg(cursor.blockNumber() + 1).arg(cursor.positionInBlock() + 1));
+    m_controller->setCursorLine(cursor.blockNumber() + 1);
+}
+
+} // namespace DroverIde

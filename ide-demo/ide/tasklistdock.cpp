@@ -1,0 +1,82 @@
+#include "tasklistdock.h"
+
+#include "checkcontroller.h"
+#include "tasklistmodel.h"
+
+#include <drover/taskqueue.h>
+
+#include <QtGui/QAction>
+#include <QtWidgets/QHBoxLayout>
+#include <QtWidgets/QHeaderView>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QTableView>
+#include <QtWidgets/QToolButton>
+#include <QtWidgets/QVBoxLayout>
+
+namespace DroverIde {
+
+TaskListDock::TaskListDock(CheckController *controller, QWidget *parent)
+    : QDockWidget(tr("Tasks"), parent)
+    , m_controller(controller)
+    , m_model(new TaskListModel(controller->queue(), this))
+    , m_view(new QTableView)
+    , m_summary(new QLabel)
+    , m_cancel(new QAction(tr("Cancel"), this))
+    , m_cancelAll(new QAction(tr("Cancel All"), this))
+{
+    setObjectName(QStringLiteral("taskList"));
+    m_view->setModel(m_model);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setSectionResizeMode(TaskListModel::LemmaColumn, QHeaderView::Stretch);
+    m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_view->addAction(m_cancel);
+    m_view->addAction(m_cancelAll);
+
+    m_cancel->setToolTip(tr("Cancel the selected tasks"));
+    m_cancel->setShortcut(QKeySequence::Delete);
+    m_cancel->setShortcutContext(Qt::WidgetShortcut);
+    m_cancelAll->setToolTip(tr("Cancel every queued and running lemma"));
+    connect(m_cancel, &QAction::triggered, this, [this] {
+        QList<Drover::TaskId> ids;
+        for (const QModelIndex &index : m_view->selectionModel()->selectedRows())
+            ids << m_model->taskAt(index.row());
+        m_controller->queue()->cancel(ids);
+    });
+    connect(m_cancelAll, &QAction::triggered, controller, &CheckController::cancelAll);
+    connect(controller, &CheckController::prioritiesChanged, m_model, &TaskListModel::refreshOrder);
+
+    auto *bar = new QHBoxLayout;
+    bar->setContentsMargins(0, 0, 0, 0);
+    bar->addWidget(m_summary, 1);
+    for (QAction *action : {m_cancel, m_cancelAll}) {
+        auto *button = new QToolButton;
+        button->setDefaultAction(action);
+        button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+        button->setObjectName(action == m_cancel ? QStringLiteral("cancelButton") : QStringLiteral("cancelAllButton"));
+        bar->addWidget(button);
+    }
+    auto *body = new QWidget;
+    auto *layout = new QVBoxLayout(body);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addLayout(bar);
+    layout->addWidget(m_view);
+    setWidget(body);
+
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &TaskListDock::updateActions);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &TaskListDock::updateActions);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &TaskListDock::updateActions);
+    updateActions();
+}
+
+void TaskListDock::updateActions()
+{
+    Drover::TaskQueue *queue = m_controller->queue();
+    m_cancel->setEnabled(m_view->selectionModel()->hasSelection());
+    m_summary->setText(tr("%1 running, %2 queued").arg(queue->runningCount()).arg(queue->queuedCount()));
+}
+
+} // namespace DroverIde

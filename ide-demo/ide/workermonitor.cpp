@@ -1,0 +1,171 @@
+#include "workermonitor.h"
+
+#include "stateicon.h"
+
+#include <drover/taskqueue.h>
+#include <drover/workerlistmodel.h>
+
+#include <QtCore/QIdentityProxyModel>
+#include <QtGui/QAction>
+#include <QtWidgets/QHBoxLayout>
+#include <QtWidgets/QHeaderView>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QMenu>
+#include <QtWidgets/QSpinBox>
+#include <QtWidgets/QTableView>
+#include <QtWidgets/QToolButton>
+#include <QtWidgets/QVBoxLayout>
+
+namespace DroverIde {
+
+namespace {
+using Drover::WorkerListModel;
+
+// Greys the rows of workers that are gone and puts a sign beside states.
+class WorkerRowsLook : public QIdentityProxyModel
+{
+public:
+    using QIdentityProxyModel::QIdentityProxyModel;
+
+    QVariant data(const QModelIndex &index, int role) const override
+    {
+        const bool alive = QIdentityProxyModel::data(index, WorkerListModel::AliveRole).toBool();
+        if (role == Qt::ForegroundRole && !alive)
+            return QColor(0x90, 0x90, 0x90);
+        if (role == Qt::DecorationRole && index.column() == WorkerListModel::StateColumn)
+            return stateIcon(signOf(index, alive));
+        return QIdentityProxyModel::data(index, role);
+    }
+
+private:
+    LemmaState signOf(const QModelIndex &index, bool alive) const
+    {
+        if (!alive) {
+            const QString status = index.siblingAtColumn(WorkerListModel::StatusColumn).data().toString();
+            return status.contains(QLatin1String("code 0")) ? LemmaState::Ok : LemmaState::Crashed;
+        }
+        const QString state = index.data(Qt::DisplayRole).toString();
+        if (state == QLatin1String("busy"))
+            return LemmaState::Checking;
+        if (state == QLatin1String("stopping"))
+            return LemmaState::Cancelled;
+        return LemmaState::Queued;
+    }
+};
+} // namespace
+
+WorkerMonitor::WorkerMonitor(Drover::TaskQueue *queue, QWidget *parent)
+    : QDockWidget(tr("Workers"), parent)
+    , m_model(new WorkerListModel(this))
+    , m_view(new QTableView)
+    , m_workers(new QSpinBox)
+    , m_summary(new QLabel)
+    , m_interrupt(new QAction(tr("Interrupt"), this))
+    , m_terminate(new QAction(tr("Terminate"), this))
+    , m_kill(new QAction(tr("Kill"), this))
+{
+    setObjectName(QStringLiteral("workerMonitor"));
+    m_model->addQueue(queue);
+    auto *look = new WorkerRowsLook(this);
+    look->setSourceModel(m_model);
+    m_view->setModel(look);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setAlternatingRowColors(true);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+
+    m_interrupt->setToolTip(tr("Cancel the worker's task cooperatively, then send SIGINT"));
+    m_terminate->setToolTip(tr("Send SIGTERM to the worker's process group"));
+    m_kill->setToolTip(tr("Send SIGKILL to the worker's process group"));
+    m_kill->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
+    m_kill->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(m_interrupt, &QAction::triggered, this, [this] { signalSelected(Signal::Interrupt); });
+    connect(m_terminate, &QAction::triggered, this, [this] { signalSelected(Signal::Terminate); });
+    connect(m_kill, &QAction::triggered, this, [this] { signalSelected(Signal::Kill); });
+    addAction(m_kill);
+
+    m_workers->setRange(1, 64);
+    m_workers->setValue(queue->maxWorkers());
+    m_workers->setToolTip(tr("How many workers may run lemmas at once"));
+    connect(m_workers, &QSpinBox::valueChanged, queue, &Drover::TaskQueue::setMaxWorkers);
+
+    auto *bar = new QHBoxLayout;
+    bar->setContentsMargins(0, 0, 0, 0);
+    auto *workersLabel = new QLabel(tr("&Workers:"));
+    workersLabel->setBuddy(m_workers);
+    bar->addWidget(workersLabel);
+    bar->addWidget(m_workers);
+    bar->addSpacing(8);
+    bar->addWidget(m_summary, 1);
+    for (QAction *action : {m_interrupt, m_terminate, m_kill}) {
+        auto *button = new QToolButton;
+        button->setDefaultAction(action);
+        button->setObjectName(action->text().toLower() + QLatin1String("Button"));
+        bar->addWidget(button);
+    }
+    auto *body = new QWidget;
+    auto *layout = new QVBoxLayout(body);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addLayout(bar);
+    layout->addWidget(m_view);
+    setWidget(body);
+
+    connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        const QModelIndex index = m_view->indexAt(pos);
+        if (!index.isValid())
+            return;
+        m_view->selectRow(index.row());
+        QMenu menu;
+        menu.addActions({m_interrupt, m_terminate, m_kill});
+        menu.exec(m_view->viewport()->mapToGlobal(pos));
+    });
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &WorkerMonitor::updateActions);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &WorkerMonitor::updateActions);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &WorkerMonitor::updateActions);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &WorkerMonitor::updateActions);
+    updateActions();
+}
+
+int WorkerMonitor::selectedRow() const
+{
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    return rows.isEmpty() ? -1 : rows.first().row();
+}
+
+void WorkerMonitor::updateActions()
+{
+    const int row = selectedRow();
+    const bool alive = row >= 0 && m_model->data(m_model->index(row, 0), WorkerListModel::AliveRole).toBool();
+    for (QAction *action : {m_interrupt, m_terminate, m_kill})
+        action->setEnabled(alive);
+
+    int live = 0, busy = 0;
+    for (int r = 0; r < m_model->rowCount(); ++r) {
+        const QModelIndex index = m_model->index(r, WorkerListModel::StateColumn);
+        if (index.data(WorkerListModel::AliveRole).toBool()) {
+            ++live;
+            busy += index.data().toString() == QLatin1String("busy") ? 1 : 0;
+        }
+    }
+    m_summary->setText(tr("%1 live, %2 busy").arg(live).arg(busy));
+}
+
+void WorkerMonitor::signalSelected(Signal signal)
+{
+    const int row = selectedRow();
+    Drover::TaskQueue *queue = m_model->queueOf(row);
+    const int worker = m_model->workerIdOf(row);
+    if (!queue || worker < 0)
+        return;
+    switch (signal) {
+    case Signal::Interrupt: queue->interruptWorker(worker); break;
+    case Signal::Terminate: queue->terminateWorker(worker); break;
+    case Signal::Kill: queue->killWorker(worker); break;
+    }
+}
+
+} // namespace DroverIde
