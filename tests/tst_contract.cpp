@@ -329,7 +329,10 @@ private slots:
         ids << m_queue->enqueue(task(payload({{QStringLiteral("arg"), 1}}), 5));
         ids << m_queue->enqueue(task(payload({{QStringLiteral("arg"), 2}}), 5));
         ids << m_queue->enqueue(task(payload({{QStringLiteral("arg"), 3}}), 1));
+        QSignalSpy moved(m_queue, &TaskQueue::taskPriorityChanged);
         QVERIFY(m_queue->setPriority(ids[0], 9));
+        QCOMPARE(moved.size(), 1);
+        QCOMPARE(moved.first().at(1).toInt(), 9);
         QVERIFY(m_recorder->waitFor(ids));
         QCOMPARE(m_recorder->order, (QList<TaskId>{ids[0], ids[1], ids[2], ids[3]}));
     }

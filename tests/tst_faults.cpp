@@ -85,6 +85,20 @@ private slots:
         QCOMPARE(m_recorder->result(next).outcome, Outcome::Done);
     }
 
+    // Feedback sent just before a crash is not lost with the process.
+    void lastWordsBeforeACrash()
+    {
+        QCborMap p;
+        p.insert(QLatin1String("op"), QStringLiteral("feedback-then-crash"));
+        p.insert(QLatin1String("arg"), 3);
+        Task t;
+        t.payload = p;
+        const TaskId id = m_queue->enqueue(t);
+        QVERIFY(m_recorder->waitFor(id));
+        QCOMPARE(m_recorder->result(id).outcome, Outcome::WorkerDied);
+        QCOMPARE(m_recorder->feedback.value(id).size(), 3);
+    }
+
     void retriesThenWorkerDied_data()
     {
         QTest::addColumn<int>("retries");

@@ -52,6 +52,8 @@ WorkerClient::WorkerClient(TaskKind *kind, Config config)
 // What the compute thread sends: encoded there, written on the main thread.
 WorkerState::Outbox WorkerClient::outbox()
 {
+    // Blocking: the frame is on the socket before sendFeedback() returns, so
+    // the last words of a task that then crashes still reach the master.
     auto post = [this](Wire::Type type, TaskId task, const QCborValue &value, quint64 serial) {
         QCborMap message = Wire::message(type);
         message.insert(Wire::Key::Task, qint64(task));
@@ -59,7 +61,7 @@ WorkerState::Outbox WorkerClient::outbox()
         if (serial)
             message.insert(Wire::Key::Serial, qint64(serial));
         const QByteArray frame = Wire::encodeFrame(message, Wire::DefaultMaxFrameSize);
-        QMetaObject::invokeMethod(this, [this, frame] { sendFrame(frame); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(this, [this, frame] { sendFrame(frame); }, Qt::BlockingQueuedConnection);
     };
     WorkerState::Outbox box;
     box.feedback = [post](TaskId task, const QCborValue &value) { post(Wire::Type::Feedback, task, value, 0); };

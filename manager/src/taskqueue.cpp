@@ -818,9 +818,12 @@ bool TaskQueue::setPriority(TaskId id, int priority)
     auto it = d->tasks.find(id);
     if (it == d->tasks.end() || it->second.state != Internal::TaskRecord::State::Queued)
         return false;
+    if (it->second.task.priority == priority)
+        return true;
     d->pending.remove(id, it->second.task.priority);
     it->second.task.priority = priority;
     d->pending.insert(id, priority);
+    emit taskPriorityChanged(id, priority);
     return true;
 }
 

@@ -185,8 +185,7 @@ void WorkerListModel::addQueue(TaskQueue *queue)
         d->update(queue, id, [&](WorkerRow &r) {
             r.alive = false;
             r.status = status;
-            r.task = 0;
-            r.taskName.clear();
+            r.task = 0; // the task name stays: which lemma a killed worker was on
             r.rss = 0;
         });
         d->trimExited();

@@ -118,6 +118,10 @@ QCborValue ScriptedKind::perform(const QCborValue &request, WorkerContext &conte
         ::_exit(int(arg.toInteger()));
     } else if (op == QLatin1String("fail")) {
         throw TaskFailure(arg.toString().toStdString());
+    } else if (op == QLatin1String("feedback-then-crash")) {
+        for (qint64 i = 0; i < arg.toInteger(); ++i)
+            context.sendFeedback(i);
+        std::abort();
     } else if (op == QLatin1String("feedback")) {
         for (qint64 i = 0; i < arg.toInteger(); ++i)
             context.sendFeedback(i);

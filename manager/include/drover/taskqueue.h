@@ -174,6 +174,8 @@ public:
 
 Q_SIGNALS:
     void taskQueued(Drover::TaskId id);
+    //! setPriority() moved a queued task.
+    void taskPriorityChanged(Drover::TaskId id, int priority);
     void taskStarted(Drover::TaskId id, int workerId);
     void taskFeedback(Drover::TaskId id, const QCborValue &value);
     //! A running task's worker sent a message (WorkerContext::sendMessage()).

@@ -18,7 +18,8 @@ public:
     virtual ~WorkerContext() = default;
 
     //! Sends a feedback value to the master while the task runs; it arrives
-    //! as TaskQueue::taskFeedback() before the task's outcome.
+    //! as TaskQueue::taskFeedback() before the task's outcome. It is written
+    //! to the socket before this returns, so it survives a crash right after.
     virtual void sendFeedback(const QCborValue &value) = 0;
 
     //! True once the master asked the running task to stop. perform() should
