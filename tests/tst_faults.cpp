@@ -6,6 +6,7 @@
 #include "drover/taskqueue.h"
 #include "support/processes.h"
 #include "support/recorder.h"
+#include "support/scripted.h"
 
 #include <QtCore/QCborMap>
 #include <QtCore/QDir>
@@ -19,19 +20,7 @@
 using namespace Drover;
 using namespace std::chrono_literals;
 using TestSupport::OutcomeRecorder;
-
-namespace {
-Task scripted(const QString &op, const QCborValue &arg = {}, bool stay = false)
-{
-    QCborMap p;
-    p.insert(QLatin1String("op"), op);
-    p.insert(QLatin1String("arg"), arg);
-    p.insert(QLatin1String("stay"), stay);
-    Task t;
-    t.payload = p;
-    return t;
-}
-} // namespace
+using TestSupport::scripted;
 
 class tst_Faults : public QObject
 {

@@ -7,6 +7,7 @@
 #include "drover/taskqueue.h"
 #include "support/processes.h"
 #include "support/recorder.h"
+#include "support/scripted.h"
 
 #include <QtCore/QCborArray>
 #include <QtCore/QCborMap>
@@ -21,18 +22,9 @@
 using namespace Drover;
 using namespace std::chrono_literals;
 using TestSupport::OutcomeRecorder;
+using TestSupport::scripted;
 
 namespace {
-Task scripted(const QString &op, const QCborValue &arg = {}, bool stay = false)
-{
-    QCborMap p;
-    p.insert(QLatin1String("op"), op);
-    p.insert(QLatin1String("arg"), arg);
-    p.insert(QLatin1String("stay"), stay);
-    Task t;
-    t.payload = p;
-    return t;
-}
 
 struct Port
 {
