@@ -144,6 +144,9 @@ bool WorkerProcess::send(const QCborMap &message)
         return false;
     if (m_socket && m_socket->state() == QLocalSocket::ConnectedState) {
         m_socket->write(frame);
+        // Written now, not on the event loop's next pass. A peer found gone
+        // here is reported synchronously (disconnected): callers must not
+        // use the socket after send().
         m_socket->flush();
     }
     return true;
@@ -175,8 +178,9 @@ void WorkerProcess::quit(std::chrono::milliseconds killAfter)
     m_info.state = WorkerInfo::State::Stopping;
     m_heartbeatTimer.stop();
     if (m_socket && m_socket->state() == QLocalSocket::ConnectedState) {
+        // send() flushes; the socket may be found closed (and dropped) in
+        // the process, so m_socket is not touched after it.
         send(Wire::message(Wire::Type::Quit));
-        m_socket->flush();
         m_killTimer.start(killAfter);
     } else {
         signalGroup(SIGKILL);
