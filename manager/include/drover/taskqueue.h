@@ -193,6 +193,8 @@ Q_SIGNALS:
     void workerIdle(int workerId);
     //! The worker's process is gone and reaped; status is human-readable
     //! ("exited with code 3", "was killed by SIGKILL", "failed to start: ...").
+    //! For a task that dies with its worker, this comes before the task's
+    //! taskFinished() (or its retry's taskStarted()).
     void workerExited(int workerId, const QString &status);
     //! Output the worker wrote to stdout or stderr, one line at a time.
     void workerOutput(int workerId, const QString &line);
