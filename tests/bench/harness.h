@@ -6,6 +6,8 @@
 #include <drover/manager.h>
 #include <drover/taskqueue.h>
 
+#include "support/scripted.h"
+
 #include <QtCore/QCborMap>
 #include <QtCore/QCoreApplication>
 #include <QtCore/QElapsedTimer>
@@ -41,13 +43,7 @@ struct Harness
 
     static Drover::Task task(const QString &op, const QCborValue &arg = {}, bool stay = true)
     {
-        QCborMap p;
-        p.insert(QLatin1String("op"), op);
-        p.insert(QLatin1String("arg"), arg);
-        p.insert(QLatin1String("stay"), stay);
-        Drover::Task t;
-        t.payload = p;
-        return t;
+        return TestSupport::scripted(op, arg, stay);
     }
 
     std::unique_ptr<Drover::Manager> manager;
