@@ -238,7 +238,6 @@ bool TaskQueuePrivate::assign(WorkerProcess *w)
         w->info().state = WorkerInfo::State::Busy;
         w->info().currentTask = id;
         w->stopIdleClock();
-        ++running;
         armTimers(record, w);
         emit q->taskStarted(id, w->id());
         emit q->workerBusy(w->id(), id);
@@ -480,7 +479,6 @@ void TaskQueuePrivate::onTaskAnswer(WorkerProcess *w, const QCborMap &message, b
     record.graceTimer.reset();
     info.state = WorkerInfo::State::Idle;
     info.currentTask = 0;
-    --running;
 
     if (record.cancelRequested) {
         // It stopped cooperatively: whatever it answered, the task is cancelled.
@@ -612,7 +610,6 @@ void TaskQueuePrivate::onWorkerFinished(WorkerProcess *w, const QString &status)
     emit q->workerExited(workerId, reason);
 
     if (current != 0) {
-        --running;
         auto it = tasks.find(current);
         Q_ASSERT(it != tasks.end());
         TaskRecord &record = it->second;
@@ -736,7 +733,6 @@ void TaskQueuePrivate::abandon(const QString &why)
         manager->forget(w);
         delete w;
     }
-    running = 0;
     QList<TaskId> alive;
     for (const auto &[id, record] : tasks)
         alive << id;
@@ -913,7 +909,13 @@ void TaskQueue::stop() { d->stop(); }
 bool TaskQueue::isStopped() const { return d->stopped; }
 
 int TaskQueue::queuedCount() const { return int(d->pending.size()); }
-int TaskQueue::runningCount() const { return d->running; }
+int TaskQueue::runningCount() const
+{
+    // Derived from the workers, never kept in a counter that could drift.
+    return int(std::count_if(d->workers.begin(), d->workers.end(), [](const auto &entry) {
+        return entry.second->info().state == WorkerInfo::State::Busy;
+    }));
+}
 
 QList<TaskId> TaskQueue::tasks() const
 {

@@ -73,7 +73,6 @@ public:
 
     int maxWorkers = 1;
     int warmSpares = 0;
-    int running = 0;
     std::chrono::milliseconds cancelGrace{2000};
     std::chrono::milliseconds quitTimeout{5000};
     std::chrono::milliseconds heartbeatInterval{1000};
