@@ -6,83 +6,115 @@
 
 #include <QtCore/QCborArray>
 #include <QtCore/QCborMap>
-
-#include <list>
-#include <vector>
+#include <QtCore/QHash>
 
 namespace ProofLang {
 
 namespace {
+
+QLatin1String key(const char *name)
+{
+    return QLatin1String(name);
+}
+
 QHash<QString, QString> optionsOf(const QString &doc, const Drover::WorkerContext &context)
 {
     QHash<QString, QString> options;
-    for (const QCborValue &value : context.forwardedFeedback()) {
-        if (value[QLatin1String("doc")].toString() == doc)
-            options.insert(value[QLatin1String("name")].toString(), value[QLatin1String("value")].toString());
+    for (const QCborValue &value : context.forwardedFeedback()) { // oldest first: the latest wins
+        if (value.isMap() && value[key("doc")].toString() == doc)
+            options.insert(value[key("name")].toString(), value[key("value")].toString());
     }
     return options;
 }
 
 bool isOn(const QString &value)
 {
-    return value == QLatin1String("on") || value == QLatin1String("true") || value == QLatin1String("1");
+    static const QStringList yes{QStringLiteral("on"), QStringLiteral("true"), QStringLiteral("yes"),
+                                 QStringLiteral("1")};
+    return yes.contains(value, Qt::CaseInsensitive);
 }
+
+// Why a request cannot be checked, or an empty string when it can.
+QString requestProblem(const QCborValue &request)
+{
+    if (!request.isMap())
+        return QStringLiteral("the request is not a map");
+    if (!request[key("steps")].isArray())
+        return QStringLiteral("the request has no array of steps");
+    for (const QCborValue &step : request[key("steps")].toArray()) {
+        if (!step[key("text")].isString())
+            return QStringLiteral("a step of the request has no text");
+    }
+    return {};
+}
+
+QCborMap answer(const char *status, qint64 checked)
+{
+    QCborMap map;
+    map.insert(key("status"), QString::fromLatin1(status));
+    map.insert(key("checked"), checked);
+    return map;
+}
+
 } // namespace
 
 QCborValue checkLemma(const QCborValue &request, Drover::WorkerContext &context)
 {
-    const QString doc = request[QLatin1String("doc")].toString();
-    const QString lemma = request[QLatin1String("lemma")].toString();
+    if (const QString problem = requestProblem(request); !problem.isEmpty()) {
+        QCborMap error = answer("error", 0);
+        error.insert(key("step"), 0);
+        error.insert(key("line"), 0);
+        error.insert(key("message"), QStringLiteral("malformed proof request: %1").arg(problem));
+        return error;
+    }
+    const QString doc = request[key("doc")].toString();
+    const QString lemma = request[key("lemma")].toString();
     const bool verbose = isOn(optionsOf(doc, context).value(QStringLiteral("Verbose")));
-    std::list<std::vector<char>> held; // alloc'd memory, freed when the lemma ends
+    std::vector<std::unique_ptr<char[]>> memory; // what `alloc` took, freed on return
 
-    int currentStep = 0, currentLine = 0;
+    qint64 step = 0;
+    qint64 line = 0;
     auto feedback = [&](const QString &text) {
-        QCborMap fb;
-        fb.insert(QLatin1String("lemma"), lemma);
-        fb.insert(QLatin1String("step"), currentStep);
-        fb.insert(QLatin1String("line"), currentLine);
-        fb.insert(QLatin1String("text"), text);
-        context.sendFeedback(fb);
+        QCborMap value;
+        value.insert(key("doc"), doc);
+        value.insert(key("lemma"), lemma);
+        value.insert(key("step"), step);
+        value.insert(key("line"), line);
+        value.insert(key("text"), text);
+        context.sendFeedback(value);
     };
     StepEnvironment environment;
     environment.cancelled = [&context] { return context.isCancelled(); };
     environment.say = feedback;
-    environment.hold = [&held](qint64 megabytes) {
-        std::vector<char> block(size_t(megabytes) << 20);
-        for (size_t i = 0; i < block.size(); i += 4096)
-            block[i] = 1; // touch every page: resident, not just reserved
-        held.push_back(std::move(block));
-    };
+    environment.memory = &memory;
 
-    QCborMap answer;
-    const QCborArray steps = request[QLatin1String("steps")].toArray();
-    for (const QCborValue &step : steps) {
-        currentStep = int(step[QLatin1String("n")].toInteger());
-        currentLine = int(step[QLatin1String("line")].toInteger());
+    qint64 checked = 0;
+    for (const QCborValue &s : request[key("steps")].toArray()) {
+        step = s[key("number")].isInteger() ? s[key("number")].toInteger() : checked + 1;
+        line = s[key("line")].toInteger();
         if (context.isCancelled())
             break;
-        const std::optional<QString> failure = runStep(step[QLatin1String("text")].toString(), environment);
+        const std::optional<QString> failure = runStep(s[key("text")].toString(), environment);
         if (context.isCancelled())
             break;
         if (failure) {
-            answer.insert(QLatin1String("status"), QStringLiteral("error"));
-            answer.insert(QLatin1String("step"), currentStep);
-            answer.insert(QLatin1String("line"), currentLine);
-            answer.insert(QLatin1String("message"), *failure);
-            return answer;
+            QCborMap error = answer("error", checked);
+            error.insert(key("step"), step);
+            error.insert(key("line"), line);
+            error.insert(key("column"), s[key("column")].toInteger());
+            error.insert(key("message"), *failure);
+            return error;
         }
+        ++checked;
         if (verbose)
-            feedback(QStringLiteral("step %1 holds").arg(currentStep));
+            feedback(QStringLiteral("step %1 holds").arg(step));
     }
     if (context.isCancelled()) {
-        answer.insert(QLatin1String("status"), QStringLiteral("cancelled"));
-        answer.insert(QLatin1String("step"), currentStep);
-        return answer;
+        QCborMap cancelled = answer("cancelled", checked);
+        cancelled.insert(key("step"), step);
+        return cancelled;
     }
-    answer.insert(QLatin1String("status"), QStringLiteral("ok"));
-    answer.insert(QLatin1String("steps"), qint64(steps.size()));
-    return answer;
+    return answer("ok", checked);
 }
 
 } // namespace ProofLang

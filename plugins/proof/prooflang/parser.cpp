@@ -1,11 +1,11 @@
-// The demo language's parser: line by line, one lemma at a time; a broken
-// lemma is reported once and skipped up to its Qed. (or the next Lemma), so
-// the rest of the document still parses. See docs/language.md.
+// The demo language's parser: line by line, one lemma at a time. A broken
+// lemma is reported once and skipped up to its `Qed.` (or the next `Lemma`),
+// so the rest of the document still parses. See docs/language.md.
 
+#include "declarations.h"
 #include "prooflang.h"
 #include "steps.h"
 
-#include <QtCore/QRegularExpression>
 #include <QtCore/QSet>
 #include <QtCore/QStringList>
 
@@ -16,13 +16,14 @@ namespace {
 struct Line
 {
     int number = 0;
-    int column = 0;   // 1-based column of the first non-blank character
-    QString text;     // without comment, trimmed
+    int column = 0;  // 1-based column of the first non-blank character
+    QString text;    // without its comment, trimmed
 };
 
-Line cleanLine(const QString &raw, int number)
+Line cleanLine(QString text, int number)
 {
-    QString text = raw;
+    if (text.endsWith(QLatin1Char('\r')))
+        text.chop(1);
     const qsizetype hash = text.indexOf(QLatin1Char('#'));
     if (hash >= 0)
         text.truncate(hash);
@@ -35,64 +36,56 @@ Line cleanLine(const QString &raw, int number)
 class Parser
 {
 public:
-    Document run(const QString &source)
+    Document run(QString source)
     {
+        if (source.startsWith(QChar(0xfeff))) // a byte-order mark is no text
+            source.remove(0, 1);
         const QStringList lines = source.split(QLatin1Char('\n'));
         for (int i = 0; i < lines.size(); ++i) {
-            QString raw = lines.at(i);
-            if (raw.endsWith(QLatin1Char('\r')))
-                raw.chop(1);
-            const Line line = cleanLine(raw, i + 1);
+            const Line line = cleanLine(lines.at(i), i + 1);
             if (!line.text.isEmpty())
                 take(line);
         }
-        if (m_state != State::Outside)
-            unclosed();
+        closeUnfinished();
         return std::move(m_document);
     }
 
 private:
     enum class State { Outside, ExpectProof, InProof, Skipping };
 
-    void error(int line, int column, const QString &message)
+    void error(const Line &line, int offset, const QString &message)
     {
-        m_document.errors.append({line, column, message});
+        m_document.errors.append({line.number, line.column + offset, message});
     }
 
-    // Reports the current lemma broken and skips what is left of it.
-    void breakLemma(int line, int column, const QString &message)
+    // Reports the current lemma broken; what is left of it is skipped.
+    void breakLemma(const Line &line, int offset, const QString &message)
     {
-        error(line, column, message);
+        error(line, offset, message);
         m_state = State::Skipping;
     }
 
-    void unclosed()
+    // A lemma that is still open at a new `Lemma` or at the end of the text.
+    void closeUnfinished()
     {
-        if (m_state != State::Skipping) {
-            error(m_lemma.line, m_lemma.column,
-                  QStringLiteral("lemma %1 is not closed with `Qed.`").arg(m_lemma.name));
+        if (m_state == State::ExpectProof || m_state == State::InProof) {
+            m_document.errors.append({m_lemma.line, m_lemma.column,
+                                      QStringLiteral("lemma %1 is not closed with `Qed.`").arg(m_lemma.name)});
         }
         m_state = State::Outside;
     }
 
     void take(const Line &line)
     {
-        const bool isLemma = line.text.startsWith(QLatin1String("Lemma")) && (line.text.size() == 5 || !line.text.at(5).isLetterOrNumber());
-        if (isLemma && m_state != State::Outside) {
-            // A new lemma before the previous one's Qed.
-            if (m_state != State::Skipping)
-                error(m_lemma.line, m_lemma.column, QStringLiteral("lemma %1 is not closed with `Qed.`").arg(m_lemma.name));
-            m_state = State::Outside;
-        }
+        const bool isLemma = startsWithWord(line.text, QLatin1String("Lemma"));
+        if (isLemma)
+            closeUnfinished(); // resynchronise: a new lemma starts afresh
         switch (m_state) {
         case State::Outside:
             outside(line, isLemma);
             return;
         case State::ExpectProof:
-            if (line.text == QLatin1String("Proof."))
-                m_state = State::InProof;
-            else
-                breakLemma(line.number, line.column, QStringLiteral("expected `Proof.` after the statement of %1").arg(m_lemma.name));
+            expectProof(line);
             return;
         case State::InProof:
             inProof(line);
@@ -106,39 +99,49 @@ private:
 
     void outside(const Line &line, bool isLemma)
     {
-        static const QRegularExpression lemmaRe(QStringLiteral("^Lemma\\s+([A-Za-z_][A-Za-z0-9_']*)\\s*:\\s*(.*)\\.$"));
-        static const QRegularExpression setRe(QStringLiteral("^Set\\s+(\\S+)\\s+(.*\\S)\\s*\\.$"));
         if (isLemma) {
-            const QRegularExpressionMatch m = lemmaRe.match(line.text);
-            m_lemma = Lemma{};
-            m_lemma.line = line.number;
-            m_lemma.column = line.column;
-            if (!m.hasMatch()) {
-                m_lemma.name = QStringLiteral("(unnamed)");
-                breakLemma(line.number, line.column, QStringLiteral("expected `Lemma NAME: statement.`"));
-                return;
-            }
-            m_lemma.name = m.captured(1);
-            m_lemma.statement = m.captured(2).trimmed();
-            if (m_names.contains(m_lemma.name)) {
-                breakLemma(line.number, line.column + int(m.capturedStart(1)),
-                           QStringLiteral("lemma %1 is defined twice").arg(m_lemma.name));
-                return;
-            }
-            m_names.insert(m_lemma.name);
-            m_state = State::ExpectProof;
+            lemmaHeader(line);
+        } else if (startsWithWord(line.text, QLatin1String("Set"))) {
+            Option option;
+            option.line = line.number;
+            if (const std::optional<LineProblem> problem = readOption(line.text, &option))
+                error(line, problem->offset, problem->message);
+            else
+                m_document.options.append(option);
+        } else if (line.text == QLatin1String("Qed.") || line.text == QLatin1String("Proof.")) {
+            error(line, 0, QStringLiteral("`%1` outside a lemma").arg(line.text));
+        } else {
+            error(line, 0, QStringLiteral("text outside a lemma: expected `Lemma NAME: statement.` or `Set NAME VALUE.`"));
+        }
+    }
+
+    void lemmaHeader(const Line &line)
+    {
+        m_lemma = Lemma{};
+        m_lemma.line = line.number;
+        m_lemma.column = line.column;
+        int nameOffset = 0;
+        if (const std::optional<LineProblem> problem = readLemmaHeader(line.text, &m_lemma, &nameOffset)) {
+            breakLemma(line, problem->offset, problem->message);
             return;
         }
-        if (line.text.startsWith(QLatin1String("Set")) && (line.text.size() == 3 || line.text.at(3).isSpace())) {
-            const QRegularExpressionMatch m = setRe.match(line.text);
-            if (!m.hasMatch()) {
-                error(line.number, line.column, QStringLiteral("expected `Set NAME VALUE.`"));
-                return;
-            }
-            m_document.options.append({m.captured(1), m.captured(2), line.number});
+        if (m_names.contains(m_lemma.name)) {
+            breakLemma(line, nameOffset, QStringLiteral("lemma %1 is defined twice").arg(m_lemma.name));
             return;
         }
-        error(line.number, line.column, QStringLiteral("expected `Lemma NAME: statement.` or `Set NAME VALUE.`"));
+        m_names.insert(m_lemma.name);
+        m_state = State::ExpectProof;
+    }
+
+    void expectProof(const Line &line)
+    {
+        if (line.text == QLatin1String("Proof.")) {
+            m_state = State::InProof;
+            return;
+        }
+        breakLemma(line, 0, QStringLiteral("expected `Proof.` after the statement of %1").arg(m_lemma.name));
+        if (line.text == QLatin1String("Qed."))
+            m_state = State::Outside; // the lemma ends here, broken
     }
 
     void inProof(const Line &line)
@@ -150,19 +153,20 @@ private:
             return;
         }
         if (line.text == QLatin1String("Proof.")) {
-            breakLemma(line.number, line.column, QStringLiteral("`Proof.` twice in %1").arg(m_lemma.name));
+            breakLemma(line, 0, QStringLiteral("`Proof.` twice in %1").arg(m_lemma.name));
             return;
         }
         if (!line.text.endsWith(QLatin1Char('.'))) {
-            breakLemma(line.number, line.column + int(line.text.size()),
-                       QStringLiteral("a step ends with `.`"));
+            breakLemma(line, int(line.text.size()), QStringLiteral("a step ends with `.`"));
+            if (line.text == QLatin1String("Qed"))
+                m_state = State::Outside; // meant as the end: do not swallow what follows
             return;
         }
         const QString text = line.text.chopped(1).trimmed();
         int offset = 0;
         QString problem;
         if (!checkStepSyntax(text, &offset, &problem)) {
-            breakLemma(line.number, line.column + offset, problem);
+            breakLemma(line, offset, problem);
             return;
         }
         Step step;

@@ -68,6 +68,8 @@ struct Verdict
     int step = 0;       //!< the failing step (0 when ok or not about a step)
     int line = 0;       //!< its line in the document (0 if unknown)
     QString message;    //!< why it failed
+    int column = 0;     //!< the failing step's column (0 if unknown)
+    int checked = 0;    //!< how many leading steps held (0 if unknown)
 };
 
 //! Reads a `proof` response; a malformed one is a failed verdict saying so.

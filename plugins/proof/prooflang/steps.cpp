@@ -1,156 +1,147 @@
+// What each step does when the `proof` worker runs it. See docs/language.md.
+
 #include "steps.h"
+
+#include "arithmetic.h"
 
 #include <QtCore/QDeadlineTimer>
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QList>
 #include <QtCore/QRegularExpression>
 #include <QtCore/QThread>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
+#include <new>
 
 namespace ProofLang {
 
 namespace {
 
-// A number of the language: unsigned 64-bit, or the error of its step.
-std::optional<quint64> number(const QString &digits, QString *error)
+using std::chrono::milliseconds;
+
+// Longer waits than this are as good as forever, and fit every clock.
+constexpr quint64 LongestWaitMs = quint64(1) << 40;
+
+bool isCancelled(const StepEnvironment &env)
 {
-    bool ok = false;
-    const quint64 value = digits.toULongLong(&ok);
-    if (!ok)
-        *error = QStringLiteral("number %1 does not fit in 64 bits").arg(digits);
-    return ok ? std::optional(value) : std::nullopt;
+    return env.cancelled && env.cancelled();
 }
 
-QStringList arguments(const QString &text)
+// The numbers of a step whose shape is known to be right, or the error of
+// the first one that does not fit in 64 bits.
+std::optional<QString> readNumbers(const QString &rest, QList<quint64> *numbers)
 {
-    static const QRegularExpression numbers(QStringLiteral("\\d+"));
-    QStringList found;
-    for (auto it = numbers.globalMatch(text); it.hasNext();)
-        found << it.next().captured();
-    return found;
+    static const QRegularExpression digits(QStringLiteral("[0-9]+"));
+    for (auto it = digits.globalMatch(rest); it.hasNext();) {
+        const QString text = it.next().captured();
+        bool ok = false;
+        numbers->append(text.toULongLong(&ok));
+        if (!ok)
+            return QStringLiteral("number %1 does not fit in 64 bits").arg(text);
+    }
+    return std::nullopt;
 }
 
-QString restAfterKeyword(const QString &text)
-{
-    const qsizetype space = text.indexOf(QLatin1Char(' '));
-    return space < 0 ? QString() : text.mid(space + 1).trimmed();
-}
-
-void burn(std::chrono::milliseconds duration, const std::function<bool()> &cancelled)
+void spin(milliseconds duration, const StepEnvironment &env)
 {
     QElapsedTimer clock;
     clock.start();
-    volatile quint64 sink = 0;
-    while (clock.elapsed() < duration.count() && !cancelled()) {
-        for (int i = 0; i < 10000; ++i)
+    volatile quint64 sink = 0; // volatile: the work cannot be optimised away
+    while (clock.elapsed() < duration.count() && !isCancelled(env)) {
+        for (int i = 0; i < 10000; ++i) // some tens of microseconds
             sink = sink * 6364136223846793005ULL + 1442695040888963407ULL;
     }
 }
 
-void doze(std::chrono::milliseconds duration, const std::function<bool()> &cancelled)
+void sleepFor(milliseconds duration, const StepEnvironment &env)
 {
-    QDeadlineTimer deadline(duration);
-    while (!deadline.hasExpired() && !cancelled())
-        QThread::msleep(std::min<qint64>(2, std::max<qint64>(1, deadline.remainingTime())));
+    // The context offers a flag, not a wait: look at it every millisecond or two.
+    const QDeadlineTimer deadline(duration);
+    while (!deadline.hasExpired() && !isCancelled(env))
+        QThread::msleep(ulong(std::clamp<qint64>(deadline.remainingTime(), 1, 2)));
+}
+
+std::optional<QString> allocate(quint64 megabytes, const StepEnvironment &env)
+{
+    if (megabytes > MaxAllocMegabytes)
+        return QStringLiteral("cannot allocate %1 MB: alloc is limited to %2 MB").arg(megabytes).arg(MaxAllocMegabytes);
+    const std::size_t bytes = std::size_t(megabytes) << 20;
+    std::unique_ptr<char[]> block(new (std::nothrow) char[bytes]);
+    if (!block)
+        return QStringLiteral("cannot allocate %1 MB: out of memory").arg(megabytes);
+    // One write per page makes the memory resident, not just reserved.
+    volatile char *pages = block.get();
+    constexpr std::size_t page = 4096;
+    constexpr std::size_t megabyte = std::size_t(1) << 20;
+    for (std::size_t at = 0; at < bytes; at += page) {
+        if (at % megabyte == 0 && isCancelled(env))
+            break;
+        pages[at] = char(1);
+    }
+    if (env.memory)
+        env.memory->push_back(std::move(block));
+    return std::nullopt;
+}
+
+[[noreturn]] void hang()
+{
+    // A volatile read is observable behaviour: the compiler must keep the loop.
+    volatile bool looping = true;
+    while (looping) {
+    }
+    std::abort();
 }
 
 } // namespace
 
-quint64 fibonacci(quint64 k)
-{
-    // Fast doubling: F(2n) = F(n)(2F(n+1) - F(n)), F(2n+1) = F(n)^2 + F(n+1)^2,
-    // all mod 2^64 by unsigned wrap-around.
-    quint64 a = 0, b = 1; // F(0), F(1)
-    for (int bit = 63; bit >= 0; --bit) {
-        const quint64 c = a * (2 * b - a);
-        const quint64 d = a * a + b * b;
-        a = c;
-        b = d;
-        if ((k >> bit) & 1) {
-            const quint64 next = a + b;
-            a = b;
-            b = next;
-        }
-    }
-    return a;
-}
-
-quint64 smallestDivisor(quint64 n, const std::function<bool()> &cancelled)
-{
-    if (n % 2 == 0)
-        return n == 2 ? 0 : 2;
-    for (quint64 d = 3; d <= n / d; d += 2) {
-        if ((d & 0xffff) == 1 && cancelled())
-            return 0;
-        if (n % d == 0)
-            return d;
-    }
-    return 0;
-}
-
 std::optional<QString> runStep(const QString &text, const StepEnvironment &env)
 {
-    const QString keyword = text.section(QLatin1Char(' '), 0, 0);
-    const QStringList args = arguments(text);
-    QString error;
+    int offset = 0;
+    QString problem;
+    if (!checkStepSyntax(text, &offset, &problem))
+        return problem;
+    const StepWords words = splitStep(text);
+    const QString &keyword = words.keyword;
 
+    if (keyword == QLatin1String("say")) {
+        if (env.say)
+            env.say(words.rest);
+        return std::nullopt;
+    }
+    if (keyword == QLatin1String("fail"))
+        return words.rest.isEmpty() ? QStringLiteral("the step fails") : words.rest;
+    if (keyword == QLatin1String("crash"))
+        std::abort();
+    if (keyword == QLatin1String("hang"))
+        hang();
+
+    // The other steps take numbers.
+    QList<quint64> n;
+    if (const std::optional<QString> tooLarge = readNumbers(words.rest, &n))
+        return tooLarge;
     if (keyword == QLatin1String("prime")) {
-        const std::optional<quint64> n = number(args.value(0), &error);
-        if (!n)
-            return error;
-        if (*n < 2)
-            return QStringLiteral("%1 is not prime: primes are at least 2").arg(*n);
-        if (const quint64 d = smallestDivisor(*n, env.cancelled))
-            return QStringLiteral("%1 is not prime: it is divisible by %2").arg(*n).arg(d);
+        if (n[0] < 2)
+            return QStringLiteral("%1 is not prime: primes are at least 2").arg(n[0]);
+        if (const quint64 divisor = smallestDivisor(n[0], env.cancelled))
+            return QStringLiteral("%1 is not prime: it is divisible by %2").arg(n[0]).arg(divisor);
         return std::nullopt;
     }
     if (keyword == QLatin1String("fib")) {
-        const std::optional<quint64> k = number(args.value(0), &error);
-        const std::optional<quint64> v = k ? number(args.value(1), &error) : std::nullopt;
-        if (!k || !v)
-            return error;
-        const quint64 actual = fibonacci(*k);
-        if (actual != *v)
-            return QStringLiteral("Fib(%1) mod 2^64 is %2, not %3").arg(*k).arg(actual).arg(*v);
+        const quint64 actual = fibonacci(n[0]);
+        if (actual != n[1])
+            return QStringLiteral("Fib(%1) mod 2^64 is %2, not %3").arg(n[0]).arg(actual).arg(n[1]);
         return std::nullopt;
     }
     if (keyword == QLatin1String("spin") || keyword == QLatin1String("sleep")) {
-        const std::optional<quint64> ms = number(args.value(0), &error);
-        if (!ms)
-            return error;
-        const std::chrono::milliseconds duration(qint64(std::min<quint64>(*ms, quint64(1) << 40)));
-        keyword == QLatin1String("spin") ? burn(duration, env.cancelled) : doze(duration, env.cancelled);
+        const milliseconds duration(qint64(std::min(n[0], LongestWaitMs)));
+        keyword == QLatin1String("spin") ? spin(duration, env) : sleepFor(duration, env);
         return std::nullopt;
     }
-    if (keyword == QLatin1String("alloc")) {
-        const std::optional<quint64> mb = number(args.value(0), &error);
-        if (!mb)
-            return error;
-        try {
-            env.hold(qint64(std::min<quint64>(*mb, quint64(1) << 40)));
-        } catch (const std::bad_alloc &) {
-            return QStringLiteral("cannot allocate %1 MB: out of memory").arg(*mb);
-        } catch (const std::length_error &) {
-            return QStringLiteral("cannot allocate %1 MB: out of memory").arg(*mb);
-        }
-        return std::nullopt;
-    }
-    if (keyword == QLatin1String("say")) {
-        env.say(restAfterKeyword(text));
-        return std::nullopt;
-    }
-    if (keyword == QLatin1String("fail")) {
-        const QString why = restAfterKeyword(text);
-        return why.isEmpty() ? QStringLiteral("failed") : why;
-    }
-    if (keyword == QLatin1String("crash"))
-        std::abort();
-    if (keyword == QLatin1String("hang")) {
-        volatile bool looping = true;
-        while (looping) {
-        }
-    }
-    return QStringLiteral("unknown step `%1`").arg(keyword);
+    if (keyword == QLatin1String("alloc"))
+        return allocate(n[0], env);
+    return QStringLiteral("unknown step `%1`").arg(keyword); // a shape without a meaning: a bug here
 }
 
 } // namespace ProofLang

@@ -6,9 +6,24 @@
 #include <QtCore/QString>
 
 #include <functional>
+#include <memory>
 #include <optional>
+#include <vector>
 
 namespace ProofLang {
+
+//! The most `alloc MB` may ask for (1 TiB); more is an error of the step.
+inline constexpr quint64 MaxAllocMegabytes = quint64(1) << 20;
+
+//! A step's text split at its first white space.
+struct StepWords
+{
+    QString keyword;
+    QString rest;        //!< what follows the keyword, trimmed
+    int restOffset = 0;  //!< 0-based index of rest in the text (its end when rest is empty)
+};
+
+StepWords splitStep(const QString &text);
 
 //! Whether a step's text (without the final '.') has the shape of a known
 //! step. On failure *offset is where the problem starts (0-based, within
@@ -19,20 +34,15 @@ bool checkStepSyntax(const QString &text, int *offset, QString *problem);
 //! What a running step may do besides computing.
 struct StepEnvironment
 {
-    std::function<bool()> cancelled;               //!< polled by long steps
-    std::function<void(const QString &)> say;      //!< feedback
-    std::function<void(qint64 megabytes)> hold;    //!< keeps memory until the lemma ends (throws std::bad_alloc)
+    std::function<bool()> cancelled;           //!< polled by long steps
+    std::function<void(const QString &)> say;  //!< feedback
+    //! Where `alloc` keeps its blocks; the caller frees them when the lemma ends.
+    std::vector<std::unique_ptr<char[]>> *memory = nullptr;
 };
 
-//! Runs one step. Returns nullopt when it holds, else why it does not.
+//! Runs one step. Returns nullopt when it holds (or was cut short by
+//! cancellation: the caller looks at the flag), else why it does not.
 //! `crash` aborts the process and `hang` never returns: that is their point.
 std::optional<QString> runStep(const QString &text, const StepEnvironment &environment);
-
-//! Fib(k) mod 2^64, with Fib(0) = 0 and Fib(1) = 1 (fast doubling).
-quint64 fibonacci(quint64 k);
-
-//! The smallest divisor of n above 1, or 0 if n is prime (n >= 2); polls
-//! cancelled every so often and returns 0 if it fires.
-quint64 smallestDivisor(quint64 n, const std::function<bool()> &cancelled);
 
 } // namespace ProofLang

@@ -1,3 +1,6 @@
+// The shape of each step, checked when a document is parsed (and again by
+// the worker, which may be sent requests that no parser produced).
+
 #include "steps.h"
 
 #include <QtCore/QRegularExpression>
@@ -8,40 +11,56 @@ namespace {
 struct Shape
 {
     const char *keyword;
-    const char *arguments;  // regular expression for what follows the keyword
+    const char *arguments;  // a regular expression for the rest of the step
     const char *usage;
 };
 
+// [0-9], not \d: \d also matches other scripts' digits, which are no numbers here.
 constexpr Shape Shapes[] = {
-    {"prime", "\\s+\\d+", "prime N"},
-    {"fib", "\\s+\\d+\\s*=\\s*\\d+", "fib K = V"},
-    {"spin", "\\s+\\d+", "spin MS"},
-    {"sleep", "\\s+\\d+", "sleep MS"},
-    {"alloc", "\\s+\\d+", "alloc MB"},
-    {"say", "(\\s+.*)?", "say TEXT"},
-    {"fail", "(\\s+.*)?", "fail TEXT"},
+    {"prime", "[0-9]+", "prime N"},
+    {"fib", "[0-9]+\\s*=\\s*[0-9]+", "fib K = V"},
+    {"spin", "[0-9]+", "spin MS"},
+    {"sleep", "[0-9]+", "sleep MS"},
+    {"alloc", "[0-9]+", "alloc MB"},
+    {"say", ".*", "say TEXT"},
+    {"fail", ".*", "fail TEXT"},
     {"crash", "", "crash"},
     {"hang", "", "hang"},
 };
 } // namespace
 
+StepWords splitStep(const QString &text)
+{
+    qsizetype end = 0;
+    while (end < text.size() && !text.at(end).isSpace())
+        ++end;
+    qsizetype rest = end;
+    while (rest < text.size() && text.at(rest).isSpace())
+        ++rest;
+    return {text.left(end), text.mid(rest).trimmed(), int(rest)};
+}
+
 bool checkStepSyntax(const QString &text, int *offset, QString *problem)
 {
-    const qsizetype space = text.indexOf(QRegularExpression(QStringLiteral("\\s")));
-    const QString keyword = space < 0 ? text : text.left(space);
+    const StepWords words = splitStep(text);
+    if (words.keyword.isEmpty()) {
+        *offset = 0;
+        *problem = QStringLiteral("a step is missing before `.`");
+        return false;
+    }
     for (const Shape &shape : Shapes) {
-        if (keyword != QLatin1String(shape.keyword))
+        if (words.keyword != QLatin1String(shape.keyword))
             continue;
-        const QRegularExpression re(QStringLiteral("^%1%2$").arg(QLatin1String(shape.keyword), QLatin1String(shape.arguments)));
-        if (re.match(text).hasMatch())
+        const QRegularExpression re(QStringLiteral("^(?:%1)$").arg(QLatin1String(shape.arguments)));
+        if (re.match(words.rest).hasMatch())
             return true;
-        *offset = int(keyword.size()) + (space < 0 ? 0 : 1);
-        *problem = QStringLiteral("malformed `%1` step: expected `%2.`").arg(keyword, QLatin1String(shape.usage));
+        *offset = words.restOffset;
+        *problem = QStringLiteral("malformed `%1` step: expected `%2.`").arg(words.keyword, QLatin1String(shape.usage));
         return false;
     }
     *offset = 0;
     *problem = QStringLiteral("unknown step `%1`: expected prime, fib, spin, sleep, say, fail, crash, hang or alloc")
-                   .arg(keyword);
+                   .arg(words.keyword);
     return false;
 }
 
