@@ -1,20 +1,52 @@
 #pragma once
 
+// The figures, one function per --only name, and the measurements several
+// of them share as a baseline (taken once per run, on first use).
+
 #include "table.h"
 
 #include <QtCore/QList>
 
-//! How big each measurement is: the full run, or a smoke run.
-struct Sizes
+#include <optional>
+
+class Context
 {
-    bool quick = false;
+public:
+    explicit Context(bool quick) : quick(quick) {}
+
+    const bool quick;
     int scale(int full, int small) const { return quick ? small : full; }
+
+    struct RoundTrip { QList<double> droverUs, floorUs; };
+    struct FreshWorker { QList<double> readyMs, cycleMs; };
+
+    //! Trivial tasks on a persistent worker, and the socketpair ping-pong.
+    const RoundTrip &roundTrip();
+    double roundTripMedianUs();
+    //! Fresh workers: spawn to ready, and whole fresh task cycles.
+    const FreshWorker &freshWorker();
+    double spawnToReadyMedianMs();
+
+private:
+    std::optional<RoundTrip> m_roundTrip;
+    std::optional<FreshWorker> m_freshWorker;
 };
 
-// Each appends its figures (with baselines measured in the same run).
-void roundTripFigures(const Sizes &sizes, QList<Figure> *figures, double *roundTripUs);
-void throughputFigures(const Sizes &sizes, QList<Figure> *figures);
-void freshWorkerFigures(const Sizes &sizes, double roundTripUs, QList<Figure> *figures, double *spawnToReadyMs);
-void faultFigures(const Sizes &sizes, double roundTripUs, double spawnToReadyMs, QList<Figure> *figures);
-void memoryFigures(const Sizes &sizes, QList<Figure> *figures);
-void scalingFigures(const Sizes &sizes, QList<Figure> *figures);
+// Measurements behind the shared baselines (roundtrip.cpp, fresh.cpp).
+Context::RoundTrip measureRoundTrip(const Context &context);
+Context::FreshWorker measureFreshWorker(const Context &context);
+
+using FigureFunction = void (*)(Context &, QList<Figure> *);
+
+void roundTripFigures(Context &, QList<Figure> *);
+void throughputFigures(Context &, QList<Figure> *);
+void mapFigures(Context &, QList<Figure> *);
+void freshWorkerFigures(Context &, QList<Figure> *);
+void warmSpareFigures(Context &, QList<Figure> *);
+void killFigures(Context &, QList<Figure> *);
+void cancelFigures(Context &, QList<Figure> *);
+void idleRssFigures(Context &, QList<Figure> *);
+void queuedMemoryFigures(Context &, QList<Figure> *);
+void dispatchScalingFigures(Context &, QList<Figure> *);
+void speedUpFigures(Context &, QList<Figure> *);
+void proofSpeedUpFigures(Context &, QList<Figure> *);

@@ -1,29 +1,34 @@
 #pragma once
 
-// The baselines: what the machine does without Drover, measured in the same
-// run - raw socketpair messaging between C-level processes, spawning a bare
-// Qt program, its memory, and Python's process pool.
+// The baselines: what this machine does without Drover, measured in the
+// same run. Raw socketpair messaging between C-level processes (floor.cpp),
+// starting a bare Qt program and its memory (processfloor.cpp), and
+// Python's process pool (python.cpp).
 
 #include <QtCore/QList>
 #include <QtCore/QString>
+
+#include <optional>
 
 namespace Floor {
 
 //! Round trips of a 64-byte message to a forked echo process, in µs each.
 QList<double> socketpairRoundTrips(int iterations);
 
-//! Messages per second through `workers` forked echo processes kept busy
-//! one message at a time each (a master polling all socketpairs).
+//! Messages per second through `workers` forked echo processes, each kept
+//! busy with one message at a time by a master polling all socketpairs.
 double socketpairThroughput(int workers, int messages);
 
-//! posix_spawn + waitpid of a program, in ms each.
+//! posix_spawn + waitpid of a program without arguments, in ms each.
 QList<double> spawnAndWait(const QString &program, int samples);
 
-//! Resident memory of a started program once it printed a line, in bytes.
-qint64 residentAfterReady(const QString &program, const QStringList &arguments);
+//! Resident memory, in bytes, of `program SERVER` once it has connected to
+//! a QLocalServer we listen on, said hello and been answered.
+qint64 connectedProcessRss(const QString &program);
 
 //! Python's ProcessPoolExecutor(workers) mapping a trivial function over
-//! `tasks` inputs with this chunksize, in tasks per second; 0 without python3.
-double pythonPool(int workers, int tasks, int chunksize);
+//! `tasks` inputs with this chunksize, in tasks per second. Empty when
+//! python3 is not on PATH; throws if it is there and the run fails.
+std::optional<double> pythonPool(int workers, int tasks, int chunksize);
 
 } // namespace Floor

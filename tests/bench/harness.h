@@ -1,52 +1,121 @@
 #pragma once
 
-// A manager with one queue of the scripted test kind, and ways to wait for
-// what it reports without sleeping.
+// A manager with one queue (the scripted test kind unless told otherwise),
+// what it reports counted as it happens, and waits that run the event loop
+// without ever sleeping. A wait that times out throws BenchError: the
+// figure is reported as failed and the Manager is destroyed on the way out,
+// so no worker outlives the failure.
 
 #include <drover/manager.h>
 #include <drover/taskqueue.h>
 
 #include "support/scripted.h"
 
-#include <QtCore/QCborMap>
 #include <QtCore/QCoreApplication>
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QSet>
 
 #include <functional>
 #include <memory>
+#include <stdexcept>
+
+struct BenchError : std::runtime_error
+{
+    using std::runtime_error::runtime_error;
+};
 
 struct Harness
 {
     explicit Harness(const QString &kind = QStringLiteral("scripted"))
-        : manager(std::make_unique<Drover::Manager>())
+        : manager(std::make_unique<Drover::Manager>()), guard(std::make_unique<QObject>())
     {
         manager->addPluginPath(QStringLiteral(SCRIPTED_PLUGIN_DIR));
         queue = manager->queue(kind);
         if (!queue)
-            qFatal("drover-bench: %s", qPrintable(manager->errorString()));
-        QObject::connect(queue, &Drover::TaskQueue::taskFinished,
-                         [this](Drover::TaskId, const Drover::TaskResult &) { ++finished; });
+            throw BenchError("no queue for kind " + kind.toStdString() + ": " + manager->errorString().toStdString());
+        using Q = Drover::TaskQueue;
+        on(&Q::taskFinished, [this](Drover::TaskId, const Drover::TaskResult &result) {
+            ++finished;
+            if (result.outcome != Drover::Outcome::Done)
+                ++notDone;
+            last = result;
+        });
+        on(&Q::workerStarted, [this](int id, qint64) { live.insert(id); });
+        on(&Q::workerReady, [this](int id) { idle.insert(id); });
+        on(&Q::workerIdle, [this](int id) { idle.insert(id); });
+        on(&Q::workerBusy, [this](int id, Drover::TaskId) { idle.remove(id); });
+        on(&Q::workerExited, [this](int id, const QString &) {
+            live.remove(id);
+            idle.remove(id);
+        });
     }
 
-    //! Runs the event loop until done() or the deadline; never sleeps.
-    static bool until(const std::function<bool()> &done, int timeoutMs = 120000)
+    //! Destroying the manager reports Cancelled for what is left and exits
+    //! its workers: nobody listens any more by then (what the callbacks
+    //! touch may be gone).
+    ~Harness()
+    {
+        guard.reset();
+        manager.reset();
+    }
+    Harness(const Harness &) = delete;
+    Harness &operator=(const Harness &) = delete;
+
+    //! Connects a queue signal to a callback, for the Harness's lifetime.
+    template <typename Signal, typename Callback>
+    void on(Signal signal, Callback callback)
+    {
+        QObject::connect(queue, signal, guard.get(), std::move(callback));
+    }
+
+    //! Runs the event loop until done() holds; throws after the deadline.
+    static void until(const char *what, const std::function<bool()> &done, int timeoutMs = 120000)
     {
         QElapsedTimer clock;
         clock.start();
         while (!done()) {
             if (clock.elapsed() > timeoutMs)
-                return false;
+                throw BenchError(std::string("timed out waiting for ") + what);
             QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
         }
-        return true;
     }
 
-    static Drover::Task task(const QString &op, const QCborValue &arg = {}, bool stay = true)
+    //! Waits until `target` outcomes have been counted in all.
+    void awaitFinished(qint64 target) const
+    {
+        until("task outcomes", [&] { return finished >= target; });
+    }
+
+    //! Starts `count` persistent workers (each runs one trivial task and
+    //! stays) and waits until all of them are idle.
+    void startPersistentWorkers(int count)
+    {
+        const qint64 target = finished + count;
+        for (int i = 0; i < count; ++i)
+            queue->enqueue(task(QStringLiteral("echo"), {}, true));
+        awaitFinished(target);
+        until("idle persistent workers", [&] { return live.size() == count && idle.size() == count; });
+        expectAllDone();
+    }
+
+    void expectAllDone() const
+    {
+        if (notDone > 0)
+            throw BenchError(std::to_string(notDone) + " tasks did not end done; the last: " +
+                             Drover::outcomeName(last.outcome).toStdString() + " " + last.message.toStdString());
+    }
+
+    static Drover::Task task(const QString &op, const QCborValue &arg = {}, bool stay = false)
     {
         return TestSupport::scripted(op, arg, stay);
     }
 
     std::unique_ptr<Drover::Manager> manager;
+    std::unique_ptr<QObject> guard; //!< the context of every connection
     Drover::TaskQueue *queue = nullptr;
     qint64 finished = 0;
+    qint64 notDone = 0;
+    Drover::TaskResult last;
+    QSet<int> live;  //!< started and not yet exited
+    QSet<int> idle;  //!< connected and without a task
 };

@@ -1,6 +1,6 @@
 // drover-bench-idle SERVER: a bare QCoreApplication holding a connected
-// QLocalSocket, the floor for an idle worker's memory. Prints "ready" once
-// connected, then waits to be killed.
+// QLocalSocket, the floor for an idle worker's memory. It says hello, waits
+// for the answer, prints "ready" and then idles until it is killed.
 #include <QtCore/QCoreApplication>
 #include <QtNetwork/QLocalSocket>
 
@@ -14,7 +14,12 @@ int main(int argc, char *argv[])
     socket.connectToServer(app.arguments().value(1));
     if (!socket.waitForConnected(10000))
         return 1;
-    std::printf("ready\n");
-    std::fflush(stdout);
+    socket.write("hello\n");
+    QObject::connect(&socket, &QLocalSocket::readyRead, &socket, [&socket] {
+        socket.readAll();
+        std::printf("ready\n");
+        std::fflush(stdout);
+    });
+    QObject::connect(&socket, &QLocalSocket::disconnected, &app, &QCoreApplication::quit);
     return app.exec();
 }

@@ -1,86 +1,119 @@
 // drover-bench: Drover's speed and memory against baselines measured in the
-// same run (docs/performance.md). Not a timed test: it prints figures.
-//   drover-bench [--quick] [--json] [--only GROUP]
-// Groups: messaging, fresh, faults, memory, scaling.
+// same run (docs/performance.md). Not a timed test: it prints figures, and
+// exits non-zero only when a measurement itself failed.
+//   drover-bench [--quick] [--json] [--only NAME] [--list]
 
+#include "children.h"
 #include "figures.h"
+#include "harness.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>
-#include <QtCore/QDir>
-#include <QtCore/QFile>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QTextStream>
-
-#include <unistd.h>
+#include <QtCore/QTimer>
 
 namespace {
-int leftoverChildren()
+struct Entry
 {
-    int count = 0;
-    for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
-        QFile stat(QStringLiteral("/proc/%1/stat").arg(entry));
-        if (!stat.open(QIODevice::ReadOnly))
-            continue;
-        const QByteArray line = stat.readAll();
-        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
-        if (fields.size() > 1 && fields.at(1).toLongLong() == ::getpid())
-            ++count;
-    }
-    return count;
-}
+    const char *name;
+    const char *group;
+    FigureFunction run;
+};
+
+// In the order of the table (issue 7's list).
+const Entry entries[] = {
+    {"round-trip", "messaging", roundTripFigures},
+    {"throughput", "messaging", throughputFigures},
+    {"map", "messaging", mapFigures},
+    {"fresh-worker", "fresh", freshWorkerFigures},
+    {"warm-spare", "fresh", warmSpareFigures},
+    {"kill", "faults", killFigures},
+    {"cancel", "faults", cancelFigures},
+    {"idle-rss", "memory", idleRssFigures},
+    {"queued-memory", "memory", queuedMemoryFigures},
+    {"dispatch-scaling", "scaling", dispatchScalingFigures},
+    {"speed-up", "fresh", speedUpFigures},
+    {"speed-up-proof", "fresh", proofSpeedUpFigures},
+};
 } // namespace
 
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    QLoggingCategory::setFilterRules(QStringLiteral("drover.*.info=false\ndrover.*.warning=false"));
+    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+        QLoggingCategory::setFilterRules(QStringLiteral("drover.*.info=false\ndrover.*.warning=false"));
     QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Measures Drover's figures against baselines taken in the same run."));
     parser.addHelpOption();
     const QCommandLineOption quick(QStringLiteral("quick"), QStringLiteral("Tiny sizes: a smoke run."));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("One JSON object per figure."));
-    const QCommandLineOption only(QStringLiteral("only"), QStringLiteral("Run one group."), QStringLiteral("GROUP"));
-    parser.addOptions({quick, json, only});
+    const QCommandLineOption only(QStringLiteral("only"),
+                                  QStringLiteral("Measure one figure, or one group of them (see --list)."),
+                                  QStringLiteral("NAME"));
+    const QCommandLineOption list(QStringLiteral("list"), QStringLiteral("List the figures and groups."));
+    parser.addOptions({quick, json, only, list});
     parser.process(app);
 
-    Sizes sizes;
-    sizes.quick = parser.isSet(quick);
-    const QString group = parser.value(only);
-    auto wanted = [&](const char *name) { return group.isEmpty() || group == QLatin1String(name); };
+    QTextStream err(stderr);
+    if (parser.isSet(list)) {
+        QTextStream out(stdout);
+        for (const Entry &e : entries)
+            out << e.name << " (group " << e.group << ")\n";
+        return 0;
+    }
+    const QString wanted = parser.value(only);
+    QList<const Entry *> chosen;
+    for (const Entry &e : entries) {
+        if (wanted.isEmpty() || wanted == QLatin1String(e.name) || wanted == QLatin1String(e.group))
+            chosen << &e;
+    }
+    if (chosen.isEmpty()) {
+        err << "drover-bench: no figure or group named " << wanted << " (see --list)\n";
+        return 2;
+    }
 
+    // Waits run the event loop until something happens; this keeps it
+    // waking so a wait's deadline is checked even when Drover is silent.
+    QTimer waker;
+    QObject::connect(&waker, &QTimer::timeout, &app, [] {});
+    waker.start(500);
+
+    Context context(parser.isSet(quick));
+    TablePrinter printer(parser.isSet(json));
     QList<Figure> figures;
-    double roundTripUs = 0, spawnToReadyMs = 0;
-    if (wanted("messaging") || wanted("fresh") || wanted("faults")) {
-        QList<Figure> rt;
-        roundTripFigures(sizes, &rt, &roundTripUs);
-        if (wanted("messaging"))
-            figures += rt;
+    for (const Entry *e : std::as_const(chosen)) {
+        err << "drover-bench: measuring " << e->name << '\n';
+        err.flush();
+        QList<Figure> mine;
+        try {
+            e->run(context, &mine);
+        } catch (const std::exception &error) {
+            mine = {{.name = QString::fromLatin1(e->name), .failure = QString::fromStdString(error.what())}};
+        }
+        for (Figure &f : mine) {
+            f.key = QString::fromLatin1(e->name);
+            printer.print(f);
+        }
+        figures += mine;
     }
-    if (wanted("messaging"))
-        throughputFigures(sizes, &figures);
-    if (wanted("fresh") || wanted("faults")) {
-        QList<Figure> fresh;
-        freshWorkerFigures(sizes, roundTripUs, &fresh, &spawnToReadyMs);
-        if (wanted("fresh"))
-            figures += fresh;
-    }
-    if (wanted("faults"))
-        faultFigures(sizes, roundTripUs, spawnToReadyMs, &figures);
-    if (wanted("memory"))
-        memoryFigures(sizes, &figures);
-    if (wanted("scaling"))
-        scalingFigures(sizes, &figures);
+    printer.finish();
 
-    printTable(figures, parser.isSet(json));
-    if (const int left = leftoverChildren()) {
-        QTextStream(stderr) << "drover-bench: warning: " << left << " child processes are still running\n";
-        return 1;
-    }
+    int failed = 0;
     for (const Figure &f : std::as_const(figures)) {
-        if (f.value <= 0 && !f.note.startsWith(QLatin1String("n/a"))) {
-            QTextStream(stderr) << "drover-bench: " << f.name << " was not measured\n";
-            return 1;
+        if (f.failed()) {
+            ++failed;
+            err << "drover-bench: " << f.key << ": not measured"
+                << (f.failure.isEmpty() ? QString() : QStringLiteral(": ") + f.failure) << '\n';
         }
     }
-    return 0;
+    const QList<qint64> children = livingChildren();
+    if (!children.isEmpty()) {
+        err << "drover-bench: warning: " << children.size() << " child processes are still alive:";
+        for (qint64 pid : children)
+            err << ' ' << pid;
+        err << '\n';
+    }
+    return failed ? 1 : 0;
 }
