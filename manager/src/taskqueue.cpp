@@ -134,10 +134,17 @@ void TaskQueuePrivate::dispatch()
     // maxWorkers run (warm spares may make more idle workers than that).
     // Collect them first: a handler of the signals emitted here may change
     // the pool.
+    // Old workers first: their competence may serve a task that any fresh
+    // worker would have to start from scratch (proof repair, caches).
     QList<int> idle;
+    qsizetype oldWorkers = 0;
     for (const auto &[id, w] : workers) {
-        if (w->info().state == WorkerInfo::State::Idle && !w->isQuitting())
-            idle << id;
+        if (w->info().state != WorkerInfo::State::Idle || w->isQuitting())
+            continue;
+        if (w->info().fresh)
+            idle.append(id);
+        else
+            idle.insert(oldWorkers++, id);
     }
     int busy = count(isBusy);
     for (int id : std::as_const(idle)) {
@@ -200,22 +207,45 @@ void TaskQueuePrivate::dispatch()
     }
 }
 
+// The queued task an idle worker takes: the first it matches, or for an Old
+// worker the one of highest affinity among the first few it matches at the
+// top priority it matches (a window, so a long queue costs nothing extra).
+std::optional<TaskId> TaskQueuePrivate::chooseTask(const WorkerStatus &status) const
+{
+    constexpr int AffinityWindow = 64;
+    std::optional<TaskId> best;
+    int bestAffinity = 0;
+    int bestPriority = 0;
+    int scanned = 0;
+    for (auto it = pending.begin(); it != pending.end(); ++it) {
+        if (best && (it->priority < bestPriority || ++scanned > AffinityWindow))
+            break;
+        const Task &task = tasks.at(it->id).task;
+        if (!taskKind->taskMatch(status, task))
+            continue;
+        if (status.fresh)
+            return it->id;
+        const int affinity = taskKind->taskAffinity(status, task);
+        if (!best || affinity > bestAffinity) {
+            best = it->id;
+            bestAffinity = affinity;
+            bestPriority = it->priority;
+        }
+    }
+    return best;
+}
+
 bool TaskQueuePrivate::assign(WorkerProcess *w)
 {
     const WorkerStatus status = statusOf(w);
-    auto it = pending.begin();
-    while (it != pending.end()) {
-        const TaskId id = it->id;
-        ++it;
+    while (const std::optional<TaskId> chosen = chooseTask(status)) {
+        const TaskId id = *chosen;
         TaskRecord &record = tasks.at(id);
-        if (!taskKind->taskMatch(status, record.task))
-            continue;
         pending.remove(id, record.task.priority);
         const std::optional<QCborValue> request = taskKind->requestOfTask(status, record.task);
         if (!request) {
             finishTask(id, Outcome::Dropped, QStringLiteral("the task kind found the task obsolete"));
-            it = pending.begin(); // handlers may have changed the queue
-            continue;
+            continue; // handlers may have changed the queue: choose again
         }
         QCborMap message = Wire::message(Wire::Type::Request);
         message.insert(Wire::Key::Task, qint64(id));
@@ -227,7 +257,6 @@ bool TaskQueuePrivate::assign(WorkerProcess *w)
                                        .arg(manager->maxFrameSize);
             taskKind->onMarshalError(reason, record.task);
             finishTask(id, Outcome::MarshalError, reason);
-            it = pending.begin();
             continue;
         }
         record.state = TaskRecord::State::Running;

@@ -88,6 +88,7 @@ public:
 
 private:
     void dispatch();
+    std::optional<TaskId> chooseTask(const WorkerStatus &status) const;
     bool assign(WorkerProcess *w);
     void spawnWorker();
     void retire(WorkerProcess *w);

@@ -22,8 +22,9 @@
 namespace Drover {
 
 //! The plugin API version this header describes. A plugin's JSON metadata
-//! carries it as "apiVersion"; the manager refuses any other.
-inline constexpr int PluginApiVersion = 1;
+//! carries it as "apiVersion"; the manager refuses any other. Version 2
+//! added TaskKind::taskAffinity().
+inline constexpr int PluginApiVersion = 2;
 
 //! What a worker knows (seed 000's worker_status): Fresh when born; Old with
 //! the competence that useResponse() returned when it stays after a task.
@@ -84,6 +85,18 @@ public:
         Q_UNUSED(status);
         Q_UNUSED(task);
         return true;
+    }
+
+    //! How well an Old worker's competence serves a task it matches, for
+    //! kinds whose workers keep a cache: an idle Old worker takes, among the
+    //! first queued tasks of the highest priority it matches, the one with
+    //! the highest affinity (ties: queue order), and idle Old workers are
+    //! offered work before fresh ones. Default 0: queue order.
+    virtual int taskAffinity(const WorkerStatus &status, const Task &task)
+    {
+        Q_UNUSED(status);
+        Q_UNUSED(task);
+        return 0;
     }
 
     //! Decides the worker's fate after a response. Default: End, so every
