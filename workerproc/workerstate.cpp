@@ -57,8 +57,17 @@ std::optional<QCborValue> WorkerState::ask(const QCborValue &question, std::chro
     }
     m_outbox.ask(m_performing.load(), serial, question);
     std::unique_lock lock(m_mutex);
-    const bool arrived = m_wake.wait_for(lock, timeout, [&] { return m_answers.value(serial).arrived; });
+    // A cancelled task stops waiting: its answer would come too late to use.
+    const bool withinTask = m_task.load() != 0;
+    const bool arrived = m_wake.wait_for(lock, timeout, [&] {
+        return m_answers.value(serial).arrived || (withinTask && isCancelled());
+    });
     const Answer answer = m_answers.take(serial);
+    if (!answer.arrived && withinTask && isCancelled()) {
+        if (error)
+            *error = QStringLiteral("the task was cancelled while waiting for the answer");
+        return std::nullopt;
+    }
     if (!arrived) {
         if (error)
             *error = QStringLiteral("the master did not answer within %1 ms").arg(timeout.count());

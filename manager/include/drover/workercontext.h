@@ -54,8 +54,8 @@ public:
 
     //! Asks the master a question and blocks until its request handler
     //! answers (seed 003's Full interface). Returns nullopt, with *error
-    //! saying why, when there is no handler, the handler failed, or no answer
-    //! came within `timeout`.
+    //! saying why, when there is no handler, the handler failed, no answer
+    //! came within `timeout`, or the task was cancelled while waiting.
     virtual std::optional<QCborValue> ask(const QCborValue &question, std::chrono::milliseconds timeout,
                                           QString *error = nullptr)
     {
