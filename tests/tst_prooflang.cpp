@@ -7,6 +7,7 @@
 #include "arithmetic.h"
 #include "checker.h"
 #include "prooflang.h"
+#include "repair.h"
 #include "steps.h"
 
 #include <drover/taskkind.h>
@@ -50,6 +51,11 @@ public:
     {
         const std::lock_guard lock(m_mutex);
         return m_feedback;
+    }
+    void clearFeedback()
+    {
+        const std::lock_guard lock(m_mutex);
+        m_feedback.clear();
     }
     QStringList feedbackTexts() const
     {
@@ -675,12 +681,53 @@ private slots:
         FakeContext context;
         const QCborValue response = kind->perform(task.payload, context);
         QCOMPARE(verdictOf(response).step, 3);
-        QVERIFY(!kind->useResponse(fresh, task, response).stay); // fresh workers by default
+        QCOMPARE(verdictOf(response).from, 1);
+
+        // A failure after steps that held: the worker stays for a repair of
+        // this lemma only, and a follow-up task asks it to hold them.
+        const Drover::Decision repair = kind->useResponse(fresh, task, response);
+        QVERIFY(repair.stay);
+        QCOMPARE(repair.competence[key("repairOnly")].toBool(), true);
+        QCOMPARE(repair.newTasks.size(), 1);
+        const Drover::Task follow = repair.newTasks.first();
+        QVERIFY(isHoldRequest(follow.payload));
+        QCOMPARE(follow.payload[key("checked")].toInteger(), 2);
+        const Drover::WorkerStatus holder = Drover::WorkerStatus::makeOld(repair.competence);
+        QVERIFY(kind->taskMatch(holder, follow));
+        QVERIFY(kind->taskMatch(holder, task));
+        Drover::Task other;
+        other.payload = lemmaPayload(QStringLiteral("d"), parse(QStringLiteral("Lemma m: s.\nProof.\nQed.\n")).lemmas.first(), false);
+        QVERIFY(!kind->taskMatch(holder, other)); // a repair holder takes its lemma only
+        QVERIFY(!kind->requestOfTask(fresh, follow)); // a hold whose worker is gone is obsolete
+        const QCborValue held = kind->perform(*kind->requestOfTask(holder, follow), context);
+        QCOMPARE(held[key("status")].toString(), QStringLiteral("holding"));
+        QVERIFY(kind->useResponse(holder, follow, held).stay);
+
+        // The edited lemma resumes after the two steps that held.
+        Drover::Task edited = task;
+        edited.payload = lemmaPayload(QStringLiteral("d"),
+                                      parse(lemma(QStringLiteral("prime 3.\nprime 5.\nfib 4 = 3.\nprime 7."))).lemmas.first(),
+                                      false);
+        const std::optional<QCborValue> resumed = kind->requestOfTask(holder, edited);
+        QVERIFY(resumed);
+        QCOMPARE(resumed->toMap().value(key("steps")).toArray().size(), 2);
+        context.clearFeedback();
+        const Verdict verdict = verdictOf(kind->perform(*resumed, context));
+        QVERIFY2(verdict.ok, qPrintable(verdict.message));
+        QCOMPARE(verdict.from, 3);
+        QCOMPARE(verdict.checked, 4);
+        QCOMPARE(context.feedback().first()[key("text")].toString(), QStringLiteral("resuming from step 3"));
+
+        // A failure at the first step leaves nothing to hold: a fresh worker next.
+        Drover::Task first;
+        first.payload = lemmaPayload(QStringLiteral("d"), parse(lemma(QStringLiteral("prime 4.")))
+                                                               .lemmas.first(), false);
+        QVERIFY(!kind->useResponse(fresh, first, kind->perform(first.payload, context)).stay);
 
         task.payload = lemmaPayload(QStringLiteral("d"), doc.lemmas.first(), true);
         const Drover::Decision decision = kind->useResponse(fresh, task, response);
         QVERIFY(decision.stay);
-        QVERIFY(decision.newTasks.isEmpty());
+        QVERIFY(decision.newTasks.isEmpty()); // a persistent worker takes any lemma
         QCOMPARE(decision.competence[key("doc")].toString(), QStringLiteral("d"));
         QCOMPARE(decision.competence[key("lemma")].toString(), QStringLiteral("l"));
         QCOMPARE(decision.competence[key("status")].toString(), QStringLiteral("error"));

@@ -1,7 +1,9 @@
 #include "checker.h"
 
+#include "repair.h"
 #include "steps.h"
 
+#include <drover/taskkind.h>
 #include <drover/workercontext.h>
 
 #include <QtCore/QCborArray>
@@ -48,8 +50,9 @@ QString requestProblem(const QCborValue &request)
     return {};
 }
 
-QCborMap answer(const char *status, qint64 checked)
+QCborMap malformedAnswer(qint64 checked)
 {
+    const char *status = "error";
     QCborMap map;
     map.insert(key("status"), QString::fromLatin1(status));
     map.insert(key("checked"), checked);
@@ -58,10 +61,13 @@ QCborMap answer(const char *status, qint64 checked)
 
 } // namespace
 
-QCborValue checkLemma(const QCborValue &request, Drover::WorkerContext &context)
+QCborValue checkLemma(const QCborValue &request, Drover::WorkerContext &context, HeldProof *held)
 {
+    HeldProof none;
+    if (!held)
+        held = &none;
     if (const QString problem = requestProblem(request); !problem.isEmpty()) {
-        QCborMap error = answer("error", 0);
+        QCborMap error = malformedAnswer(0);
         error.insert(key("step"), 0);
         error.insert(key("line"), 0);
         error.insert(key("message"), QStringLiteral("malformed proof request: %1").arg(problem));
@@ -70,6 +76,13 @@ QCborValue checkLemma(const QCborValue &request, Drover::WorkerContext &context)
     const QString doc = request[key("doc")].toString();
     const QString lemma = request[key("lemma")].toString();
     const bool verbose = isOn(optionsOf(doc, context).value(QStringLiteral("Verbose")));
+    if (const std::optional<QString> problem = resumeProblem(request, *held))
+        throw Drover::TaskFailure(problem->toStdString());
+    // From here on this worker holds the steps of this lemma that held.
+    const qint64 after = resumeAfter(request);
+    if (!held->holds(doc, lemma) || after == 0)
+        *held = HeldProof{doc, lemma, {}};
+    held->steps = held->steps.mid(0, after);
     std::vector<std::unique_ptr<char[]>> memory; // what `alloc` took, freed on return
 
     qint64 step = 0;
@@ -88,8 +101,23 @@ QCborValue checkLemma(const QCborValue &request, Drover::WorkerContext &context)
     environment.say = feedback;
     environment.memory = &memory;
 
-    qint64 checked = 0;
-    for (const QCborValue &s : request[key("steps")].toArray()) {
+    const QCborArray steps = request[key("steps")].toArray();
+    qint64 checked = after;
+    if (after > 0) {
+        step = after + 1;
+        line = steps.isEmpty() ? 0 : steps.first()[key("line")].toInteger();
+        feedback(steps.isEmpty() ? QStringLiteral("all %1 steps held before: nothing left to check").arg(after)
+                                 : QStringLiteral("resuming from step %1").arg(after + 1));
+    }
+    auto answer = [&](const char *status) {
+        QCborMap map;
+        map.insert(key("status"), QString::fromLatin1(status));
+        map.insert(key("checked"), checked);
+        map.insert(key("from"), after + 1);
+        map.insert(key("worker"), context.workerId());
+        return map;
+    };
+    for (const QCborValue &s : steps) {
         step = s[key("number")].isInteger() ? s[key("number")].toInteger() : checked + 1;
         line = s[key("line")].toInteger();
         if (context.isCancelled())
@@ -98,7 +126,7 @@ QCborValue checkLemma(const QCborValue &request, Drover::WorkerContext &context)
         if (context.isCancelled())
             break;
         if (failure) {
-            QCborMap error = answer("error", checked);
+            QCborMap error = answer("error");
             error.insert(key("step"), step);
             error.insert(key("line"), line);
             error.insert(key("column"), s[key("column")].toInteger());
@@ -106,15 +134,16 @@ QCborValue checkLemma(const QCborValue &request, Drover::WorkerContext &context)
             return error;
         }
         ++checked;
+        held->steps.append(s[key("text")].toString());
         if (verbose)
             feedback(QStringLiteral("step %1 holds").arg(step));
     }
     if (context.isCancelled()) {
-        QCborMap cancelled = answer("cancelled", checked);
+        QCborMap cancelled = answer("cancelled");
         cancelled.insert(key("step"), step);
         return cancelled;
     }
-    return answer("ok", checked);
+    return answer("ok");
 }
 
 } // namespace ProofLang

@@ -6,6 +6,8 @@
 #include <QtCore/QCborArray>
 #include <QtCore/QCborMap>
 
+#include <algorithm>
+
 namespace ProofLang {
 
 namespace {
@@ -61,6 +63,7 @@ Verdict verdictOf(const QCborValue &response)
     Verdict verdict;
     verdict.status = status;
     verdict.checked = int(response[key("checked")].toInteger());
+    verdict.from = int(std::max<qint64>(1, response[key("from")].toInteger()));
     if (status == QLatin1String("ok")) {
         verdict.ok = true;
     } else if (status == QLatin1String("error")) {

@@ -70,6 +70,7 @@ struct Verdict
     QString message;    //!< why it failed
     int column = 0;     //!< the failing step's column (0 if unknown)
     int checked = 0;    //!< how many leading steps held (0 if unknown)
+    int from = 1;       //!< the step checking started from: above 1 when a repair resumed
 };
 
 //! Reads a `proof` response; a malformed one is a failed verdict saying so.
