@@ -211,6 +211,9 @@ private slots:
         QTest::newRow("hang with an argument") << broken("hang 5.") << 3 << 6 << "malformed `hang` step";
         QTest::newRow("two steps on a line") << broken("prime 3. prime 5.") << 3 << 7 << "malformed `prime` step";
         QTest::newRow("step without dot") << broken("prime 3") << 3 << 8 << "a step ends with `.`";
+        QTest::newRow("par of a word") << broken("par prime 1..x.") << 3 << 5 << "malformed `par` step: expected `par prime A..B = N.`";
+        QTest::newRow("par of another kind") << broken("par fib 1..3.") << 3 << 5 << "malformed `par` step";
+        QTest::newRow("par with one dot") << broken("par prime 1.3.") << 3 << 5 << "malformed `par` step";
         QTest::newRow("Qed without dot") << QStringLiteral("Lemma a: x.\nProof.\nprime 3.\nQed\n") + good
                                          << 4 << 4 << "a step ends with `.`";
         QTest::newRow("Proof twice") << broken("Proof.") << 3 << 1 << "`Proof.` twice in a";
@@ -478,6 +481,9 @@ private slots:
         fails("one", QStringLiteral("prime 1."), 1, QStringLiteral("1 is not prime: primes are at least 2"));
         fails("leading zeros", QStringLiteral("prime 007.\nprime 0009."), 2, QStringLiteral("9 is not prime: it is divisible by 3"));
         ok("tabs", QStringLiteral("prime\t7.\nfib\t10\t=\t55.\nsay\tspaced out."));
+        // Without a master to ask, a par step says so (tst_par runs it for real).
+        fails("par without a master", QStringLiteral("prime 3.\npar prime 1..10 = 4."), 2,
+              QStringLiteral("par prime 1..10 could not be checked: this context cannot reach a master"));
 
         ok("fib small", QStringLiteral("fib 0 = 0.\nfib 1 = 1.\nfib 2 = 1.\nfib 10 = 55.\nfib 90 = 2880067194370816120."));
         ok("fib largest exact", QStringLiteral("fib 93 = 12200160415121876738."));

@@ -1,5 +1,7 @@
 #include "checkrun.h"
 
+#include "parfanout.h"
+
 #include "jsonreporter.h"
 #include "prooflang.h"
 #include "terminalreporter.h"
@@ -134,6 +136,8 @@ bool CheckRun::start(int *exitCode)
         return false;
     }
     m_queue->setMaxWorkers(m_options.jobs);
+    // `par prime` steps fan out to the `par` kind's workers, as many again.
+    Par::ParFanOut::attach(m_manager.get(), m_queue, m_options.jobs, m_manager.get());
     connectQueue();
     for (const auto &[file, document] : std::as_const(documents))
         enqueueDocument(file, document);

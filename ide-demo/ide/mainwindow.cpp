@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "parfanout.h"
+
 #include "checkcontroller.h"
 #include "checkstatus.h"
 #include "feedbacklog.h"
@@ -49,6 +51,8 @@ MainWindow::MainWindow(std::unique_ptr<Drover::Manager> manager, Drover::TaskQue
     , m_timeLimit(new QSpinBox)
 {
     queue->setMaxWorkers(2);
+    // `par prime` steps fan out to the `par` kind's workers.
+    Par::ParFanOut::attach(m_manager.get(), queue, 2, this);
     setCentralWidget(m_editor);
     m_workerMonitor = new WorkerMonitor(queue, this);
     m_taskList = new TaskListDock(m_controller, this);

@@ -100,6 +100,9 @@ QCborValue checkLemma(const QCborValue &request, Drover::WorkerContext &context,
     environment.cancelled = [&context] { return context.isCancelled(); };
     environment.say = feedback;
     environment.memory = &memory;
+    environment.ask = [&context](const QCborValue &question, QString *error) {
+        return context.ask(question, std::chrono::hours(1), error); // returns early when cancelled
+    };
 
     const QCborArray steps = request[key("steps")].toArray();
     qint64 checked = after;

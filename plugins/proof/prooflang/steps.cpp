@@ -3,6 +3,7 @@
 #include "steps.h"
 
 #include "arithmetic.h"
+#include "primeblocks.h"
 
 #include <QtCore/QDeadlineTimer>
 #include <QtCore/QElapsedTimer>
@@ -85,6 +86,38 @@ std::optional<QString> allocate(quint64 megabytes, const StepEnvironment &env)
     return std::nullopt;
 }
 
+// `par prime A..B [= N]`: the master fans the range out to `par` workers and
+// answers with the merged count.
+std::optional<QString> countPrimesInParallel(const QList<quint64> &n, const StepEnvironment &env)
+{
+    const quint64 from = n[0];
+    const quint64 to = n[1];
+    if (const std::optional<QString> problem = Par::rangeProblem(from, to))
+        return problem;
+    if (!env.ask)
+        return QStringLiteral("par steps need a master that fans them out to par workers");
+    QString error;
+    const std::optional<QCborValue> answer = env.ask(Par::question(from, to), &error);
+    if (!answer)
+        return isCancelled(env) ? std::nullopt
+                                : std::optional(QStringLiteral("par prime %1..%2 could not be checked: %3")
+                                                    .arg(from)
+                                                    .arg(to)
+                                                    .arg(error));
+    const qint64 count = (*answer)[QLatin1String("count")].toInteger();
+    if (env.say)
+        env.say(QStringLiteral("%1..%2 holds %3 primes: %4 blocks on %5 par workers, %6 from their caches")
+                    .arg(from)
+                    .arg(to)
+                    .arg(count)
+                    .arg((*answer)[QLatin1String("blocks")].toInteger())
+                    .arg((*answer)[QLatin1String("workers")].toInteger())
+                    .arg((*answer)[QLatin1String("hits")].toInteger()));
+    if (n.size() > 2 && quint64(count) != n[2])
+        return QStringLiteral("%1..%2 holds %3 primes, not %4").arg(from).arg(to).arg(count).arg(n[2]);
+    return std::nullopt;
+}
+
 [[noreturn]] void hang()
 {
     // A volatile read is observable behaviour: the compiler must keep the loop.
@@ -141,6 +174,8 @@ std::optional<QString> runStep(const QString &text, const StepEnvironment &env)
     }
     if (keyword == QLatin1String("alloc"))
         return allocate(n[0], env);
+    if (keyword == QLatin1String("par"))
+        return countPrimesInParallel(n, env);
     return QStringLiteral("unknown step `%1`").arg(keyword); // a shape without a meaning: a bug here
 }
 

@@ -3,6 +3,7 @@
 // The steps of the demo language: their shape (checked when parsing) and
 // what they do (run by the `proof` worker). See docs/language.md.
 
+#include <QtCore/QCborValue>
 #include <QtCore/QString>
 
 #include <functional>
@@ -38,6 +39,9 @@ struct StepEnvironment
     std::function<void(const QString &)> say;  //!< feedback
     //! Where `alloc` keeps its blocks; the caller frees them when the lemma ends.
     std::vector<std::unique_ptr<char[]>> *memory = nullptr;
+    //! Asks the master a question (WorkerContext::ask); `par` steps fan out
+    //! through it. Null: a `par` step fails saying that it cannot.
+    std::function<std::optional<QCborValue>(const QCborValue &question, QString *error)> ask;
 };
 
 //! Runs one step. Returns nullopt when it holds (or was cut short by

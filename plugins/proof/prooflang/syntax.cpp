@@ -26,6 +26,7 @@ constexpr Shape Shapes[] = {
     {"fail", ".*", "fail TEXT"},
     {"crash", "", "crash"},
     {"hang", "", "hang"},
+    {"par", "prime\\s+[0-9]+\\s*\\.\\.\\s*[0-9]+(?:\\s*=\\s*[0-9]+)?", "par prime A..B = N"},
 };
 } // namespace
 
@@ -59,7 +60,7 @@ bool checkStepSyntax(const QString &text, int *offset, QString *problem)
         return false;
     }
     *offset = 0;
-    *problem = QStringLiteral("unknown step `%1`: expected prime, fib, spin, sleep, say, fail, crash, hang or alloc")
+    *problem = QStringLiteral("unknown step `%1`: expected prime, fib, spin, sleep, say, fail, crash, hang, alloc or par")
                    .arg(words.keyword);
     return false;
 }
