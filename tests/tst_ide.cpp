@@ -253,6 +253,34 @@ private slots:
         QVERIFY(!m_window->isWindowModified());
     }
 
+    // Proof repair as the user sees it: the edit of a failed lemma resumes
+    // on the worker that held its steps, and the feedback log says where.
+    void editOfAFailedLemmaResumes()
+    {
+        const QString file = m_dir.filePath(QStringLiteral("repair.proof"));
+        QFile out(file);
+        QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        out.write("Lemma slow_start: expensive steps, then a mistake.\nProof.\n  spin 200.\n  prime 89.\n"
+                  "  prime 91.\nQed.\n");
+        out.close();
+        QVERIFY(openWindow(file));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->controller()->isSettled(), checkTimeout);
+        QCOMPARE(stateOf(*m_window, "slow_start"), QStringLiteral("error"));
+        // The hold task that follows the failure is done too.
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->controller()->queue()->tasks().size(), 0, checkTimeout);
+
+        ProofEditor *editor = m_window->editor();
+        editor->setFocus();
+        QVERIFY(placeCursorBeforeDot(editor, QStringLiteral("  prime 91.")));
+        QTest::keyClick(editor, Qt::Key_Backspace);
+        QTest::keyClicks(editor, QStringLiteral("7"));
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(*m_window, "slow_start"), QStringLiteral("ok"), checkTimeout);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->controller()->isSettled(), checkTimeout);
+        m_window->feedbackLog()->setFilter(QStringLiteral("slow_start"));
+        const QString log = m_window->feedbackLog()->visibleLines().join(QLatin1Char('\n'));
+        QVERIFY2(log.contains(QLatin1String("resuming from step 3")), qPrintable(log));
+    }
+
     void editingARunningLemmaCancelsItsTask()
     {
         const QString file = m_dir.filePath(QStringLiteral("long.proof"));

@@ -27,7 +27,9 @@ std::optional<CheckOptions> parseCheckOptions(const QStringList &arguments, int 
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption version = parser.addVersionOption();
     const QCommandLineOption jobs({QStringLiteral("j"), QStringLiteral("jobs")},
-                                  QStringLiteral("Check with N workers at once (default 2)."), QStringLiteral("N"));
+                                  QStringLiteral("Check with N workers at once (default 2); `par` steps\n"
+                                                 "fan out to as many par workers more."),
+                                  QStringLiteral("N"));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object per line."));
     const QCommandLineOption timeout(QStringLiteral("timeout"),
                                      QStringLiteral("A lemma running longer than S seconds gets SIGTERM and ends timeout."),
