@@ -246,6 +246,22 @@ private slots:
         QVERIFY(errors.first().at(0).toString().contains(QLatin1String("exited with code 1")));
     }
 
+    // Warm spares that cannot start are given up like workers for tasks:
+    // after five failures in a row the queue stops starting them.
+    void sparesThatCannotStartAreGivenUp()
+    {
+        m_manager->setWorkerProgram(QStringLiteral("/bin/false"));
+        QSignalSpy errors(m_queue, &TaskQueue::errorOccurred);
+        m_queue->setWarmSpares(1);
+        const TaskId id = m_queue->enqueue(scripted(QStringLiteral("echo")));
+        QVERIFY(m_recorder->waitFor(id));
+        QCOMPARE(m_recorder->result(id).outcome, Outcome::WorkerDied);
+        QTRY_VERIFY_WITH_TIMEOUT(!errors.isEmpty() && errors.last().at(0).toString().contains(QLatin1String("in a row")),
+                                 30000);
+        QSignalSpy started(m_queue, &TaskQueue::workerStarted);
+        QVERIFY(!started.wait(1000));
+    }
+
     void stopEndsEverything()
     {
         m_queue->setMaxWorkers(2);
@@ -357,24 +373,44 @@ private slots:
         QCOMPARE(kill, 1);
     }
 
+    // One task that crashes its worker every time it runs: the retries are
+    // a crash loop, and the 3rd, 4th and 5th starts wait 100, 200 and 400 ms
+    // (coarse timers may fire 5% early). Without back-off: ~100 ms.
     void crashLoopBacksOff()
     {
-        QSignalSpy started(m_queue, &TaskQueue::workerStarted);
         QElapsedTimer clock;
         clock.start();
-        QList<TaskId> ids;
-        for (int i = 0; i < 5; ++i)
-            ids << m_queue->enqueue(scripted(QStringLiteral("crash")));
-        QVERIFY(m_recorder->waitFor(ids));
-        for (TaskId id : ids)
-            QCOMPARE(m_recorder->result(id).outcome, Outcome::WorkerDied);
-        // Five crashes in a row: the 3rd, 4th and 5th starts wait 100, 200 and
-        // 400 ms (coarse timers may fire 5% early). Without back-off: ~100 ms.
+        Task crashing = scripted(QStringLiteral("crash"));
+        crashing.options.retries = 4;
+        const TaskId id = m_queue->enqueue(crashing);
+        QVERIFY(m_recorder->waitFor(id));
+        QCOMPARE(m_recorder->result(id).outcome, Outcome::WorkerDied);
+        QCOMPARE(m_recorder->result(id).attempts, 5);
         QVERIFY2(clock.elapsed() >= 600, qPrintable(QString::number(clock.elapsed())));
         // One success ends the streak.
         const TaskId ok = m_queue->enqueue(scripted(QStringLiteral("echo")));
         QVERIFY(m_recorder->waitFor(ok));
         QCOMPARE(m_recorder->result(ok).outcome, Outcome::Done);
+    }
+
+    // Different tasks that each crash their worker are each their own
+    // outcome: the next one gets a worker at once, never a back-off.
+    void crashingTasksAreNotACrashLoop()
+    {
+        static QStringList s_messages; // a message handler captures nothing
+        s_messages.clear();
+        const QtMessageHandler previous = qInstallMessageHandler(
+            [](QtMsgType, const QMessageLogContext &, const QString &text) { s_messages << text; });
+        QList<TaskId> ids;
+        for (int i = 0; i < 8; ++i)
+            ids << m_queue->enqueue(scripted(QStringLiteral("crash")));
+        const bool finished = m_recorder->waitFor(ids);
+        qInstallMessageHandler(previous);
+        QVERIFY(finished);
+        for (TaskId id : ids)
+            QCOMPARE(m_recorder->result(id).outcome, Outcome::WorkerDied);
+        const QStringList backOffs = s_messages.filter(QStringLiteral("next start in"));
+        QVERIFY2(backOffs.isEmpty(), qPrintable(backOffs.join(QLatin1Char('\n'))));
     }
 
     void cancelASet()

@@ -442,7 +442,6 @@ void TaskQueuePrivate::retire(WorkerProcess *w)
 
 void TaskQueuePrivate::onConnected(WorkerProcess *w)
 {
-    m_startFailures = 0;
     QCborArray standing;
     for (const QCborValue &value : std::as_const(forwarded))
         standing.append(value);
@@ -526,6 +525,7 @@ void TaskQueuePrivate::onTaskAnswer(WorkerProcess *w, const QCborMap &message, b
     } else {
         ++info.tasksDone;
         m_crashStreak = 0;
+        m_startFailures = 0;
         const QCborValue response = message.value(Wire::Key::Body);
         Decision decision = taskKind->useResponse(statusOf(w), record.task, response);
         if (decision.stay) {
@@ -638,6 +638,7 @@ void TaskQueuePrivate::onWorkerFinished(WorkerProcess *w, const QString &status)
         qCInfo(lcQueue).noquote() << kind << ": worker" << workerId << reason;
     emit q->workerExited(workerId, reason);
 
+    bool requeued = false;
     if (current != 0) {
         auto it = tasks.find(current);
         Q_ASSERT(it != tasks.end());
@@ -653,6 +654,7 @@ void TaskQueuePrivate::onWorkerFinished(WorkerProcess *w, const QString &status)
             finishTask(current, Outcome::TimedOut,
                        QStringLiteral("timed out after %1; its worker %2").arg(ms(limit), reason));
         } else if (!stopped && record.attempts <= record.task.options.retries) {
+            requeued = true;
             qCInfo(lcQueue).noquote() << kind << ": retrying task" << current << "(attempt" << record.attempts + 1 << "of"
                             << record.task.options.retries + 1 << ")";
             record.state = TaskRecord::State::Queued;
@@ -665,28 +667,34 @@ void TaskQueuePrivate::onWorkerFinished(WorkerProcess *w, const QString &status)
         taskKind->onTaskEnded(std::nullopt, EndReason::WorkerDied);
     }
 
+    // A worker that dies before finishing any task starts a crash loop when
+    // it had no task (the program or the plugin is broken) or its task runs
+    // again; a task that crashes its worker and ends is that task's outcome,
+    // and the next one gets a worker at once.
     const bool unasked = !wasQuitting && !stopped && !w->wasSignalledByUser();
-    if (unasked && w->info().tasksDone == 0) {
+    if (unasked && w->info().tasksDone == 0 && (current == 0 || requeued)) {
         ++m_crashStreak;
         backOffIfCrashLooping();
     }
-    if (!wasConnected && unasked)
-        onStartFailure(reason);
+    if (unasked && current == 0 && w->info().tasksDone == 0)
+        onStartFailure(reason, wasConnected);
 
     reportStoppedIfDone();
     scheduleDispatch();
 }
 
-void TaskQueuePrivate::onStartFailure(const QString &status)
+void TaskQueuePrivate::onStartFailure(const QString &status, bool connected)
 {
     ++m_startFailures;
-    QString message = QStringLiteral("a %1 worker could not start: %2").arg(kind, status);
+    QString message = connected ? QStringLiteral("a %1 worker died before its first task: %2").arg(kind, status)
+                                : QStringLiteral("a %1 worker could not start: %2").arg(kind, status);
     if (m_startFailures >= MaxStartFailures) {
         message += QStringLiteral("; %1 failures in a row, so the queued tasks end").arg(m_startFailures);
         // Start afresh: the next task (a fixed setting, a new program) gets a worker at once.
         m_startFailures = 0;
         m_crashStreak = 0;
         m_respawnTimer.stop();
+        m_sparesWanted = false; // no spares either, until work comes again
         qCWarning(lcQueue).noquote() << message;
         emit q->errorOccurred(message);
         QList<TaskId> queued;

@@ -103,7 +103,7 @@ private:
     void onWorkerMessage(WorkerProcess *w, const QCborMap &message);
     void onAsk(WorkerProcess *w, const QCborMap &message);
     void onWorkerFinished(WorkerProcess *w, const QString &status);
-    void onStartFailure(const QString &status);
+    void onStartFailure(const QString &status, bool connected);
     void backOffIfCrashLooping();
     void becameIdle(WorkerProcess *w);
     void reportStoppedIfDone();
@@ -111,7 +111,7 @@ private:
     QTimer m_respawnTimer;
     QTimer m_spareTimer;       // tops up warm spares a moment after the need
     bool m_spareTopUp = false;
-    int m_startFailures = 0;  // workers in a row that died before hello
+    int m_startFailures = 0;  // workers in a row that died before taking a task
     int m_crashStreak = 0;    // workers in a row that died unasked without finishing a task
     bool m_dispatchScheduled = false;
     bool m_sparesWanted = true;
