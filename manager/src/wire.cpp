@@ -2,11 +2,13 @@
 
 #include <QtCore/QCborValue>
 #include <QtCore/QtEndian>
-#include <QtNetwork/QLocalSocket>
 
 #include <array>
+#include <cerrno>
 #include <limits>
 #include <utility>
+
+#include <sys/socket.h>
 
 namespace Drover::Internal::Wire {
 
@@ -27,25 +29,48 @@ constexpr std::array<std::pair<Type, QLatin1StringView>, 14> TypeNames{{
     {Type::Answer, QLatin1StringView("answer")},
     {Type::Message, QLatin1StringView("message")},
 }};
+// A buffer that grew past this for one large frame is given back once that
+// frame has been handled, instead of being kept for the connection's life.
+constexpr qsizetype KeptBufferSize = 1024 * 1024;
+constexpr qsizetype ReadChunk = 64 * 1024;
+
+//! The type of a message whose first key is "t", read from the frame's
+//! bytes without decoding them; Unknown when the frame is not laid out so
+//! (then the decoded map says). Every frame Drover writes is.
+Type peekType(const char *body, qsizetype length)
+{
+    const auto *p = reinterpret_cast<const uchar *>(body);
+    // A map head of fewer than 24 pairs, the text "t", a text of < 24 bytes.
+    if (length < 4 || (p[0] & 0xe0) != 0xa0 || (p[0] & 0x1f) >= 24 || p[1] != 0x61 || p[2] != 't')
+        return Type::Unknown;
+    if ((p[3] & 0xe0) != 0x60 || (p[3] & 0x1f) >= 24)
+        return Type::Unknown;
+    const qsizetype size = p[3] & 0x1f;
+    if (length < 4 + size)
+        return Type::Unknown;
+    const QLatin1StringView name(body + 4, size);
+    for (const auto &[type, typeName] : TypeNames) {
+        if (name == typeName)
+            return type;
+    }
+    return Type::Unknown;
+}
 } // namespace
 
-void connectToManager(QLocalSocket *socket, const QString &server)
-{
-    if (server.startsWith(AbstractPrefix)) {
-        socket->setSocketOptions(QLocalSocket::AbstractNamespaceOption);
-        socket->connectToServer(server.mid(AbstractPrefix.size()));
-    } else {
-        socket->connectToServer(server);
-    }
-}
-
-QString typeName(Type type)
+namespace {
+QLatin1StringView latin1Name(Type type)
 {
     for (const auto &[t, name] : TypeNames) {
         if (t == type)
             return name;
     }
-    return QStringLiteral("unknown");
+    return QLatin1StringView("unknown");
+}
+} // namespace
+
+QString typeName(Type type)
+{
+    return latin1Name(type);
 }
 
 Type typeOf(const QCborMap &message)
@@ -80,25 +105,124 @@ QByteArray encodeFrame(const QCborMap &message, qint64 maxFrameSize)
     return frame;
 }
 
+FrameWriter::FrameWriter()
+    : m_writer(static_cast<QIODevice *>(nullptr))
+{
+    m_device.setBuffer(&m_frame);
+    m_device.open(QIODevice::WriteOnly | QIODevice::Unbuffered);
+    m_writer.setDevice(&m_device);
+}
+
+void FrameWriter::begin()
+{
+    if (m_frame.capacity() > KeptBufferSize)
+        m_frame = QByteArray();
+    // resize() keeps the capacity: the prefix is a placeholder until finish().
+    m_frame.resize(LengthPrefixSize);
+    m_device.seek(LengthPrefixSize);
+}
+
+QByteArrayView FrameWriter::finish(qint64 maxFrameSize)
+{
+    const qsizetype body = m_frame.size() - LengthPrefixSize;
+    if (body > maxFrameSize || body > qsizetype(std::numeric_limits<quint32>::max()))
+        return {};
+    qToBigEndian<quint32>(quint32(body), m_frame.data());
+    return m_frame;
+}
+
+QByteArrayView FrameWriter::encode(const QCborMap &message, qint64 maxFrameSize)
+{
+    begin();
+    message.toCborValue().toCbor(m_writer);
+    return finish(maxFrameSize);
+}
+
+QByteArrayView FrameWriter::encode(Type type, qint64 task, const QCborValue &body, qint64 maxFrameSize)
+{
+    begin();
+    m_writer.startMap(3);
+    m_writer.append(Key::Type);
+    m_writer.append(latin1Name(type));
+    m_writer.append(Key::Task);
+    m_writer.append(task);
+    m_writer.append(Key::Body);
+    body.toCbor(m_writer);
+    m_writer.endMap();
+    return finish(maxFrameSize);
+}
+
 FrameReader::FrameReader(qint64 maxFrameSize)
     : m_maxFrameSize(maxFrameSize)
 {
 }
 
-void FrameReader::addData(const QByteArray &data)
+char *FrameReader::reserve(qsizetype bytes)
 {
-    if (hasError())
-        return;
     // Drop what was consumed before growing, so the buffer never holds more
     // than one partial frame plus what just arrived.
     if (m_offset > 0 && m_offset == m_buffer.size()) {
-        m_buffer.clear();
+        if (m_buffer.capacity() > KeptBufferSize)
+            m_buffer = QByteArray();
+        m_buffer.resize(0); // keeps the capacity
         m_offset = 0;
     } else if (m_offset > 64 * 1024 && m_offset * 2 > m_buffer.size()) {
         m_buffer.remove(0, m_offset);
         m_offset = 0;
     }
-    m_buffer.append(data);
+    const qsizetype used = m_buffer.size();
+    m_buffer.resize(used + bytes);
+    return m_buffer.data() + used;
+}
+
+void FrameReader::addData(const QByteArray &data)
+{
+    if (hasError() || data.isEmpty())
+        return;
+    memcpy(reserve(data.size()), data.constData(), size_t(data.size()));
+}
+
+qint64 FrameReader::readFrom(QIODevice *device)
+{
+    const qint64 available = device->bytesAvailable();
+    if (available <= 0)
+        return 0;
+    if (hasError()) {
+        device->skip(available);
+        return 0;
+    }
+    char *room = reserve(qsizetype(available));
+    const qint64 got = device->read(room, available);
+    m_buffer.resize(m_buffer.size() - qsizetype(available) + qsizetype(std::max<qint64>(got, 0)));
+    return got;
+}
+
+qint64 FrameReader::readFrom(int fd, bool *atEnd)
+{
+    *atEnd = false;
+    qint64 total = 0;
+    for (;;) {
+        char *room = reserve(ReadChunk);
+        const ssize_t got = ::recv(fd, room, size_t(ReadChunk), MSG_DONTWAIT);
+        m_buffer.resize(m_buffer.size() - ReadChunk + std::max<qsizetype>(got, 0));
+        if (got > 0) {
+            total += got;
+            // A short read took all there was; an end of stream that
+            // follows wakes the caller again.
+            if (got < ReadChunk)
+                return total;
+            continue;
+        }
+        if (got == 0) {
+            *atEnd = true;
+            return total;
+        }
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return total;
+        return total > 0 ? total : -1;
+    }
 }
 
 FrameReader::Status FrameReader::fail(const QString &reason)
@@ -109,7 +233,7 @@ FrameReader::Status FrameReader::fail(const QString &reason)
     return Status::Error;
 }
 
-FrameReader::Status FrameReader::next(QCborMap *message)
+FrameReader::Status FrameReader::next(QCborMap *message, Type *type)
 {
     if (hasError())
         return Status::Error;
@@ -124,8 +248,8 @@ FrameReader::Status FrameReader::next(QCborMap *message)
     if (available - LengthPrefixSize < qsizetype(length))
         return Status::NeedMore;
 
-    const QByteArray body = QByteArray::fromRawData(
-        m_buffer.constData() + m_offset + LengthPrefixSize, qsizetype(length));
+    const char *bytes = m_buffer.constData() + m_offset + LengthPrefixSize;
+    const QByteArray body = QByteArray::fromRawData(bytes, qsizetype(length));
     QCborParserError parseError;
     const QCborValue value = QCborValue::fromCbor(body, &parseError);
     if (parseError.error != QCborError::NoError) {
@@ -137,7 +261,10 @@ FrameReader::Status FrameReader::next(QCborMap *message)
     if (!value.isMap())
         return fail(QStringLiteral("frame is not a CBOR map"));
     QCborMap map = value.toMap();
-    if (typeOf(map) == Type::Unknown) {
+    Type found = peekType(bytes, qsizetype(length));
+    if (found == Type::Unknown)
+        found = typeOf(map);
+    if (found == Type::Unknown) {
         const QCborValue t = map.value(Key::Type);
         return fail(t.isString()
                         ? QStringLiteral("unknown message type \"%1\"").arg(t.toString())
@@ -145,6 +272,8 @@ FrameReader::Status FrameReader::next(QCborMap *message)
     }
     m_offset += LengthPrefixSize + qsizetype(length);
     *message = std::move(map);
+    if (type)
+        *type = found;
     return Status::Message;
 }
 

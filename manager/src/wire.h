@@ -4,11 +4,13 @@
 // A frame is a 4-byte big-endian length followed by one CBOR map whose key
 // "t" names the message.
 
+#include <QtCore/QBuffer>
 #include <QtCore/QByteArray>
 #include <QtCore/QCborMap>
+#include <QtCore/QCborStreamWriter>
 #include <QtCore/QString>
 
-class QLocalSocket;
+class QIODevice;
 
 namespace Drover::Internal::Wire {
 
@@ -27,8 +29,19 @@ inline constexpr char EnvPlugin[] = "DROVER_PLUGIN";
 //! DROVER_SERVER names an abstract socket (Linux) when it starts with this.
 inline const QString AbstractPrefix = QStringLiteral("@");
 
-//! Connects a worker's socket to the server DROVER_SERVER names.
-void connectToManager(QLocalSocket *socket, const QString &server);
+//! Connects a QLocalSocket to the server DROVER_SERVER names. A template
+//! so that this file needs no QtNetwork: drover-worker, which compiles it
+//! too, has its own plain socket (workerproc/managerlink.h).
+template<typename LocalSocket>
+void connectToManager(LocalSocket *socket, const QString &server)
+{
+    if (server.startsWith(AbstractPrefix)) {
+        socket->setSocketOptions(LocalSocket::AbstractNamespaceOption);
+        socket->connectToServer(server.mid(AbstractPrefix.size()));
+    } else {
+        socket->connectToServer(server);
+    }
+}
 
 enum class Type {
     Unknown,
@@ -73,6 +86,33 @@ QCborMap message(Type type);
 //! maxFrameSize (the caller reports a marshal error).
 QByteArray encodeFrame(const QCborMap &message, qint64 maxFrameSize = DefaultMaxFrameSize);
 
+//! Encodes frames into one buffer that it keeps, so that once the buffer has
+//! grown to a connection's usual frame no frame costs an allocation: the
+//! CBOR is written straight after the length prefix, which is filled in at
+//! the end. One per connection and thread; not copyable.
+class FrameWriter
+{
+public:
+    FrameWriter();
+    FrameWriter(const FrameWriter &) = delete;
+    FrameWriter &operator=(const FrameWriter &) = delete;
+
+    //! The frame of a message, valid until the next call; empty when it
+    //! exceeds maxFrameSize (then nothing is to be sent).
+    QByteArrayView encode(const QCborMap &message, qint64 maxFrameSize);
+    //! The same for the common envelope {t, task, body}, without building a
+    //! map first.
+    QByteArrayView encode(Type type, qint64 task, const QCborValue &body, qint64 maxFrameSize);
+
+private:
+    void begin();
+    QByteArrayView finish(qint64 maxFrameSize);
+
+    QByteArray m_frame;
+    QBuffer m_device;
+    QCborStreamWriter m_writer;
+};
+
 //! Splits a byte stream into messages. Feed it what arrives (addData) and
 //! take whole messages (next); any violation is final and leaves the reader
 //! in the error state, with errorString() saying what was wrong.
@@ -84,7 +124,15 @@ public:
     enum class Status { NeedMore, Message, Error };
 
     void addData(const QByteArray &data);
-    Status next(QCborMap *message);
+    //! Appends what the device has ready straight to the buffer (no copy
+    //! through a temporary array). Returns the bytes read.
+    qint64 readFrom(QIODevice *device);
+    //! Appends what a socket has ready, reading until it would block
+    //! (without blocking): the bytes read, or -1 on an error (errno says
+    //! which). *atEnd is set when the peer has closed its end.
+    qint64 readFrom(int fd, bool *atEnd);
+    //! The next whole message; *type (if given) says which it is.
+    Status next(QCborMap *message, Type *type = nullptr);
 
     bool hasError() const { return !m_error.isEmpty(); }
     QString errorString() const { return m_error; }
@@ -92,6 +140,8 @@ public:
 
 private:
     Status fail(const QString &reason);
+    //! Room for at least `bytes` more at the end, dropping what was consumed.
+    char *reserve(qsizetype bytes);
 
     QByteArray m_buffer;
     qsizetype m_offset = 0;

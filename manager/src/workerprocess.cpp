@@ -9,6 +9,7 @@
 #include <csignal>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 using namespace std::chrono_literals;
@@ -139,17 +140,31 @@ void WorkerProcess::setHeartbeat(std::chrono::milliseconds interval, std::chrono
 
 bool WorkerProcess::send(const QCborMap &message)
 {
-    const QByteArray frame = Wire::encodeFrame(message, m_maxFrameSize);
+    const QByteArrayView frame = m_writer.encode(message, m_maxFrameSize);
     if (frame.isEmpty())
         return false;
-    if (m_socket && m_socket->state() == QLocalSocket::ConnectedState) {
-        m_socket->write(frame);
-        // Written now, not on the event loop's next pass. A peer found gone
-        // here is reported synchronously (disconnected): callers must not
-        // use the socket after send().
-        m_socket->flush();
-    }
+    if (m_socket && m_socket->state() == QLocalSocket::ConnectedState)
+        writeFrame(frame);
     return true;
+}
+
+void WorkerProcess::writeFrame(QByteArrayView frame)
+{
+    // Written now, not on the event loop's next pass. When nothing is
+    // queued in the socket, straight to the kernel without a copy into its
+    // buffer; what does not fit (or any error) takes the socket's own path.
+    qsizetype written = 0;
+    if (m_socket->bytesToWrite() == 0) {
+        const ssize_t n = ::send(int(m_socket->socketDescriptor()), frame.data(), size_t(frame.size()),
+                                 MSG_DONTWAIT | MSG_NOSIGNAL);
+        written = n > 0 ? qsizetype(n) : 0;
+    }
+    if (written == frame.size())
+        return;
+    m_socket->write(frame.data() + written, frame.size() - written);
+    // A peer found gone here is reported synchronously (disconnected):
+    // callers must not use the socket after send().
+    m_socket->flush();
 }
 
 void WorkerProcess::signalGroup(int signal)
@@ -191,18 +206,19 @@ void WorkerProcess::readFrames()
 {
     if (!m_socket)
         return;
-    m_reader.addData(m_socket->readAll());
+    m_reader.readFrom(m_socket);
     m_lastHeard.restart();
     QCborMap message;
+    Wire::Type type = Wire::Type::Unknown;
     for (;;) {
-        switch (m_reader.next(&message)) {
+        switch (m_reader.next(&message, &type)) {
         case Wire::FrameReader::Status::NeedMore:
             return;
         case Wire::FrameReader::Status::Error:
             kill(QStringLiteral("protocol error: %1").arg(m_reader.errorString()));
             return;
         case Wire::FrameReader::Status::Message:
-            if (Wire::typeOf(message) != Wire::Type::Pong)
+            if (type != Wire::Type::Pong)
                 emit messageReceived(message);
             if (!m_socket) // a handler may have killed us
                 return;

@@ -89,6 +89,7 @@ Q_SIGNALS:
 
 private:
     void readFrames();
+    void writeFrame(QByteArrayView frame);
     void readOutput(QProcess::ProcessChannel channel);
     void onSocketGone();
     void onProcessFinished(int exitCode, QProcess::ExitStatus status);
@@ -101,6 +102,7 @@ private:
     QProcess m_process;
     QLocalSocket *m_socket = nullptr;
     Wire::FrameReader m_reader;
+    Wire::FrameWriter m_writer;
     QTimer m_handshakeTimer;
     QTimer m_heartbeatTimer;
     QTimer m_killTimer;
