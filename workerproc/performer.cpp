@@ -1,73 +1,139 @@
 #include "performer.h"
 
 #include "drover/taskkind.h"
+#include "managerlink.h"
 #include "wire.h"
 #include "workerstate.h"
 
 #include <QtCore/QCborArray>
+#include <QtCore/QCoreApplication>
 
 #include <exception>
 #include <new>
+#include <optional>
 
 using namespace Drover;
 namespace Wire = Drover::Internal::Wire;
 
-Performer::Performer(TaskKind *kind, WorkerState *context, AnswerSink sink)
+namespace {
+QString describe(std::exception_ptr exception)
+{
+    try {
+        std::rethrow_exception(exception);
+    } catch (const std::bad_alloc &) {
+        return QStringLiteral("out of memory: an allocation failed (the worker's address-space "
+                              "limit, or the machine's memory, is exhausted)");
+    } catch (const std::exception &e) {
+        return QString::fromLocal8Bit(e.what());
+    } catch (...) {
+        return QStringLiteral("perform() threw an unknown exception");
+    }
+}
+} // namespace
+
+Performer::Performer(TaskKind *kind, WorkerState *context, ManagerLink *link)
     : m_kind(kind)
     , m_context(context)
-    , m_sink(std::move(sink))
-    , m_maxFrameSize(Wire::DefaultMaxFrameSize)
+    , m_link(link)
 {
+    setObjectName(QStringLiteral("drover-compute"));
 }
 
-void Performer::init()
+Performer::~Performer()
 {
-    m_kind->initWorker(*m_context);
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_wake.notify_one();
+    wait();
 }
 
-QByteArray Performer::errorFrame(TaskId task, QLatin1StringView kind, const QString &message) const
+void Performer::postInit()
+{
+    post({});
+}
+
+void Performer::postTask(TaskId task, QCborValue request, bool batch)
+{
+    post({task, std::move(request), batch});
+}
+
+void Performer::post(Job job)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_jobs.push_back(std::move(job));
+    }
+    m_wake.notify_one();
+}
+
+void Performer::run()
+{
+    for (;;) {
+        Job job;
+        {
+            std::unique_lock lock(m_mutex);
+            m_wake.wait(lock, [this] { return m_stopping || !m_jobs.empty(); });
+            if (m_stopping)
+                return;
+            job = std::move(m_jobs.front());
+            m_jobs.pop_front();
+        }
+        if (job.task == 0)
+            m_kind->initWorker(*m_context);
+        else
+            perform(job);
+        // What the kind's code posted to this thread (deleteLater(), queued
+        // calls) runs between jobs, as it would in an event loop.
+        QCoreApplication::sendPostedEvents();
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+    }
+}
+
+void Performer::sendError(TaskId task, QLatin1StringView kind, const QString &message)
 {
     QCborMap error = Wire::message(Wire::Type::Error);
     error.insert(Wire::Key::Task, qint64(task));
     error.insert(Wire::Key::ErrorKind, kind);
     error.insert(Wire::Key::Message, message);
-    return Wire::encodeFrame(error, m_maxFrameSize);
+    m_link->send(error);
 }
 
-void Performer::perform(TaskId task, const QCborValue &request, bool batch)
+void Performer::perform(const Job &job)
 {
-    m_context->setPerforming(task);
-    QByteArray frame;
+    m_context->setPerforming(job.task);
+    QCborValue response;
+    std::optional<QString> failure;
     try {
-        QCborValue response;
-        if (batch) {
+        if (job.batch) {
             QCborArray results;
-            for (const QCborValue &item : request.toArray()) {
+            for (const QCborValue &item : job.request.toArray()) {
                 if (m_context->isCancelled())
                     break;
                 results.append(m_kind->perform(item, *m_context));
             }
             response = results;
         } else {
-            response = m_kind->perform(request, *m_context);
+            response = m_kind->perform(job.request, *m_context);
         }
-        QCborMap answer = Wire::message(Wire::Type::Response);
-        answer.insert(Wire::Key::Task, qint64(task));
-        answer.insert(Wire::Key::Body, std::move(response));
-        frame = Wire::encodeFrame(answer, m_maxFrameSize);
-        if (frame.isEmpty()) {
-            frame = errorFrame(task, Wire::ErrorMarshal,
-                               QStringLiteral("the response exceeds the frame limit of %1 bytes").arg(m_maxFrameSize));
-        }
-    } catch (const std::bad_alloc &) {
-        frame = errorFrame(task, Wire::ErrorFailed,
-                           QStringLiteral("out of memory: an allocation failed (the worker's address-space "
-                                          "limit, or the machine's memory, is exhausted)"));
-    } catch (const std::exception &e) {
-        frame = errorFrame(task, Wire::ErrorFailed, QString::fromLocal8Bit(e.what()));
     } catch (...) {
-        frame = errorFrame(task, Wire::ErrorFailed, QStringLiteral("perform() threw an unknown exception"));
+        failure = describe(std::current_exception());
     }
     m_context->setPerforming(0);
-    m_sink(frame);
+    // The task is over before its answer leaves: the manager may send the
+    // next request the moment it reads the answer.
+    m_context->endTask();
+    if (!failure) {
+        try {
+            if (m_link->send(Wire::Type::Response, qint64(job.task), response))
+                return;
+            sendError(job.task, Wire::ErrorMarshal,
+                      QStringLiteral("the response exceeds the frame limit of %1 bytes").arg(m_link->maxFrameSize()));
+            return;
+        } catch (...) {
+            failure = describe(std::current_exception());
+        }
+    }
+    sendError(job.task, Wire::ErrorFailed, *failure);
 }

@@ -2,41 +2,58 @@
 
 #include "drover/task.h"
 
-#include <QtCore/QByteArray>
 #include <QtCore/QCborValue>
-#include <QtCore/QObject>
+#include <QtCore/QThread>
 
-#include <functional>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 
 namespace Drover {
 class TaskKind;
 }
+class ManagerLink;
 class WorkerState;
 
-//! Runs the task kind's worker half on the compute thread (it is moved to a
-//! QThread) and hands each finished task's answer, already encoded as a
-//! frame, to the main thread through the given function.
-class Performer : public QObject
+//! The compute thread: runs the task kind's worker half, one job at a time
+//! in the order the main thread posts them, and writes each task's answer
+//! to the manager itself. The main thread hands a job over with a condition
+//! variable (no event is posted), and the answer does not go back through
+//! the main thread: a task costs the worker one thread wake-up.
+class Performer : public QThread
 {
-    Q_OBJECT
 public:
-    using AnswerSink = std::function<void(const QByteArray &frame)>;
+    Performer(Drover::TaskKind *kind, WorkerState *context, ManagerLink *link);
+    ~Performer() override;
 
-    Performer(Drover::TaskKind *kind, WorkerState *context, AnswerSink sink);
-
-    void setMaxFrameSize(qint64 bytes) { m_maxFrameSize = bytes; }
-
-    // compute thread
-    void init();
+    // main thread
+    //! Runs initWorker() before anything posted later.
+    void postInit();
     //! A batch request (TaskQueue::map) is an array: perform() runs once per
     //! element and the response is the array of their results.
-    void perform(Drover::TaskId task, const QCborValue &request, bool batch);
+    void postTask(Drover::TaskId task, QCborValue request, bool batch);
+
+protected:
+    void run() override;
 
 private:
-    QByteArray errorFrame(Drover::TaskId task, QLatin1StringView kind, const QString &message) const;
+    struct Job
+    {
+        Drover::TaskId task = 0; //!< 0: initWorker()
+        QCborValue request;
+        bool batch = false;
+    };
+
+    void post(Job job);
+    void perform(const Job &job);
+    void sendError(Drover::TaskId task, QLatin1StringView kind, const QString &message);
 
     Drover::TaskKind *m_kind;
     WorkerState *m_context;
-    AnswerSink m_sink;
-    qint64 m_maxFrameSize;
+    ManagerLink *m_link;
+
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::deque<Job> m_jobs;
+    bool m_stopping = false;
 };

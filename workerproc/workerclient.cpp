@@ -16,71 +16,47 @@ WorkerClient::WorkerClient(TaskKind *kind, Config config)
     : m_kind(kind)
     , m_config(std::move(config))
     , m_state(m_config.workerId, outbox())
+    , m_performer(std::make_unique<Performer>(m_kind, &m_state, &m_link))
 {
-    m_performer = new Performer(m_kind, &m_state, [this](const QByteArray &frame) {
-        QMetaObject::invokeMethod(this, [this, frame] {
-            m_running = 0;
-            m_state.endTask();
-            sendFrame(frame);
-        }, Qt::QueuedConnection);
-    });
-    m_performer->moveToThread(&m_computeThread);
-    connect(&m_computeThread, &QThread::finished, m_performer, &QObject::deleteLater);
-    m_computeThread.setObjectName(QStringLiteral("drover-compute"));
-    m_computeThread.start();
-
-    connect(&m_socket, &QLocalSocket::connected, this, [this] {
-        QCborMap hello = Wire::message(Wire::Type::Hello);
-        hello.insert(Wire::Key::Version, Wire::ProtocolVersion);
-        hello.insert(Wire::Key::Kind, m_config.kind);
-        hello.insert(Wire::Key::WorkerId, m_config.workerId);
-        hello.insert(Wire::Key::Secret, m_config.secret);
-        hello.insert(Wire::Key::Pid, qint64(::getpid()));
-        send(hello);
-    });
-    connect(&m_socket, &QLocalSocket::readyRead, this, &WorkerClient::onReadyRead);
-    // A worker without its master has nothing left to do: exit at once, even
-    // in the middle of a task (the compute thread is not waited for).
-    connect(&m_socket, &QLocalSocket::disconnected, this, [] { std::_Exit(0); });
-    connect(&m_socket, &QLocalSocket::errorOccurred, this, [this](QLocalSocket::LocalSocketError error) {
-        if (error != QLocalSocket::PeerClosedError)
-            die(5, QStringLiteral("cannot talk to the manager at %1: %2").arg(m_config.server, m_socket.errorString()));
-        std::_Exit(0);
-    });
+    m_performer->start();
+    connect(&m_link, &ManagerLink::readable, this, &WorkerClient::onReadable);
 }
 
-// What the compute thread sends: encoded there, written on the main thread.
+// What perform() sends goes out from the compute thread, whole, before the
+// call returns: the last words of a task that then crashes reach the master.
 WorkerState::Outbox WorkerClient::outbox()
 {
-    // Blocking: the frame is on the socket before sendFeedback() returns, so
-    // the last words of a task that then crashes still reach the master.
-    auto post = [this](Wire::Type type, TaskId task, const QCborValue &value, quint64 serial) {
-        QCborMap message = Wire::message(type);
-        message.insert(Wire::Key::Task, qint64(task));
-        message.insert(Wire::Key::Body, value);
-        if (serial)
-            message.insert(Wire::Key::Serial, qint64(serial));
-        const QByteArray frame = Wire::encodeFrame(message, Wire::DefaultMaxFrameSize);
-        QMetaObject::invokeMethod(this, [this, frame] { sendFrame(frame); }, Qt::BlockingQueuedConnection);
-    };
     WorkerState::Outbox box;
-    box.feedback = [post](TaskId task, const QCborValue &value) { post(Wire::Type::Feedback, task, value, 0); };
-    box.message = [post](TaskId task, const QCborValue &value) { post(Wire::Type::Message, task, value, 0); };
-    box.ask = [post](TaskId task, quint64 serial, const QCborValue &question) {
-        post(Wire::Type::Ask, task, question, serial);
+    box.feedback = [this](TaskId task, const QCborValue &value) {
+        m_link.send(Wire::Type::Feedback, qint64(task), value);
+    };
+    box.message = [this](TaskId task, const QCborValue &value) {
+        m_link.send(Wire::Type::Message, qint64(task), value);
+    };
+    box.ask = [this](TaskId task, quint64 serial, const QCborValue &question) {
+        QCborMap ask = Wire::message(Wire::Type::Ask);
+        ask.insert(Wire::Key::Task, qint64(task));
+        ask.insert(Wire::Key::Body, question);
+        ask.insert(Wire::Key::Serial, qint64(serial));
+        m_link.send(ask);
     };
     return box;
 }
 
-WorkerClient::~WorkerClient()
-{
-    m_computeThread.quit();
-    m_computeThread.wait();
-}
+WorkerClient::~WorkerClient() = default;
 
 void WorkerClient::start()
 {
-    Wire::connectToManager(&m_socket, m_config.server);
+    QString error;
+    if (!m_link.connectTo(m_config.server, &error))
+        die(5, QStringLiteral("cannot talk to the manager at %1: %2").arg(m_config.server, error));
+    QCborMap hello = Wire::message(Wire::Type::Hello);
+    hello.insert(Wire::Key::Version, Wire::ProtocolVersion);
+    hello.insert(Wire::Key::Kind, m_config.kind);
+    hello.insert(Wire::Key::WorkerId, m_config.workerId);
+    hello.insert(Wire::Key::Secret, m_config.secret);
+    hello.insert(Wire::Key::Pid, qint64(::getpid()));
+    m_link.send(hello);
 }
 
 void WorkerClient::die(int code, const QString &why)
@@ -90,60 +66,52 @@ void WorkerClient::die(int code, const QString &why)
     std::_Exit(code);
 }
 
-void WorkerClient::send(const QCborMap &message)
+void WorkerClient::onReadable()
 {
-    sendFrame(Wire::encodeFrame(message, Wire::DefaultMaxFrameSize));
-}
-
-void WorkerClient::sendFrame(const QByteArray &frame)
-{
-    m_socket.write(frame);
-    m_socket.flush();
-}
-
-void WorkerClient::onReadyRead()
-{
-    m_reader.addData(m_socket.readAll());
+    // A worker without its master has nothing left to do: exit at once, even
+    // in the middle of a task (the compute thread is not waited for).
+    if (!m_link.readInto(&m_reader))
+        std::_Exit(0);
     QCborMap message;
+    Wire::Type type = Wire::Type::Unknown;
     for (;;) {
-        switch (m_reader.next(&message)) {
+        switch (m_reader.next(&message, &type)) {
         case Wire::FrameReader::Status::NeedMore:
             return;
         case Wire::FrameReader::Status::Error:
             die(4, QStringLiteral("protocol error from the manager: %1").arg(m_reader.errorString()));
         case Wire::FrameReader::Status::Message:
-            handle(message);
+            handle(type, message);
             break;
         }
     }
 }
 
-void WorkerClient::handle(const QCborMap &message)
+void WorkerClient::welcome(const QCborMap &message)
 {
-    const Wire::Type type = Wire::typeOf(message);
+    m_welcomed = true;
+    m_link.setMaxFrameSize(message.value(Wire::Key::MaxFrame).toInteger(Wire::DefaultMaxFrameSize));
+    m_state.setEnvironment(message.value(Wire::Key::Init));
+    const QCborArray standing = message.value(Wire::Key::Feedback).toArray();
+    for (const QCborValue &value : standing)
+        m_state.addForwarded(value);
+    m_performer->postInit();
+}
+
+void WorkerClient::handle(Wire::Type type, const QCborMap &message)
+{
     if (!m_welcomed && type != Wire::Type::Welcome)
         die(4, QStringLiteral("protocol error: \"%1\" before welcome").arg(Wire::typeName(type)));
     switch (type) {
-    case Wire::Type::Welcome: {
-        m_welcomed = true;
-        m_performer->setMaxFrameSize(message.value(Wire::Key::MaxFrame).toInteger(Wire::DefaultMaxFrameSize));
-        m_state.setEnvironment(message.value(Wire::Key::Init));
-        const QCborArray standing = message.value(Wire::Key::Feedback).toArray();
-        for (const QCborValue &value : standing)
-            m_state.addForwarded(value);
-        QMetaObject::invokeMethod(m_performer, &Performer::init, Qt::QueuedConnection);
+    case Wire::Type::Welcome:
+        welcome(message);
         return;
-    }
     case Wire::Type::Request: {
         const TaskId task = TaskId(message.value(Wire::Key::Task).toInteger());
-        if (m_running != 0)
-            die(4, QStringLiteral("protocol error: request for task %1 while task %2 runs").arg(task).arg(m_running));
-        m_running = task;
+        if (const TaskId running = m_state.currentTask())
+            die(4, QStringLiteral("protocol error: request for task %1 while task %2 runs").arg(task).arg(running));
         m_state.beginTask(task);
-        const QCborValue request = message.value(Wire::Key::Body);
-        const bool batch = message.value(Wire::Key::Batch).toBool();
-        QMetaObject::invokeMethod(m_performer, [this, task, request, batch] { m_performer->perform(task, request, batch); },
-                                  Qt::QueuedConnection);
+        m_performer->postTask(task, message.value(Wire::Key::Body), message.value(Wire::Key::Batch).toBool());
         return;
     }
     case Wire::Type::Message:
@@ -165,12 +133,12 @@ void WorkerClient::handle(const QCborMap &message)
     case Wire::Type::Ping: {
         QCborMap pong = Wire::message(Wire::Type::Pong);
         pong.insert(Wire::Key::Serial, message.value(Wire::Key::Serial));
-        send(pong);
+        m_link.send(pong);
         return;
     }
     case Wire::Type::Quit:
-        m_socket.flush();
-        if (m_running != 0)
+        // Frames are written whole as they are sent: nothing is left to flush.
+        if (m_state.currentTask() != 0)
             std::_Exit(0);
         QCoreApplication::exit(0);
         return;

@@ -1,20 +1,22 @@
 #pragma once
 
+#include "managerlink.h"
 #include "performer.h"
 #include "wire.h"
 #include "workerstate.h"
 
 #include <QtCore/QObject>
-#include <QtCore/QThread>
-#include <QtNetwork/QLocalSocket>
+
+#include <memory>
 
 namespace Drover {
 class TaskKind;
 }
 
 //! The worker's side of the wire, on the main thread: connects back to the
-//! manager, says hello, and serves requests on a compute thread while it
-//! keeps answering pings and taking cancels and broadcasts.
+//! manager, says hello, hands requests to the compute thread (which answers
+//! them itself) and keeps answering pings and taking cancels and broadcasts
+//! while a task runs.
 class WorkerClient : public QObject
 {
     Q_OBJECT
@@ -30,23 +32,21 @@ public:
     WorkerClient(Drover::TaskKind *kind, Config config);
     ~WorkerClient() override;
 
+    //! Connects and says hello; exits the process if it cannot connect.
     void start();
 
 private:
     WorkerState::Outbox outbox();
-    void onReadyRead();
-    void handle(const QCborMap &message);
-    void send(const QCborMap &message);
-    void sendFrame(const QByteArray &frame);
+    void onReadable();
+    void handle(Drover::Internal::Wire::Type type, const QCborMap &message);
+    void welcome(const QCborMap &message);
     [[noreturn]] void die(int code, const QString &why);
 
     Drover::TaskKind *m_kind;
     Config m_config;
-    QLocalSocket m_socket;
+    ManagerLink m_link;
     Drover::Internal::Wire::FrameReader m_reader;
     WorkerState m_state;
-    QThread m_computeThread;
-    Performer *m_performer = nullptr;
-    Drover::TaskId m_running = 0;
+    std::unique_ptr<Performer> m_performer;
     bool m_welcomed = false;
 };

@@ -15,11 +15,12 @@
 //! The worker's WorkerContext: what perform() sees of its task and master.
 //! The main thread updates it (cancel, broadcasts, messages, answers); the
 //! compute thread reads it and blocks in receiveMessage() and ask(). What
-//! goes to the master is handed to the main thread through an Outbox.
+//! goes to the master is sent through an Outbox.
 class WorkerState : public Drover::WorkerContext
 {
 public:
-    //! Called on the compute thread; must hand the value to the main thread.
+    //! Called on the compute thread; sends the value to the master before
+    //! it returns.
     struct Outbox
     {
         std::function<void(Drover::TaskId task, const QCborValue &value)> feedback;
@@ -46,7 +47,11 @@ public:
     // main thread
     void setEnvironment(const QCborValue &environment);
     void beginTask(Drover::TaskId task);
+    //! The task the master sent and whose answer has not left yet (0: none).
+    Drover::TaskId currentTask() const { return m_task.load(); }
+    // compute thread, before the task's answer is sent
     void endTask();
+    // main thread
     void cancel(Drover::TaskId task);
     void addForwarded(const QCborValue &value);
     void clearForwarded();

@@ -1,0 +1,122 @@
+#include "managerlink.h"
+
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdlib>
+#include <cstring>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+namespace Wire = Drover::Internal::Wire;
+
+ManagerLink::ManagerLink() = default;
+
+ManagerLink::~ManagerLink()
+{
+    if (m_fd >= 0)
+        ::close(m_fd);
+}
+
+bool ManagerLink::connectTo(const QString &server, QString *error)
+{
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    const bool abstract = server.startsWith(Wire::AbstractPrefix);
+    // The name as QLocalServer binds it: abstract names as given, paths
+    // relative to the temporary directory.
+    const QString path = abstract || server.startsWith(QLatin1Char('/'))
+        ? server.mid(abstract ? Wire::AbstractPrefix.size() : 0)
+        : QDir::tempPath() + QLatin1Char('/') + server;
+    const QByteArray name = QFile::encodeName(path);
+    // An abstract name starts with a NUL; a path ends with one.
+    if (name.isEmpty() || size_t(name.size()) + 1 > sizeof address.sun_path) {
+        *error = QStringLiteral("the socket name is empty or too long");
+        return false;
+    }
+    memcpy(address.sun_path + (abstract ? 1 : 0), name.constData(), size_t(name.size()));
+    const auto length = socklen_t(offsetof(sockaddr_un, sun_path) + size_t(name.size()) + 1);
+
+    m_fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (m_fd < 0) {
+        *error = QString::fromLocal8Bit(strerror(errno));
+        return false;
+    }
+    int result;
+    do {
+        result = ::connect(m_fd, reinterpret_cast<const sockaddr *>(&address), length);
+    } while (result != 0 && errno == EINTR);
+    if (result != 0) {
+        *error = QString::fromLocal8Bit(strerror(errno));
+        ::close(m_fd);
+        m_fd = -1;
+        return false;
+    }
+    m_notifier = new QSocketNotifier(m_fd, QSocketNotifier::Read, this);
+    connect(m_notifier, &QSocketNotifier::activated, this, &ManagerLink::readable);
+    return true;
+}
+
+void ManagerLink::setMaxFrameSize(qint64 bytes)
+{
+    std::lock_guard lock(m_mutex);
+    m_maxFrameSize = bytes;
+}
+
+qint64 ManagerLink::maxFrameSize() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_maxFrameSize;
+}
+
+bool ManagerLink::send(const QCborMap &message)
+{
+    std::lock_guard lock(m_mutex);
+    const QByteArrayView frame = m_writer.encode(message, m_maxFrameSize);
+    if (frame.isEmpty())
+        return false;
+    write(frame);
+    return true;
+}
+
+bool ManagerLink::send(Wire::Type type, qint64 task, const QCborValue &body)
+{
+    std::lock_guard lock(m_mutex);
+    const QByteArrayView frame = m_writer.encode(type, task, body, m_maxFrameSize);
+    if (frame.isEmpty())
+        return false;
+    write(frame);
+    return true;
+}
+
+void ManagerLink::write(QByteArrayView frame)
+{
+    const char *data = frame.data();
+    qsizetype left = frame.size();
+    while (left > 0) {
+        const ssize_t n = ::send(m_fd, data, size_t(left), MSG_NOSIGNAL);
+        if (n > 0) {
+            data += n;
+            left -= n;
+        } else if (n < 0 && errno == EINTR) {
+            continue;
+        } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            pollfd p{m_fd, POLLOUT, 0};
+            ::poll(&p, 1, -1);
+        } else {
+            // The manager is gone (EPIPE, ECONNRESET): so is our purpose.
+            std::_Exit(0);
+        }
+    }
+}
+
+bool ManagerLink::readInto(Wire::FrameReader *reader)
+{
+    bool atEnd = false;
+    const qint64 got = reader->readFrom(m_fd, &atEnd);
+    return got >= 0 && !atEnd;
+}
