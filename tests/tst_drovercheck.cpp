@@ -37,6 +37,14 @@ struct Run
         return {};
     }
     QJsonObject summary() const { return of(QStringLiteral("summary")).value(0); }
+    QJsonObject query(int line) const
+    {
+        for (const QJsonObject &e : of(QStringLiteral("query"))) {
+            if (e.value(QLatin1String("line")).toInt() == line)
+                return e;
+        }
+        return {};
+    }
 };
 
 QList<QJsonObject> parseLines(const QByteArray &out)
@@ -177,6 +185,7 @@ private slots:
     void helpAndVersion()
     {
         QVERIFY(check({QStringLiteral("--help")}).stdoutText.contains(QLatin1String("--kill-after")));
+        QVERIFY(check({QStringLiteral("--help")}).stdoutText.contains(QLatin1String("queries (Eval, Search)")));
         QVERIFY(check({QStringLiteral("--version")}).stdoutText.startsWith(QLatin1String("drover-check ")));
     }
 
@@ -201,6 +210,90 @@ private slots:
         QCOMPARE(table.exitCode, 1);
         QVERIFY(table.stderrText.contains(file + QStringLiteral(":11:3: unknown step `frobnicate`")));
         QVERIFY(table.stdoutText.contains(QLatin1String("1 parse error;")));
+    }
+
+    // Queries: one `query` event each, answered from the options and index
+    // broadcast to the query workers; only an unanswered one fails the run.
+    void queries_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QStringList>("flags");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<int>("lemmas");
+        QTest::addColumn<QList<int>>("lines");          // of the queries
+        QTest::addColumn<QStringList>("statuses");      // in the same order
+        QTest::addColumn<QStringList>("texts");         // the answer, or how the message starts
+        QTest::newRow("example") << example("queries.proof") << QStringList{} << 0 << 2 << QList<int>{21, 22, 23, 24}
+                                 << QStringList{"answered", "answered", "answered", "answered"}
+                                 << QStringList{"Fib(0x5a) mod 2^64 = 0x27f80ddaa1ba7878",
+                                                "0x5b is not prime: it is divisible by 0x7",
+                                                "1 lemma: small_primes (line 15)", "1 lemma: fib_90 (line 10)"};
+        QTest::newRow("no lemmas") << data("queries-only.proof") << QStringList{} << 0 << 0 << QList<int>{3, 4}
+                                   << QStringList{"answered", "answered"}
+                                   << QStringList{"0x61 is prime", "no lemma matches `anything`"};
+        QTest::newRow("unanswered") << data("query-unanswered.proof") << QStringList{} << 1 << 1 << QList<int>{7, 8}
+                                    << QStringList{"error", "answered"}
+                                    << QStringList{"number 99999999999999999999 does not fit in 64 bits",
+                                                   "Fib(10) mod 2^64 = 55"};
+        QTest::newRow("timeout") << data("query-slow.proof")
+                                 << QStringList{QStringLiteral("--timeout"), QStringLiteral("0.5")} << 1 << 0
+                                 << QList<int>{2} << QStringList{"timeout"} << QStringList{"timed out after 500 ms"};
+    }
+    void queries()
+    {
+        QFETCH(QString, file);
+        QFETCH(QStringList, flags);
+        QFETCH(int, exitCode);
+        QFETCH(int, lemmas);
+        QFETCH(QList<int>, lines);
+        QFETCH(QStringList, statuses);
+        QFETCH(QStringList, texts);
+        const Run run = check(QStringList{QStringLiteral("--json")} + flags + QStringList{file});
+        QCOMPARE(run.exitCode, exitCode);
+        QCOMPARE(run.of(QStringLiteral("query")).size(), lines.size());
+        int answered = 0;
+        for (qsizetype i = 0; i < lines.size(); ++i) {
+            const QJsonObject query = run.query(lines[i]);
+            QCOMPARE(query.value(QLatin1String("file")).toString(), file);
+            QCOMPARE(query.value(QLatin1String("status")).toString(), statuses[i]);
+            QVERIFY(query.value(QLatin1String("text")).toString().startsWith(QLatin1String("Eval"))
+                    || query.value(QLatin1String("text")).toString().startsWith(QLatin1String("Search")));
+            QVERIFY(query.value(QLatin1String("ms")).isDouble());
+            if (statuses[i] == QLatin1String("answered")) {
+                ++answered;
+                QCOMPARE(query.value(QLatin1String("answer")).toString(), texts[i]);
+                QVERIFY(query.value(QLatin1String("message")).isNull());
+                QVERIFY(query.value(QLatin1String("worker")).toInt() > 0);
+            } else {
+                QVERIFY(query.value(QLatin1String("answer")).isNull());
+                QVERIFY2(query.value(QLatin1String("message")).toString().startsWith(texts[i]),
+                         qPrintable(query.value(QLatin1String("message")).toString()));
+            }
+        }
+        const QJsonObject summary = run.summary();
+        QCOMPARE(summary.value(QLatin1String("lemmas")).toInt(), lemmas);
+        QCOMPARE(summary.value(QLatin1String("ok")).toInt(), lemmas);
+        QCOMPARE(summary.value(QLatin1String("queries")).toInt(), lines.size());
+        QCOMPARE(summary.value(QLatin1String("answered")).toInt(), answered);
+        QCOMPARE(run.events.last(), summary);
+        for (const QJsonObject &w : run.of(QStringLiteral("worker")))
+            QVERIFY(!TestSupport::processExists(w.value(QLatin1String("pid")).toInteger()));
+    }
+
+    void queryTable()
+    {
+        const Run run = check({example("queries.proof")});
+        QCOMPARE(run.exitCode, 0);
+        const QStringList lines = run.stdoutText.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 1 + 2 + 1 + 4 + 1); // lemma header and rows, query header and rows, summary
+        QVERIFY2(lines.at(3).contains(QLatin1String("QUERY")) && lines.at(3).contains(QLatin1String("ANSWER")),
+                 qPrintable(lines.at(3)));
+        const QString fibRow = lines.filter(QStringLiteral("Eval fib 90")).value(0);
+        QVERIFY2(fibRow.contains(QLatin1String("21")) && fibRow.endsWith(QLatin1String("Fib(0x5a) mod 2^64 = 0x27f80ddaa1ba7878")),
+                 qPrintable(fibRow));
+        QVERIFY2(lines.last().startsWith(QLatin1String("2 lemmas: 2 ok, 0 error, 0 crashed, 0 timeout, 0 cancelled; "
+                                                       "0 parse errors; 4 queries: 4 answered, 0 not answered;")),
+                 qPrintable(lines.last()));
     }
 
     void tableWhenNotATerminal()

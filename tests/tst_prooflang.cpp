@@ -1,8 +1,9 @@
 // The demo proof language (docs/language.md): parsing good documents, every
 // parse error with its line and column, resynchronisation after a broken
-// lemma; payloads, broadcasts and verdicts; and each step kind run in-process
-// through a small WorkerContext (all but `crash` and `hang`, which end or
-// block their process: drover-check's suite runs those in real workers).
+// lemma; query lines; payloads, broadcasts, verdicts and query answers; and
+// each step kind run in-process through a small WorkerContext (all but
+// `crash` and `hang`, which end or block their process: drover-check's suite
+// runs those in real workers).
 
 #include "arithmetic.h"
 #include "checker.h"
@@ -262,6 +263,34 @@ private slots:
                                           << 1 << 5 << "an option without a name";
         QTest::newRow("Set without dot") << QStringLiteral("  Set Verbose on\n") + good
                                          << 1 << 17 << "`Set NAME VALUE` ends with `.`";
+
+        // Queries (`Eval EXPR.`, `Search WORD.`).
+        QTest::newRow("Eval without expression") << QStringLiteral("Eval.\n") + good
+                                                 << 1 << 5 << "an `Eval` without an expression: expected `Eval fib K.` or `Eval prime N.`";
+        QTest::newRow("Eval of an unknown function") << QStringLiteral("Eval frob 3.\n") + good
+                                                     << 1 << 6 << "unknown `Eval` expression `frob`: expected `Eval fib K.`";
+        QTest::newRow("Eval fib of a word") << QStringLiteral("Eval fib x.\n") + good
+                                            << 1 << 10 << "malformed `Eval fib` query: expected `Eval fib K.` or `Eval prime N.`";
+        QTest::newRow("Eval prime of nothing") << QStringLiteral("  Eval prime.\n") + good
+                                               << 1 << 13 << "malformed `Eval prime` query";
+        QTest::newRow("Eval of two numbers") << QStringLiteral("Eval fib 1 2.\n") + good
+                                             << 1 << 12 << "malformed `Eval fib` query";
+        QTest::newRow("Eval of a fraction") << QStringLiteral("Eval prime 1.5.\n") + good
+                                            << 1 << 12 << "malformed `Eval prime` query";
+        QTest::newRow("Eval of other script's digits") << QStringLiteral("Eval prime \u0667.\n") + good
+                                                       << 1 << 12 << "malformed `Eval prime` query";
+        QTest::newRow("Eval fib = V") << QStringLiteral("Eval fib 3 = 2.\n") + good
+                                      << 1 << 12 << "malformed `Eval fib` query";
+        QTest::newRow("Eval without dot") << QStringLiteral("Eval fib 3\n") + good << 1 << 11 << "a query ends with `.`";
+        QTest::newRow("Search without word") << QStringLiteral("Search.\n") + good
+                                             << 1 << 7 << "a `Search` without a word: expected `Search WORD.`";
+        QTest::newRow("Search of two words") << QStringLiteral("\tSearch a  b.\n") + good
+                                             << 1 << 12 << "a `Search` takes one word: expected `Search WORD.`";
+        QTest::newRow("Search without dot") << QStringLiteral("Search prime\n") + good << 1 << 13 << "a query ends with `.`";
+        QTest::newRow("Eval as part of a word") << QStringLiteral("Evaluate fib 3.\n") + good
+                                                << 1 << 1 << "text outside a lemma: expected `Lemma NAME: statement.` or `Set NAME VALUE.` (or a query: `Eval EXPR.`, `Search WORD.`)";
+        QTest::newRow("eval in lower case") << QStringLiteral("eval fib 3.\n") + good << 1 << 1 << "text outside a lemma";
+        QTest::newRow("Eval inside a proof") << broken("Eval fib 3.") << 3 << 1 << "unknown step `Eval`";
     }
     void parseErrors()
     {
@@ -277,6 +306,32 @@ private slots:
         // The broken lemma is left out; the good one still parses.
         QCOMPARE(namesOf(doc), QStringList{QStringLiteral("good")});
         QCOMPARE(doc.lemmas.first().steps.size(), 1);
+    }
+
+    // Queries stand outside lemmas, anywhere, in document order.
+    void parsesQueries()
+    {
+        const Document doc = parse(QStringLiteral(
+            "Eval fib 90.\n"                 // 1
+            "Lemma a: x.\nProof.\n  prime 3.\nQed.\n"
+            "  Search   prime .  # a comment\n" // 6
+            "Set Base hex.\n"
+            "\tEval  prime\t91.\n"            // 8
+            "Search fib_1.5.\n"));           // 9
+        QVERIFY2(doc.errors.isEmpty(), qPrintable(describe(doc.errors)));
+        QCOMPARE(namesOf(doc), QStringList{QStringLiteral("a")});
+        QCOMPARE(doc.options.size(), 1);
+        QCOMPARE(doc.queries.size(), 4);
+        QCOMPARE(doc.queries[0].text, QStringLiteral("Eval fib 90"));
+        QCOMPARE(doc.queries[0].line, 1);
+        QCOMPARE(doc.queries[0].column, 1);
+        QCOMPARE(doc.queries[1].text, QStringLiteral("Search   prime"));
+        QCOMPARE(doc.queries[1].line, 6);
+        QCOMPARE(doc.queries[1].column, 3);
+        QCOMPARE(doc.queries[2].text, QStringLiteral("Eval  prime\t91"));
+        QCOMPARE(doc.queries[2].line, 8);
+        QCOMPARE(doc.queries[2].column, 2);
+        QCOMPARE(doc.queries[3].text, QStringLiteral("Search fib_1.5"));
     }
 
     void resynchronisesAfterBrokenLemmas()
@@ -356,6 +411,69 @@ private slots:
         QCOMPARE(option, QCborValue(QCborMap{{QStringLiteral("doc"), QStringLiteral("d.proof")},
                                              {QStringLiteral("name"), QStringLiteral("Verbose")},
                                              {QStringLiteral("value"), QStringLiteral("on")}}));
+    }
+
+    void queryPayloadFields()
+    {
+        const QCborValue payload = queryPayload(QStringLiteral("d.proof"), {QStringLiteral("Eval fib 9"), 4, 3});
+        QCOMPARE(payload, QCborValue(QCborMap{{QStringLiteral("doc"), QStringLiteral("d.proof")},
+                                              {QStringLiteral("line"), 4},
+                                              {QStringLiteral("column"), 3},
+                                              {QStringLiteral("text"), QStringLiteral("Eval fib 9")}}));
+    }
+
+    // The index holds the lemmas that parsed, in document order.
+    void indexBroadcastFields()
+    {
+        const Document doc = parse(QStringLiteral("Lemma a: first one.\nProof.\nQed.\n"
+                                                  "Lemma broken: x.\nProof.\nfrob.\nQed.\n"
+                                                  "Lemma b: second.\nProof.\nQed.\n"));
+        const QCborValue index = indexBroadcast(QStringLiteral("d.proof"), doc);
+        QCOMPARE(index[key("doc")].toString(), QStringLiteral("d.proof"));
+        const QCborArray entries = index[key("index")].toArray();
+        QCOMPARE(entries.size(), 2);
+        QCOMPARE(entries[0], QCborValue(QCborMap{{QStringLiteral("lemma"), QStringLiteral("a")},
+                                                 {QStringLiteral("statement"), QStringLiteral("first one")},
+                                                 {QStringLiteral("line"), 1}}));
+        QCOMPARE(entries[1][key("lemma")].toString(), QStringLiteral("b"));
+        QCOMPARE(entries[1][key("line")].toInteger(), 8);
+    }
+
+    void queryAnswers_data()
+    {
+        QTest::addColumn<QCborValue>("response");
+        QTest::addColumn<bool>("answered");
+        QTest::addColumn<QString>("text");  // the answer, or how the message starts
+        const auto map = [](std::initializer_list<std::pair<const char *, QCborValue>> items) {
+            QCborMap m;
+            for (const auto &[k, v] : items)
+                m.insert(QLatin1String(k), v);
+            return QCborValue(m);
+        };
+        QTest::newRow("answered") << map({{"status", "answered"}, {"answer", "97 is prime"}, {"worker", 2}}) << true
+                                  << "97 is prime";
+        QTest::newRow("error") << map({{"status", "error"}, {"message", "too big"}}) << false << "too big";
+        QTest::newRow("cancelled") << map({{"status", "cancelled"}}) << false << "cancelled";
+        QTest::newRow("not a map") << QCborValue(42) << false << "malformed answer from the query worker: 42";
+        QTest::newRow("answer without text") << map({{"status", "answered"}}) << false << "malformed answer from the query worker";
+        QTest::newRow("error without message") << map({{"status", "error"}}) << false << "malformed answer from the query worker";
+        QTest::newRow("unknown status") << map({{"status", "ok"}, {"answer", "x"}}) << false
+                                        << "malformed answer from the query worker";
+    }
+    void queryAnswers()
+    {
+        QFETCH(QCborValue, response);
+        QFETCH(bool, answered);
+        QFETCH(QString, text);
+        const QueryAnswer answer = queryAnswerOf(response);
+        QCOMPARE(answer.answered, answered);
+        if (answered) {
+            QCOMPARE(answer.answer, text);
+            QVERIFY(answer.message.isEmpty());
+        } else {
+            QVERIFY2(answer.message.startsWith(text), qPrintable(answer.message));
+            QVERIFY(answer.answer.isEmpty());
+        }
     }
 
     void verdicts_data()

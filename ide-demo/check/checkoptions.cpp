@@ -21,25 +21,30 @@ std::optional<CheckOptions> parseCheckOptions(const QStringList &arguments, int 
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "Checks documents of the Drover demo proof language with worker processes.\n"
-        "Exit code: 0 every lemma ok, 1 some lemma not ok or a parse error,\n"
+        "Checks documents of the Drover demo proof language with worker processes,\n"
+        "and answers their queries (Eval, Search) on query workers.\n"
+        "Exit code: 0 every lemma ok and every query answered, 1 some lemma not ok,\n"
+        "a query without an answer or a parse error,\n"
         "2 bad usage or unreadable input, 3 internal error."));
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption version = parser.addVersionOption();
     const QCommandLineOption jobs({QStringLiteral("j"), QStringLiteral("jobs")},
                                   QStringLiteral("Check with N workers at once (default 2); `par` steps\n"
-                                                 "fan out to as many par workers more."),
+                                                 "fan out to as many par workers more, and queries\n"
+                                                 "are answered by as many query workers."),
                                   QStringLiteral("N"));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object per line."));
     const QCommandLineOption timeout(QStringLiteral("timeout"),
-                                     QStringLiteral("A lemma running longer than S seconds gets SIGTERM and ends timeout."),
+                                     QStringLiteral("A lemma (or query) running longer than S seconds gets SIGTERM\n"
+                                                    "and ends timeout."),
                                      QStringLiteral("S"));
     const QCommandLineOption killAfter(QStringLiteral("kill-after"),
                                        QStringLiteral("SIGKILL S seconds after the timeout's SIGTERM (default 2),\n"
                                                       "or S seconds after the start without --timeout."),
                                        QStringLiteral("S"));
     const QCommandLineOption retries(QStringLiteral("retries"),
-                                     QStringLiteral("Run a lemma again up to N times when its worker dies (default 0)."),
+                                     QStringLiteral("Run a lemma (or query) again up to N times when its worker\n"
+                                                    "dies (default 0)."),
                                      QStringLiteral("N"));
     const QCommandLineOption persistent(QStringLiteral("persistent"),
                                         QStringLiteral("Keep workers between lemmas instead of a fresh one per lemma."));

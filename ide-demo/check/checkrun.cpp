@@ -4,6 +4,7 @@
 
 #include "jsonreporter.h"
 #include "prooflang.h"
+#include "querychecks.h"
 #include "terminalreporter.h"
 
 #include <drover/manager.h>
@@ -11,6 +12,8 @@
 
 #include <QtCore/QFile>
 #include <QtCore/QTextStream>
+
+#include <algorithm>
 
 using namespace Drover;
 using namespace std::chrono_literals;
@@ -139,10 +142,32 @@ bool CheckRun::start(int *exitCode)
     // `par prime` steps fan out to the `par` kind's workers, as many again.
     Par::ParFanOut::attach(m_manager.get(), m_queue, m_options.jobs, m_manager.get());
     connectQueue();
-    for (const auto &[file, document] : std::as_const(documents))
+    // Queries (`Eval`, `Search`) go to a `query` queue of their own, made
+    // only when some document has one.
+    const bool anyQuery = std::any_of(documents.cbegin(), documents.cend(),
+                                      [](const auto &d) { return !d.second.queries.isEmpty(); });
+    if (anyQuery) {
+        TaskQueue *queryQueue = m_manager->queue(QStringLiteral("query"));
+        if (!queryQueue) {
+            err << "drover-check: " << m_manager->errorString() << '\n';
+            *exitCode = 3;
+            return false;
+        }
+        m_queries = std::make_unique<QueryChecks>(queryQueue, m_options, m_reporter.get(), &m_summary);
+        connect(m_queries.get(), &QueryChecks::queryEnded, this, [this] {
+            if (allIn())
+                stopWhenAllIn();
+        });
+        connect(m_queries.get(), &QueryChecks::workersChanged, this, &CheckRun::finishIfDone);
+        connect(m_queries.get(), &QueryChecks::internalError, this, &CheckRun::internalError);
+    }
+    for (const auto &[file, document] : std::as_const(documents)) {
         enqueueDocument(file, document);
+        if (m_queries)
+            m_queries->enqueueDocument(file, document);
+    }
     m_summary.lemmas = int(m_lemmas.size());
-    if (m_open.isEmpty())
+    if (allIn())
         stopWhenAllIn();
     return true;
 }
@@ -191,6 +216,8 @@ void CheckRun::interrupt()
 {
     if (m_queue && !m_stopping)
         m_queue->cancelAll();
+    if (m_queries && !m_stopping)
+        m_queries->cancelAll();
 }
 
 void CheckRun::onTaskFinished(TaskId id, const TaskResult &result)
@@ -215,7 +242,7 @@ void CheckRun::onTaskFinished(TaskId id, const TaskResult &result)
     count(o.status);
     const int done = int(m_lemmas.size() - m_open.size());
     m_reporter->lemmaFinished(o, done, int(m_lemmas.size()));
-    if (m_open.isEmpty())
+    if (allIn())
         stopWhenAllIn();
 }
 
@@ -227,7 +254,8 @@ void CheckRun::onDrained()
                       .arg(m_open.size())
                       .arg(m_lemmas.size()));
     m_open.clear();
-    stopWhenAllIn();
+    if (allIn())
+        stopWhenAllIn();
 }
 
 void CheckRun::count(const QString &status)
@@ -250,6 +278,12 @@ void CheckRun::internalError(const QString &message)
         m_internalError = message;
 }
 
+// Every lemma and every query has its outcome.
+bool CheckRun::allIn() const
+{
+    return m_open.isEmpty() && (!m_queries || m_queries->allIn());
+}
+
 // Stopping is queued: the queue is not stopped from inside its own signal.
 void CheckRun::stopWhenAllIn()
 {
@@ -267,7 +301,7 @@ void CheckRun::stopWhenAllIn()
 
 void CheckRun::finishIfDone()
 {
-    if (m_stopping && m_queue->isStopped() && m_queue->workers().isEmpty())
+    if (m_stopping && m_queue->isStopped() && m_queue->workers().isEmpty() && (!m_queries || m_queries->isStopped()))
         finish();
 }
 
@@ -279,7 +313,9 @@ void CheckRun::finish()
     m_stopWatchdog.stop();
     m_summary.wallMs = m_clock.elapsed();
     m_reporter->summary(m_summary);
-    int code = m_summary.ok == m_summary.lemmas && m_summary.parseErrors == 0 ? 0 : 1;
+    // An answered query never fails the run; one without an answer does.
+    const bool allAnswered = m_summary.answered == m_summary.queries;
+    int code = m_summary.ok == m_summary.lemmas && m_summary.parseErrors == 0 && allAnswered ? 0 : 1;
     if (!m_internalError.isEmpty()) {
         QTextStream(stderr) << "drover-check: internal error: " << m_internalError << '\n';
         code = 3;

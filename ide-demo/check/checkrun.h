@@ -19,9 +19,11 @@ class TaskQueue;
 struct TaskResult;
 }
 namespace ProofLang { struct Document; }
+class QueryChecks;
 
 //! One drover-check run: reads and parses the documents, checks their
-//! lemmas on a `proof` queue, reports each outcome, and says how it ended.
+//! lemmas on a `proof` queue (and has their queries answered on a `query`
+//! queue, see QueryChecks), reports each outcome, and says how it ended.
 //!
 //! It ends in one of two ways: start() returns false (nothing was checked),
 //! or finished() fires once, after every lemma has its outcome and the
@@ -59,6 +61,7 @@ private:
     void onDrained();
     void count(const QString &status);
     void internalError(const QString &message);
+    bool allIn() const;
     void stopWhenAllIn();
     void finishIfDone();
     void finish();
@@ -69,6 +72,7 @@ private:
     Drover::TaskQueue *m_queue = nullptr;
     QHash<Drover::TaskId, LemmaRef> m_lemmas; //!< every lemma enqueued
     QSet<Drover::TaskId> m_open;              //!< those without an outcome yet
+    std::unique_ptr<QueryChecks> m_queries;   //!< only when a document has queries
     CheckSummary m_summary;
     QHash<int, qint64> m_workerPids;
     QString m_queueError;    //!< the queue's last errorOccurred()

@@ -37,6 +37,19 @@ void JsonReporter::lemmaFinished(const LemmaOutcome &o, int, int)
               {QStringLiteral("ms"), o.ms}});
 }
 
+void JsonReporter::queryFinished(const QueryOutcome &o)
+{
+    emitLine({{QStringLiteral("event"), QStringLiteral("query")},
+              {QStringLiteral("file"), o.file},
+              {QStringLiteral("line"), o.line},
+              {QStringLiteral("text"), o.text},
+              {QStringLiteral("status"), o.status},
+              {QStringLiteral("answer"), o.status == QLatin1String("answered") ? QJsonValue(o.answer) : QJsonValue()},
+              {QStringLiteral("message"), o.message.isEmpty() ? QJsonValue() : QJsonValue(o.message)},
+              {QStringLiteral("worker"), o.worker >= 0 ? QJsonValue(o.worker) : QJsonValue()},
+              {QStringLiteral("ms"), o.ms}});
+}
+
 void JsonReporter::workerEvent(int id, qint64 pid, const QString &state, const QString &status)
 {
     QJsonObject event{{QStringLiteral("event"), QStringLiteral("worker")},
@@ -58,5 +71,7 @@ void JsonReporter::summary(const CheckSummary &s)
               {QStringLiteral("timeout"), s.timeout},
               {QStringLiteral("cancelled"), s.cancelled},
               {QStringLiteral("parse_errors"), s.parseErrors},
+              {QStringLiteral("queries"), s.queries},
+              {QStringLiteral("answered"), s.answered},
               {QStringLiteral("wall_ms"), s.wallMs}});
 }

@@ -15,6 +15,19 @@ struct LemmaOutcome
     qint64 ms = 0;
 };
 
+//! How one query (`Eval`, `Search`) ended, as drover-check reports it.
+struct QueryOutcome
+{
+    QString file;
+    int line = 0;
+    QString text;     // the query without its final '.'
+    QString status;   // answered, error, crashed, timeout, cancelled
+    QString answer;   // when answered
+    QString message;  // why not, otherwise
+    int worker = -1;
+    qint64 ms = 0;
+};
+
 struct CheckSummary
 {
     int lemmas = 0;
@@ -24,6 +37,8 @@ struct CheckSummary
     int timeout = 0;
     int cancelled = 0;
     int parseErrors = 0;
+    int queries = 0;
+    int answered = 0;
     qint64 wallMs = 0;
 };
 
@@ -35,6 +50,7 @@ public:
     virtual void parseError(const QString &file, int line, int column, const QString &message) = 0;
     virtual void lemmaStarted(const QString &file, const QString &name, int done, int total) = 0;
     virtual void lemmaFinished(const LemmaOutcome &outcome, int done, int total) = 0;
+    virtual void queryFinished(const QueryOutcome &outcome) = 0;
     virtual void workerEvent(int id, qint64 pid, const QString &state, const QString &status) = 0;
     virtual void summary(const CheckSummary &summary) = 0;
 };

@@ -29,6 +29,28 @@ QString column(const QString &text, int width)
 {
     return text.leftJustified(width);
 }
+
+// The queries, after the lemmas: where each stands, and its answer (or its
+// status and why there is none).
+void printQueries(QTextStream &out, const QList<QueryOutcome> &queries)
+{
+    if (queries.isEmpty())
+        return;
+    int fileWidth = 4, textWidth = 5;
+    for (const QueryOutcome &q : queries) {
+        fileWidth = std::max(fileWidth, int(q.file.size()));
+        textWidth = std::max(textWidth, int(q.text.size()));
+    }
+    fileWidth = std::min(fileWidth, 40);
+    textWidth = std::min(textWidth, 30);
+    out << column(QStringLiteral("FILE"), fileWidth) << "  LINE  " << column(QStringLiteral("QUERY"), textWidth)
+        << "  ANSWER\n";
+    for (const QueryOutcome &q : queries) {
+        const QString answer = q.status == QLatin1String("answered") ? q.answer : q.status + QLatin1String(": ") + q.message;
+        out << column(q.file, fileWidth) << "  " << QString::number(q.line).rightJustified(4) << "  "
+            << column(q.text, textWidth) << "  " << answer << '\n';
+    }
+}
 } // namespace
 
 TerminalReporter::TerminalReporter()
@@ -65,6 +87,12 @@ void TerminalReporter::lemmaFinished(const LemmaOutcome &outcome, int done, int 
     progress(QStringLiteral("[%1/%2] %3 %4").arg(done).arg(total).arg(outcome.name, outcome.status));
 }
 
+void TerminalReporter::queryFinished(const QueryOutcome &outcome)
+{
+    m_queries.append(outcome);
+    progress(QStringLiteral("%1:%2 %3: %4").arg(outcome.file).arg(outcome.line).arg(outcome.text, outcome.status));
+}
+
 void TerminalReporter::summary(const CheckSummary &s)
 {
     if (m_interactive) {
@@ -93,7 +121,15 @@ void TerminalReporter::summary(const CheckSummary &s)
             row.chop(1);
         out << row << '\n';
     }
-    out << QStringLiteral("%1 lemmas: %2 ok, %3 error, %4 crashed, %5 timeout, %6 cancelled; %7 parse %8; %9 ms\n")
+    printQueries(out, m_queries);
+    // With queries, the summary line counts them too, before the time.
+    const QString queries = s.queries == 0 ? QString()
+                                           : QStringLiteral("; %1 %2: %3 answered, %4 not answered")
+                                                 .arg(s.queries)
+                                                 .arg(s.queries == 1 ? QStringLiteral("query") : QStringLiteral("queries"))
+                                                 .arg(s.answered)
+                                                 .arg(s.queries - s.answered);
+    out << QStringLiteral("%1 lemmas: %2 ok, %3 error, %4 crashed, %5 timeout, %6 cancelled; %7 parse %8%9; %10 ms\n")
                .arg(s.lemmas)
                .arg(s.ok)
                .arg(s.error)
@@ -102,6 +138,7 @@ void TerminalReporter::summary(const CheckSummary &s)
                .arg(s.cancelled)
                .arg(s.parseErrors)
                .arg(s.parseErrors == 1 ? QStringLiteral("error") : QStringLiteral("errors"))
+               .arg(queries)
                .arg(s.wallMs);
     out.flush();
 }

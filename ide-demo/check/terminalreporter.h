@@ -16,6 +16,7 @@ public:
     void parseError(const QString &, int, int, const QString &) override {}
     void lemmaStarted(const QString &file, const QString &name, int done, int total) override;
     void lemmaFinished(const LemmaOutcome &outcome, int done, int total) override;
+    void queryFinished(const QueryOutcome &outcome) override;
     void workerEvent(int, qint64, const QString &, const QString &) override {}
     void summary(const CheckSummary &summary) override;
 
@@ -24,4 +25,5 @@ private:
 
     bool m_interactive;
     QList<LemmaOutcome> m_outcomes;
+    QList<QueryOutcome> m_queries;
 };

@@ -4,6 +4,7 @@
 
 #include "declarations.h"
 #include "prooflang.h"
+#include "queries.h"
 #include "steps.h"
 
 #include <QtCore/QSet>
@@ -108,10 +109,19 @@ private:
                 error(line, problem->offset, problem->message);
             else
                 m_document.options.append(option);
+        } else if (isQueryLine(line.text)) {
+            Query query;
+            query.line = line.number;
+            query.column = line.column;
+            if (const std::optional<LineProblem> problem = readQuery(line.text, &query))
+                error(line, problem->offset, problem->message);
+            else
+                m_document.queries.append(query);
         } else if (line.text == QLatin1String("Qed.") || line.text == QLatin1String("Proof.")) {
             error(line, 0, QStringLiteral("`%1` outside a lemma").arg(line.text));
         } else {
-            error(line, 0, QStringLiteral("text outside a lemma: expected `Lemma NAME: statement.` or `Set NAME VALUE.`"));
+            error(line, 0, QStringLiteral("text outside a lemma: expected `Lemma NAME: statement.` or `Set NAME VALUE.`"
+                                 " (or a query: `Eval EXPR.`, `Search WORD.`)"));
         }
     }
 

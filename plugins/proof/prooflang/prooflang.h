@@ -35,6 +35,15 @@ struct Option
     int line = 0;
 };
 
+//! A read-only question about the document, outside any lemma:
+//! `Eval fib K.`, `Eval prime N.` or `Search WORD.`.
+struct Query
+{
+    QString text;    //!< without the final '.', trimmed ("Eval fib 90")
+    int line = 0;    //!< 1-based
+    int column = 0;  //!< 1-based, where the query starts
+};
+
 struct ParseError
 {
     int line = 0;
@@ -47,6 +56,7 @@ struct Document
     QList<Option> options;
     QList<Lemma> lemmas;        //!< only the lemmas that parsed
     QList<ParseError> errors;   //!< a broken lemma is reported here and left out
+    QList<Query> queries;       //!< in document order, for the `query` kind
 };
 
 //! Parses a whole document. Never fails: problems are in Document::errors.
@@ -75,5 +85,25 @@ struct Verdict
 
 //! Reads a `proof` response; a malformed one is a failed verdict saying so.
 Verdict verdictOf(const QCborValue &response);
+
+// ---- the `query` kind's data (see docs/language.md, "Queries") ----------
+
+//! The `query` task payload for one query of a document.
+QCborValue queryPayload(const QString &documentId, const Query &query);
+
+//! What query workers search: the lemmas of a document (names, statements,
+//! lines), forwarded to every `query` worker once, not sent with each query.
+QCborValue indexBroadcast(const QString &documentId, const Document &document);
+
+//! What the `query` worker answered.
+struct QueryAnswer
+{
+    bool answered = false;  //!< false: `message` says why there is no answer
+    QString answer;         //!< the answer, for people
+    QString message;        //!< why it could not be answered
+};
+
+//! Reads a `query` response; a malformed one is unanswered, saying so.
+QueryAnswer queryAnswerOf(const QCborValue &response);
 
 } // namespace ProofLang

@@ -1,0 +1,131 @@
+#include "querychecks.h"
+
+#include "prooflang.h"
+
+#include <drover/taskqueue.h>
+
+using namespace Drover;
+using namespace std::chrono_literals;
+
+namespace {
+//! The status, answer and message that a query task's result stands for.
+void describe(const TaskResult &result, QueryOutcome *o)
+{
+    o->message = result.message;
+    switch (result.outcome) {
+    case Outcome::Done: {
+        const ProofLang::QueryAnswer answer = ProofLang::queryAnswerOf(result.response);
+        o->status = answer.answered ? QStringLiteral("answered") : QStringLiteral("error");
+        o->answer = answer.answer;
+        o->message = answer.message;
+        break;
+    }
+    case Outcome::TimedOut:
+        o->status = QStringLiteral("timeout");
+        break;
+    case Outcome::Cancelled:
+        o->status = QStringLiteral("cancelled");
+        break;
+    case Outcome::WorkerDied:
+        o->status = QStringLiteral("crashed");
+        break;
+    case Outcome::Failed:
+    case Outcome::MarshalError:
+    case Outcome::Dropped:
+        o->status = QStringLiteral("error");
+        break;
+    }
+}
+} // namespace
+
+QueryChecks::QueryChecks(TaskQueue *queue, const CheckOptions &options, Reporter *reporter, CheckSummary *summary,
+                         QObject *parent)
+    : QObject(parent)
+    , m_queue(queue)
+    , m_options(options)
+    , m_reporter(reporter)
+    , m_summary(summary)
+{
+    m_queue->setMaxWorkers(m_options.jobs);
+    connect(m_queue, &TaskQueue::taskFinished, this, &QueryChecks::onTaskFinished);
+    connect(m_queue, &TaskQueue::drained, this, &QueryChecks::onDrained);
+    connect(m_queue, &TaskQueue::errorOccurred, this, [this](const QString &message) { m_queueError = message; });
+    connect(m_queue, &TaskQueue::workerStarted, this, [this](int id, qint64 pid) {
+        m_workerPids.insert(id, pid);
+        m_reporter->workerEvent(id, pid, QStringLiteral("started"), {});
+    });
+    connect(m_queue, &TaskQueue::workerExited, this, [this](int id, const QString &status) {
+        m_reporter->workerEvent(id, m_workerPids.take(id), QStringLiteral("exited"), status);
+        emit workersChanged();
+    });
+    connect(m_queue, &TaskQueue::stopped, this, &QueryChecks::workersChanged);
+}
+
+// The options and the index stand before any of the document's queries can
+// reach a worker; query workers are persistent and read them when answering.
+void QueryChecks::enqueueDocument(const QString &file, const ProofLang::Document &document)
+{
+    if (document.queries.isEmpty())
+        return;
+    for (const ProofLang::Option &option : document.options)
+        m_queue->forwardFeedback(ProofLang::optionBroadcast(file, option));
+    m_queue->forwardFeedback(ProofLang::indexBroadcast(file, document));
+    for (const ProofLang::Query &query : document.queries) {
+        Task task;
+        task.payload = ProofLang::queryPayload(file, query);
+        task.name = query.text;
+        task.options.retries = m_options.retries;
+        task.options.termTimeout = m_options.timeout.value_or(0ms);
+        task.options.killTimeout = m_options.killAfter.value_or(0ms);
+        const TaskId id = m_queue->enqueue(std::move(task));
+        m_queries.insert(id, {file, query.line, query.text});
+        m_open.insert(id);
+        ++m_summary->queries;
+    }
+}
+
+bool QueryChecks::isStopped() const
+{
+    return m_queue->isStopped() && m_queue->workers().isEmpty();
+}
+
+void QueryChecks::cancelAll()
+{
+    m_queue->cancelAll();
+}
+
+void QueryChecks::onTaskFinished(TaskId id, const TaskResult &result)
+{
+    if (!m_queries.contains(id))
+        return;
+    if (!m_open.remove(id)) {
+        emit internalError(QStringLiteral("query `%1` was reported twice").arg(m_queries.value(id).text));
+        return;
+    }
+    const QueryRef ref = m_queries.value(id);
+    QueryOutcome o;
+    o.file = ref.file;
+    o.line = ref.line;
+    o.text = ref.text;
+    o.worker = result.workerId;
+    o.ms = result.elapsed.count();
+    describe(result, &o);
+    // A query that never reached a worker died of the pool, not of itself.
+    if (result.outcome == Outcome::WorkerDied && result.attempts == 0)
+        emit internalError(m_queueError.isEmpty() ? result.message : m_queueError);
+    if (o.status == QLatin1String("answered"))
+        ++m_summary->answered;
+    m_reporter->queryFinished(o);
+    emit queryEnded();
+}
+
+void QueryChecks::onDrained()
+{
+    if (m_open.isEmpty())
+        return;
+    emit internalError(QStringLiteral("the query queue went idle with %1 of %2 queries still without an outcome")
+                           .arg(m_open.size())
+                           .arg(m_queries.size()));
+    m_open.clear();
+    emit queryEnded();
+}
