@@ -271,6 +271,7 @@ private slots:
         watcher.setFuture(future);
         QTRY_VERIFY_WITH_TIMEOUT(future.isFinished(), 60000);
         QVERIFY(!future.isCanceled());
+        QCOMPARE(m_queue->failureOf(future), QString());
         const QList<QCborValue> results = future.results();
         QCOMPARE(results.size(), inputs);
         for (int i = 0; i < inputs; ++i)
@@ -289,6 +290,13 @@ private slots:
         QList<QCborValue> values{QCborValue(1), QCborValue(2), scripted(QStringLiteral("crash")).payload, QCborValue(4)};
         QFuture<QCborValue> future = m_queue->map(values);
         QTRY_VERIFY_WITH_TIMEOUT(future.isFinished(), 60000);
+        QVERIFY(future.isCanceled());
+        const QString failure = m_queue->failureOf(future);
+        QVERIFY2(failure.contains(QLatin1String("map chunk 3 ended worker-died")), qPrintable(failure));
+        // Only the queue that ran the map speaks of it.
+        Manager other;
+        other.addPluginPath(QStringLiteral(SCRIPTED_PLUGIN_DIR));
+        QCOMPARE(other.queue(QStringLiteral("scripted"))->failureOf(future), QString());
         try {
             future.waitForFinished();
             (void)future.results();

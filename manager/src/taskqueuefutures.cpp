@@ -43,6 +43,22 @@ QFuture<TaskResult> TaskQueue::submit(Task task)
 }
 
 namespace {
+//! What a map() future holds when one of its chunks did not end Done. It
+//! names its queue, so that failureOf() speaks only of its own futures.
+class MapFailure : public TaskFailure
+{
+public:
+    MapFailure(const TaskQueue *queue, const QString &why)
+        : TaskFailure(why.toStdString())
+        , m_queue(queue)
+    {
+    }
+    const TaskQueue *queue() const { return m_queue; }
+
+private:
+    const TaskQueue *m_queue;
+};
+
 struct MapRun
 {
     QFutureInterface<QCborValue> promise;
@@ -92,7 +108,7 @@ QFuture<QCborValue> TaskQueue::map(const QList<QCborValue> &inputs, const MapOpt
                 const QString why = result.outcome == Outcome::Done
                     ? QStringLiteral("map chunk %1 answered %2 results for %3 inputs").arg(chunk + 1).arg(outputs.size()).arg(count)
                     : QStringLiteral("map chunk %1 ended %2: %3").arg(chunk + 1).arg(outcomeName(result.outcome), result.message);
-                run->promise.reportException(std::make_exception_ptr(TaskFailure(why.toStdString())));
+                run->promise.reportException(std::make_exception_ptr(MapFailure(this, why)));
                 run->promise.reportFinished();
                 cancel(run->chunks);
                 return;
@@ -126,6 +142,24 @@ QFuture<QCborValue> TaskQueue::map(const QList<QCborValue> &inputs, const MapOpt
         cancel(run->chunks);
     });
     return future;
+}
+
+// The reason is the exception the future holds, not a table beside it:
+// nothing is kept for futures nobody asks about. A future its holder
+// cancelled holds none, and the holder knows why.
+QString TaskQueue::failureOf(const QFuture<QCborValue> &future) const
+{
+    // Only a finished future is asked: waitForFinished() would wait.
+    if (!future.isCanceled() || !future.isFinished())
+        return {};
+    try {
+        QFuture<QCborValue>(future).waitForFinished(); // rethrows what it holds
+    } catch (const MapFailure &failure) {
+        if (failure.queue() == this)
+            return QString::fromStdString(failure.what());
+    } catch (...) {
+    }
+    return {};
 }
 
 } // namespace Drover

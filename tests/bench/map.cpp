@@ -27,10 +27,8 @@ void mapFigures(Context &context, QList<Figure> *figures)
         QFuture<QCborValue> future = h.queue->map(values, options);
         Harness::until("map() to finish", [&] { return future.isFinished(); });
         perSecond = double(inputs) / (double(clock.nsecsElapsed()) / 1e9);
-        // (TaskQueue::failureOf() would say why, but the library does not
-        // define it yet.)
         if (future.isCanceled())
-            throw BenchError("map() was cancelled");
+            throw BenchError("map() was cancelled: " + h.queue->failureOf(future).toStdString());
         if (future.resultCount() != inputs)
             throw BenchError("map() returned the wrong number of results");
     }
