@@ -9,6 +9,7 @@
 #include "mainwindow.h"
 #include "proofdocument.h"
 #include "proofeditor.h"
+#include "querycontroller.h"
 #include "support/processes.h"
 #include "tasklistdock.h"
 #include "tasklistmodel.h"
@@ -279,6 +280,31 @@ private slots:
         m_window->feedbackLog()->setFilter(QStringLiteral("slow_start"));
         const QString log = m_window->feedbackLog()->visibleLines().join(QLatin1Char('\n'));
         QVERIFY2(log.contains(QLatin1String("resuming from step 3")), qPrintable(log));
+    }
+
+    // Queries are answered into the feedback log, and a changed option
+    // (broadcast to the query workers) changes their answers.
+    void queriesAnswerInTheLog()
+    {
+        const QString file = copyOf(example("queries.proof"));
+        QVERIFY(!file.isEmpty());
+        QVERIFY(openWindow(file));
+        QVERIFY(m_window->queries()->queue());
+        const auto log = [this] { return m_window->feedbackLog()->visibleLines().join(QLatin1Char('\n')); };
+        const QString hex = QStringLiteral("line 21: Eval fib 90 → Fib(0x5a) mod 2^64 = 0x27f80ddaa1ba7878");
+        QTRY_VERIFY2_WITH_TIMEOUT(log().contains(hex), qPrintable(log()), checkTimeout);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->queries()->isSettled(), checkTimeout);
+
+        ProofEditor *editor = m_window->editor();
+        editor->setFocus();
+        QVERIFY(placeCursorBeforeDot(editor, QStringLiteral("Set Base hex.        # numbers in Eval answers in hexadecimal")));
+        for (int i = 0; i < 3; ++i)
+            QTest::keyClick(editor, Qt::Key_Backspace);
+        QTest::keyClicks(editor, QStringLiteral("dec"));
+        const QString dec = QStringLiteral("line 21: Eval fib 90 → Fib(90) mod 2^64 = 2880067194370816120");
+        QTRY_VERIFY2_WITH_TIMEOUT(log().contains(dec), qPrintable(log()), checkTimeout);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->queries()->isSettled(), checkTimeout);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->controller()->isSettled(), checkTimeout);
     }
 
     void editingARunningLemmaCancelsItsTask()

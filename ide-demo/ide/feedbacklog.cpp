@@ -105,6 +105,7 @@ void FeedbackLog::add(Kind kind, const QString &lemma, const QString &text, Lemm
     item->setData(lemmaRole, lemma);
     switch (kind) {
     case Kind::Say:
+    case Kind::Answer:
         item->setForeground(palette().color(QPalette::Text));
         break;
     case Kind::Worker:
@@ -124,6 +125,14 @@ void FeedbackLog::add(Kind kind, const QString &lemma, const QString &text, Lemm
         delete m_list->takeItem(0);
     if (atEnd && !item->isHidden())
         m_list->scrollToItem(item);
+}
+
+void FeedbackLog::addAnswer(int line, const QString &query, const QString &text, bool ok)
+{
+    if (ok)
+        add(Kind::Answer, {}, tr("line %1: %2 → %3").arg(line).arg(query, text));
+    else
+        add(Kind::Problem, {}, tr("line %1: %2: no answer: %3").arg(line).arg(query, text), LemmaState::Error);
 }
 
 void FeedbackLog::setFilter(const QString &lemma)

@@ -32,8 +32,11 @@ public:
     //! Shows only this lemma's lines (empty: everything).
     void setFilter(const QString &lemma);
 
+    //! A query's answer, or why it has none (no lemma's: shown with all lemmas).
+    void addAnswer(int line, const QString &query, const QString &text, bool ok);
+
 private:
-    enum class Kind { Say, Worker, Outcome, Problem };
+    enum class Kind { Say, Worker, Outcome, Problem, Answer };
     void add(Kind kind, const QString &lemma, const QString &text, LemmaState sign = LemmaState::Queued);
     void applyFilter();
     void refreshLemmaNames();

@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "parfanout.h"
+#include "querycontroller.h"
 
 #include "checkcontroller.h"
 #include "checkstatus.h"
@@ -57,6 +58,9 @@ MainWindow::MainWindow(std::unique_ptr<Drover::Manager> manager, Drover::TaskQue
     m_workerMonitor = new WorkerMonitor(queue, this);
     m_taskList = new TaskListDock(m_controller, this);
     m_feedbackLog = new FeedbackLog(m_controller, this);
+    // `Eval` and `Search` lines go to the `query` kind, answers to the log.
+    m_queries = new QueryController(m_document, m_manager->queue(QStringLiteral("query")), this);
+    connect(m_queries, &QueryController::answered, m_feedbackLog, &FeedbackLog::addAnswer);
     m_checkStatus = new CheckStatus(m_document);
     // The editor with the workers under it; tasks and feedback to the right,
     // the whole height.
@@ -177,6 +181,7 @@ bool MainWindow::openFile(const QString &path, bool quiet)
     m_loading = false;
     m_editor->document()->setModified(false);
     m_controller->setDocumentId(m_path);
+    m_queries->setDocumentId(m_path);
     m_controller->setCursorLine(m_editor->cursorLine());
     m_controller->load(text);
     updateTitle();

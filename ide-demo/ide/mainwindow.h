@@ -20,6 +20,7 @@ class CheckStatus;
 class FeedbackLog;
 class ProofDocument;
 class ProofEditor;
+class QueryController;
 class TaskListDock;
 class WorkerMonitor;
 
@@ -46,6 +47,7 @@ public:
     Drover::TaskQueue *queue() const { return m_queue; }
     ProofDocument *document() const { return m_document; }
     CheckController *controller() const { return m_controller; }
+    QueryController *queries() const { return m_queries; }
     ProofEditor *editor() const { return m_editor; }
     WorkerMonitor *workerMonitor() const { return m_workerMonitor; }
     TaskListDock *taskList() const { return m_taskList; }
@@ -69,6 +71,7 @@ private:
     Drover::TaskQueue *m_queue;
     ProofDocument *m_document;
     CheckController *m_controller;
+    QueryController *m_queries = nullptr;
     ProofEditor *m_editor;
     WorkerMonitor *m_workerMonitor;
     TaskListDock *m_taskList;

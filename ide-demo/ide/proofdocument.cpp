@@ -41,6 +41,7 @@ ProofDocument::Change ProofDocument::setText(const QString &text)
     m_optionsSignature = signature;
     m_options = std::move(parsed.options);
     m_errors = std::move(parsed.errors);
+    m_queries = std::move(parsed.queries);
 
     QMultiHash<QString, qsizetype> oldByKey;
     for (qsizetype i = m_lemmas.size() - 1; i >= 0; --i)

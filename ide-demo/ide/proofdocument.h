@@ -54,6 +54,8 @@ public:
     const QList<LemmaEntry> &lemmas() const { return m_lemmas; }
     const QList<ProofLang::Option> &options() const { return m_options; }
     const QList<ProofLang::ParseError> &parseErrors() const { return m_errors; }
+    //! The `Eval` and `Search` lines, in document order.
+    const QList<ProofLang::Query> &queries() const { return m_queries; }
     const LemmaEntry *lemma(int uid) const;
     //! The lemma whose lines (Lemma to Qed) hold a 1-based line, or nullptr.
     const LemmaEntry *lemmaAtLine(int line) const;
@@ -77,6 +79,7 @@ private:
     QList<LemmaEntry> m_lemmas;
     QList<ProofLang::Option> m_options;
     QList<ProofLang::ParseError> m_errors;
+    QList<ProofLang::Query> m_queries;
     QString m_optionsSignature;
     QHash<QString, LemmaOutcome> m_verdicts; // by key: ok and error outcomes seen
     int m_nextUid = 1;

@@ -1,0 +1,85 @@
+#include "querycontroller.h"
+
+#include "proofdocument.h"
+
+#include <drover/taskqueue.h>
+
+#include <QtCore/QCborArray>
+#include <QtCore/QCborMap>
+
+namespace DroverIde {
+
+using namespace std::chrono_literals;
+
+QueryController::QueryController(ProofDocument *document, Drover::TaskQueue *queue, QObject *parent)
+    : QObject(parent)
+    , m_document(document)
+    , m_queue(queue)
+{
+    m_pause.setSingleShot(true);
+    m_pause.setInterval(300ms);
+    connect(&m_pause, &QTimer::timeout, this, &QueryController::refresh);
+    connect(document, &ProofDocument::lemmasChanged, this, [this] {
+        if (m_queue && !m_document->queries().isEmpty())
+            m_pause.start();
+    });
+    if (queue)
+        connect(queue, &Drover::TaskQueue::taskFinished, this, &QueryController::onTaskFinished);
+}
+
+void QueryController::setDocumentId(const QString &id)
+{
+    m_documentId = id;
+}
+
+void QueryController::refresh()
+{
+    if (!m_queue)
+        return;
+    // What the answers depend on: the options, the lemma index, the queries.
+    ProofLang::Document index;
+    for (const LemmaEntry &entry : m_document->lemmas())
+        index.lemmas.append(entry.lemma);
+    QCborArray state;
+    state.append(m_documentId);
+    for (const ProofLang::Option &option : m_document->options())
+        state.append(ProofLang::optionBroadcast(m_documentId, option));
+    state.append(ProofLang::indexBroadcast(m_documentId, index));
+    for (const ProofLang::Query &query : m_document->queries())
+        state.append(ProofLang::queryPayload(m_documentId, query));
+    const QString signature = QString::fromLatin1(state.toCborValue().toCbor().toBase64());
+    if (signature == m_signature)
+        return;
+    m_signature = signature;
+
+    const QList<Drover::TaskId> stale = m_live.keys();
+    m_live.clear();
+    m_queue->cancel(stale);
+    m_queue->clearForwardedFeedback();
+    for (const ProofLang::Option &option : m_document->options())
+        m_queue->forwardFeedback(ProofLang::optionBroadcast(m_documentId, option));
+    m_queue->forwardFeedback(ProofLang::indexBroadcast(m_documentId, index));
+    for (const ProofLang::Query &query : m_document->queries()) {
+        Drover::Task task;
+        task.payload = ProofLang::queryPayload(m_documentId, query);
+        task.name = query.text;
+        m_live.insert(m_queue->enqueue(task), {query.line, query.text});
+    }
+}
+
+void QueryController::onTaskFinished(Drover::TaskId id, const Drover::TaskResult &result)
+{
+    const auto it = m_live.constFind(id);
+    if (it == m_live.cend())
+        return; // a stale query, cancelled
+    const Asked asked = it.value();
+    m_live.erase(it);
+    if (result.outcome != Drover::Outcome::Done) {
+        emit answered(asked.line, asked.text, result.message, false);
+        return;
+    }
+    const ProofLang::QueryAnswer answer = ProofLang::queryAnswerOf(result.response);
+    emit answered(asked.line, asked.text, answer.answered ? answer.answer : answer.message, answer.answered);
+}
+
+} // namespace DroverIde
