@@ -52,6 +52,9 @@ MainWindow::MainWindow(std::unique_ptr<Drover::Manager> manager, Drover::TaskQue
     , m_timeLimit(new QSpinBox)
 {
     queue->setMaxWorkers(2);
+    // A worker left holding a failed lemma for its repair is retired after a
+    // minute without use: the lemma may be gone, or fixed elsewhere.
+    queue->setIdleTimeout(std::chrono::minutes(1));
     // `par prime` steps fan out to the `par` kind's workers.
     Par::ParFanOut::attach(m_manager.get(), queue, 2, this);
     setCentralWidget(m_editor);
