@@ -13,17 +13,8 @@ using namespace Drover;
 
 std::optional<QCborValue> ScriptedKind::requestOfTask(const WorkerStatus &status, const Task &task)
 {
-    if (task.payload.isArray()) {
-        // A map() chunk: one request per input.
-        QCborArray requests;
-        for (const QCborValue &input : task.payload.toArray()) {
-            QCborMap request;
-            request.insert(QLatin1String("payload"), input);
-            request.insert(QLatin1String("fresh"), status.fresh);
-            requests.append(request);
-        }
-        return requests;
-    }
+    if (task.payload.isArray()) // a map() chunk: the inputs go as they are
+        return task.payload;
     const QCborMap payload = task.payload.toMap();
     if (payload.value(QLatin1String("drop")).toBool())
         return std::nullopt;
@@ -90,10 +81,12 @@ void ScriptedKind::initWorker(WorkerContext &context)
 
 QCborValue ScriptedKind::perform(const QCborValue &request, WorkerContext &context)
 {
+    if (request.isInteger()) // a map() input: square it
+        return request.toInteger() * request.toInteger();
     const QCborMap req = request.toMap();
-    const QCborValue rawPayload = req.value(QLatin1String("payload"));
-    if (rawPayload.isInteger()) // a map() input: square it
-        return rawPayload.toInteger() * rawPayload.toInteger();
+    // A map() input that is a payload comes unwrapped, without fresh and
+    // competence.
+    const QCborValue rawPayload = req.contains(QLatin1String("payload")) ? req.value(QLatin1String("payload")) : request;
     const QCborMap payload = rawPayload.toMap();
     const QString op = payload.value(QLatin1String("op")).toString(QStringLiteral("echo"));
     const QCborValue arg = payload.value(QLatin1String("arg"));

@@ -18,7 +18,8 @@
 // waits for a message from the master and answers it; "chat" (rounds) sends
 // messages and collects the master's replies; "ask" asks the master arg
 // (with "timeout" ms); "workerenv" answers the worker environment.
-// map() inputs that are integers are squared. With {"greet": true} in the
+// map() inputs reach perform() as they are (no request per input):
+// integers are squared, maps are payloads. With {"greet": true} in the
 // worker environment, initWorker() sends the master a message.
 // Every response is a map {pid, worker, fresh, competence, value}.
 
