@@ -47,6 +47,10 @@ int main(int argc, char *argv[])
     qunsetenv(Wire::EnvSecret);
 
     QPluginLoader loader(pluginFile);
+    // Bind the plugin's symbols now rather than at their first call: a
+    // worker is started ahead of need, and its first task should not pay
+    // for the dynamic linker.
+    loader.setLoadHints(QLibrary::ResolveAllSymbolsHint);
     QObject *instance = loader.instance();
     if (!instance)
         return fail(3, QStringLiteral("cannot load plugin %1: %2").arg(pluginFile, loader.errorString()));

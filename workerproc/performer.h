@@ -46,6 +46,7 @@ private:
 
     void post(Job job);
     void perform(const Job &job);
+    void warmUp();
     void sendError(Drover::TaskId task, QLatin1StringView kind, const QString &message);
 
     Drover::TaskKind *m_kind;
