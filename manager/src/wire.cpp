@@ -89,7 +89,8 @@ Type typeOf(const QCborMap &message)
 QCborMap message(Type type)
 {
     QCborMap m;
-    m.insert(Key::Type, typeName(type));
+    // A Latin-1 view is stored as it is; a QString would be converted.
+    m.insert(Key::Type, latin1Name(type));
     return m;
 }
 
