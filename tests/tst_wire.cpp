@@ -14,6 +14,9 @@
 
 #include <algorithm>
 
+#include <sys/socket.h>
+#include <unistd.h>
+
 using namespace Drover::Internal;
 using Status = Wire::FrameReader::Status;
 
@@ -114,6 +117,89 @@ private slots:
         QCOMPARE(reader.next(&out), Status::NeedMore);
         QCOMPARE(reader.bufferedBytes(), 0);
         QVERIFY(!reader.hasError());
+    }
+
+    // The reused-buffer writer writes what encodeFrame() writes, frame
+    // after frame, and the {t, task, body} envelope is the map it stands for.
+    void writerMatchesEncodeFrame_data() { roundTrip_data(); }
+    void writerMatchesEncodeFrame()
+    {
+        QFETCH(Wire::Type, type);
+        Wire::FrameWriter writer;
+        const QCborValue bodies[] = {QCborValue(7), QCborArray{1, QStringLiteral("två"), QByteArray(300, 'z')},
+                                     QCborValue(QStringLiteral("short")), QCborMap{{1, 2}}};
+        for (const QCborValue &body : bodies) {
+            QCborMap message = Wire::message(type);
+            message.insert(Wire::Key::Task, 42);
+            message.insert(Wire::Key::Body, body);
+            QCOMPARE(writer.encode(message, Wire::DefaultMaxFrameSize).toByteArray(), Wire::encodeFrame(message));
+            QCOMPARE(writer.encode(type, 42, body, Wire::DefaultMaxFrameSize).toByteArray(), Wire::encodeFrame(message));
+        }
+    }
+
+    void writerSizeLimit()
+    {
+        const QCborMap m = messageOfSize(100);
+        Wire::FrameWriter writer;
+        QCOMPARE(writer.encode(m, 100).size(), Wire::LengthPrefixSize + 100);
+        QVERIFY(writer.encode(m, 99).isEmpty());
+        // Refusing one frame leaves the writer usable.
+        QCOMPARE(writer.encode(m, 100).toByteArray(), Wire::encodeFrame(m));
+    }
+
+    // What drover-worker reads its socket with: everything there is, then
+    // the end of the stream once the peer has closed.
+    void readsFromASocket()
+    {
+        int fds[2];
+        QCOMPARE(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+        QByteArray stream;
+        for (int i = 0; i < 2000; ++i) {
+            QCborMap m = Wire::message(Wire::Type::Feedback);
+            m.insert(Wire::Key::Body, i);
+            stream += Wire::encodeFrame(m);
+        }
+        // Less than the socket buffer holds, so one thread can do both ends.
+        QVERIFY(stream.size() < 64 * 1024);
+        QCOMPARE(::write(fds[0], stream.constData(), size_t(stream.size())), ssize_t(stream.size()));
+
+        Wire::FrameReader reader;
+        bool atEnd = true;
+        QCOMPARE(reader.readFrom(fds[1], &atEnd), qint64(stream.size()));
+        QVERIFY(!atEnd);
+        QCOMPARE(reader.readFrom(fds[1], &atEnd), 0); // nothing more now: no wait
+        QVERIFY(!atEnd);
+        QCborMap out;
+        for (int i = 0; i < 2000; ++i) {
+            QCOMPARE(reader.next(&out), Status::Message);
+            QCOMPARE(out.value(Wire::Key::Body).toInteger(), i);
+        }
+        QCOMPARE(reader.next(&out), Status::NeedMore);
+
+        ::close(fds[0]);
+        QCOMPARE(reader.readFrom(fds[1], &atEnd), 0);
+        QVERIFY(atEnd);
+        ::close(fds[1]);
+    }
+
+    void nextSaysTheType_data() { roundTrip_data(); }
+    void nextSaysTheType()
+    {
+        QFETCH(Wire::Type, type);
+        // Drover's own layout ("t" first) and another encoder's ("t" last).
+        QCborMap first = Wire::message(type);
+        first.insert(Wire::Key::Task, 1);
+        QCborMap last;
+        last.insert(Wire::Key::Task, 1);
+        last.insert(Wire::Key::Type, Wire::typeName(type));
+        for (const QCborMap &message : {first, last}) {
+            Wire::FrameReader reader;
+            reader.addData(Wire::encodeFrame(message));
+            QCborMap out;
+            Wire::Type seen = Wire::Type::Unknown;
+            QCOMPARE(reader.next(&out, &seen), Status::Message);
+            QCOMPARE(seen, type);
+        }
     }
 
     void arrivesInPieces_data()
