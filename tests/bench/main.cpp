@@ -1,7 +1,7 @@
 // drover-bench: Drover's speed and memory against baselines measured in the
 // same run (docs/performance.md). Not a timed test: it prints figures, and
 // exits non-zero only when a measurement itself failed.
-//   drover-bench [--quick] [--json] [--only NAME] [--list]
+//   drover-bench [--quick] [--json] [--only NAME[,NAME...]] [--list]
 
 #include "children.h"
 #include "figures.h"
@@ -50,7 +50,7 @@ int main(int argc, char *argv[])
     const QCommandLineOption quick(QStringLiteral("quick"), QStringLiteral("Tiny sizes: a smoke run."));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("One JSON object per figure."));
     const QCommandLineOption only(QStringLiteral("only"),
-                                  QStringLiteral("Measure one figure, or one group of them (see --list)."),
+                                  QStringLiteral("Measure these figures or groups, comma-separated (see --list)."),
                                   QStringLiteral("NAME"));
     const QCommandLineOption list(QStringLiteral("list"), QStringLiteral("List the figures and groups."));
     parser.addOptions({quick, json, only, list});
@@ -64,9 +64,10 @@ int main(int argc, char *argv[])
         return 0;
     }
     const QString wanted = parser.value(only);
+    const QStringList names = wanted.split(QLatin1Char(','), Qt::SkipEmptyParts);
     QList<const Entry *> chosen;
     for (const Entry &e : entries) {
-        if (wanted.isEmpty() || wanted == QLatin1String(e.name) || wanted == QLatin1String(e.group))
+        if (names.isEmpty() || names.contains(QLatin1String(e.name)) || names.contains(QLatin1String(e.group)))
             chosen << &e;
     }
     if (chosen.isEmpty()) {
