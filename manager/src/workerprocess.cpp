@@ -272,8 +272,20 @@ void WorkerProcess::readOutput(QProcess::ProcessChannel channel)
     partial.remove(0, start);
 }
 
+void WorkerProcess::readLastFrames()
+{
+    // The process may be reaped before its socket is read: what it wrote
+    // just before it died (its last feedback, even its answer) is still in
+    // the kernel. It is read now, so it comes before the death, not lost
+    // with the connection.
+    while (m_socket && m_socket->state() == QLocalSocket::ConnectedState && m_socket->waitForReadyRead(0)) {
+    }
+    readFrames();
+}
+
 void WorkerProcess::onProcessFinished(int exitCode, QProcess::ExitStatus status)
 {
+    readLastFrames();
     readOutput(QProcess::StandardOutput);
     readOutput(QProcess::StandardError);
     QString text = exitStatusText(status, exitCode);

@@ -89,6 +89,7 @@ Q_SIGNALS:
 
 private:
     void readFrames();
+    void readLastFrames();
     void writeFrame(QByteArrayView frame);
     void readOutput(QProcess::ProcessChannel channel);
     void onSocketGone();
