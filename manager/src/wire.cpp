@@ -55,9 +55,7 @@ Type peekType(const char *body, qsizetype length)
     }
     return Type::Unknown;
 }
-} // namespace
 
-namespace {
 QLatin1StringView latin1Name(Type type)
 {
     for (const auto &[t, name] : TypeNames) {
