@@ -751,7 +751,7 @@ private slots:
         QTest::newRow("spin") << "spin 60000.";
         QTest::newRow("sleep") << "sleep 60000.";
         QTest::newRow("prime") << "prime 18446744073709551557."; // the largest 64-bit prime: a minute of division
-        QTest::newRow("alloc") << "alloc 16384.";                 // 16 GiB reserved, a few touched before the cancel
+        QTest::newRow("alloc") << "alloc 16384.";                 // 16 GiB in 64 MB blocks, a few touched before the cancel
     }
     void cancellationIsPrompt()
     {
@@ -769,7 +769,9 @@ private slots:
         QCOMPARE(answer[key("status")].toString(), QStringLiteral("cancelled"));
         QCOMPARE(answer[key("step")].toInteger(), 2);
         QCOMPARE(answer[key("checked")].toInteger(), 1);
-        QVERIFY2(latency < 50, qPrintable(QStringLiteral("stopped %1 ms after the cancel").arg(latency)));
+        // Generous for a loaded machine, yet far below the seconds (alloc) or
+        // the minute (the others) that the step takes when it is not stopped.
+        QVERIFY2(latency < 1000, qPrintable(QStringLiteral("stopped %1 ms after the cancel").arg(latency)));
         qDebug("stopped %lld ms after the cancel", latency);
     }
 

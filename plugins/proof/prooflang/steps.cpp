@@ -14,7 +14,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <iterator>
 #include <new>
+#include <vector>
 
 namespace ProofLang {
 
@@ -68,21 +70,28 @@ std::optional<QString> allocate(quint64 megabytes, const StepEnvironment &env)
 {
     if (megabytes > MaxAllocMegabytes)
         return QStringLiteral("cannot allocate %1 MB: alloc is limited to %2 MB").arg(megabytes).arg(MaxAllocMegabytes);
-    const std::size_t bytes = std::size_t(megabytes) << 20;
-    std::unique_ptr<char[]> block(new (std::nothrow) char[bytes]);
-    if (!block)
-        return QStringLiteral("cannot allocate %1 MB: out of memory").arg(megabytes);
-    // One write per page makes the memory resident, not just reserved.
-    volatile char *pages = block.get();
+    // Blocks of at most 64 MB, so that a cancel is seen between allocations
+    // too: one huge block can take seconds to map under a sanitizer.
+    constexpr quint64 chunkMegabytes = 64;
     constexpr std::size_t page = 4096;
     constexpr std::size_t megabyte = std::size_t(1) << 20;
-    for (std::size_t at = 0; at < bytes; at += page) {
-        if (at % megabyte == 0 && isCancelled(env))
-            break;
-        pages[at] = char(1);
+    std::vector<std::unique_ptr<char[]>> blocks;
+    for (quint64 done = 0; done < megabytes && !isCancelled(env); done += chunkMegabytes) {
+        const std::size_t bytes = std::size_t(std::min(chunkMegabytes, megabytes - done)) * megabyte;
+        std::unique_ptr<char[]> block(new (std::nothrow) char[bytes]);
+        if (!block)
+            return QStringLiteral("cannot allocate %1 MB: out of memory").arg(megabytes);
+        // One write per page makes the memory resident, not just reserved.
+        volatile char *pages = block.get();
+        for (std::size_t at = 0; at < bytes; at += page) {
+            if (at % megabyte == 0 && isCancelled(env))
+                break;
+            pages[at] = char(1);
+        }
+        blocks.push_back(std::move(block));
     }
     if (env.memory)
-        env.memory->push_back(std::move(block));
+        std::move(blocks.begin(), blocks.end(), std::back_inserter(*env.memory));
     return std::nullopt;
 }
 
