@@ -3,6 +3,7 @@
 #include "parfanout.h"
 
 #include "jsonreporter.h"
+#include "outcomestatus.h"
 #include "prooflang.h"
 #include "querychecks.h"
 #include "terminalreporter.h"
@@ -50,34 +51,19 @@ std::optional<QString> readDocument(const QString &file, QString *error)
 void describe(const TaskResult &result, LemmaOutcome *o)
 {
     o->message = result.message;
-    switch (result.outcome) {
-    case Outcome::Done: {
-        const ProofLang::Verdict verdict = ProofLang::verdictOf(result.response);
-        if (verdict.ok)
-            o->status = QStringLiteral("ok");
-        else if (verdict.status == QLatin1String("cancelled"))
-            o->status = QStringLiteral("cancelled");
-        else
-            o->status = QStringLiteral("error");
-        o->step = verdict.step;
-        o->message = verdict.message;
-        break;
+    if (result.outcome != Outcome::Done) {
+        o->status = statusWithoutResponse(result.outcome);
+        return;
     }
-    case Outcome::TimedOut:
-        o->status = QStringLiteral("timeout");
-        break;
-    case Outcome::Cancelled:
+    const ProofLang::Verdict verdict = ProofLang::verdictOf(result.response);
+    if (verdict.ok)
+        o->status = QStringLiteral("ok");
+    else if (verdict.status == QLatin1String("cancelled"))
         o->status = QStringLiteral("cancelled");
-        break;
-    case Outcome::WorkerDied:
-        o->status = QStringLiteral("crashed");
-        break;
-    case Outcome::Failed:
-    case Outcome::MarshalError:
-    case Outcome::Dropped:
+    else
         o->status = QStringLiteral("error");
-        break;
-    }
+    o->step = verdict.step;
+    o->message = verdict.message;
 }
 
 } // namespace

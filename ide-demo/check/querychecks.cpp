@@ -1,5 +1,6 @@
 #include "querychecks.h"
 
+#include "outcomestatus.h"
 #include "prooflang.h"
 
 #include <drover/taskqueue.h>
@@ -12,29 +13,14 @@ namespace {
 void describe(const TaskResult &result, QueryOutcome *o)
 {
     o->message = result.message;
-    switch (result.outcome) {
-    case Outcome::Done: {
-        const ProofLang::QueryAnswer answer = ProofLang::queryAnswerOf(result.response);
-        o->status = answer.answered ? QStringLiteral("answered") : QStringLiteral("error");
-        o->answer = answer.answer;
-        o->message = answer.message;
-        break;
+    if (result.outcome != Outcome::Done) {
+        o->status = statusWithoutResponse(result.outcome);
+        return;
     }
-    case Outcome::TimedOut:
-        o->status = QStringLiteral("timeout");
-        break;
-    case Outcome::Cancelled:
-        o->status = QStringLiteral("cancelled");
-        break;
-    case Outcome::WorkerDied:
-        o->status = QStringLiteral("crashed");
-        break;
-    case Outcome::Failed:
-    case Outcome::MarshalError:
-    case Outcome::Dropped:
-        o->status = QStringLiteral("error");
-        break;
-    }
+    const ProofLang::QueryAnswer answer = ProofLang::queryAnswerOf(result.response);
+    o->status = answer.answered ? QStringLiteral("answered") : QStringLiteral("error");
+    o->answer = answer.answer;
+    o->message = answer.message;
 }
 } // namespace
 
