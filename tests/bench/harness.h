@@ -98,6 +98,24 @@ struct Harness
         expectAllDone();
     }
 
+    //! Enqueues n trivial tasks for persistent workers at once (built
+    //! before the clock starts) and waits for their outcomes; returns the
+    //! seconds from the first enqueue to the last outcome.
+    double drainTrivialTasks(int n)
+    {
+        QList<Drover::Task> tasks;
+        tasks.reserve(n);
+        for (int i = 0; i < n; ++i)
+            tasks << task(QStringLiteral("echo"), i, true);
+        const qint64 target = finished + n;
+        QElapsedTimer clock;
+        clock.start();
+        for (Drover::Task &t : tasks)
+            queue->enqueue(std::move(t));
+        awaitFinished(target);
+        return double(clock.nsecsElapsed()) / 1e9;
+    }
+
     void expectAllDone() const
     {
         if (notDone > 0)
