@@ -247,12 +247,17 @@ bool TaskQueuePrivate::assign(WorkerProcess *w)
             finishTask(id, Outcome::Dropped, QStringLiteral("the task kind found the task obsolete"));
             continue; // handlers may have changed the queue: choose again
         }
-        QCborMap message = Wire::message(Wire::Type::Request);
-        message.insert(Wire::Key::Task, qint64(id));
-        message.insert(Wire::Key::Body, *request);
-        if (record.batch)
+        bool sent = false;
+        if (record.batch) {
+            QCborMap message = Wire::message(Wire::Type::Request);
+            message.insert(Wire::Key::Task, qint64(id));
+            message.insert(Wire::Key::Body, *request);
             message.insert(Wire::Key::Batch, true);
-        if (!w->send(message)) {
+            sent = w->send(message);
+        } else {
+            sent = w->send(Wire::Type::Request, qint64(id), *request);
+        }
+        if (!sent) {
             const QString reason = QStringLiteral("the request exceeds the frame limit of %1 bytes")
                                        .arg(manager->maxFrameSize);
             taskKind->onMarshalError(reason, record.task);

@@ -140,7 +140,16 @@ void WorkerProcess::setHeartbeat(std::chrono::milliseconds interval, std::chrono
 
 bool WorkerProcess::send(const QCborMap &message)
 {
-    const QByteArrayView frame = m_writer.encode(message, m_maxFrameSize);
+    return sendFrame(m_writer.encode(message, m_maxFrameSize));
+}
+
+bool WorkerProcess::send(Wire::Type type, qint64 task, const QCborValue &body)
+{
+    return sendFrame(m_writer.encode(type, task, body, m_maxFrameSize));
+}
+
+bool WorkerProcess::sendFrame(QByteArrayView frame)
+{
     if (frame.isEmpty())
         return false;
     if (m_socket && m_socket->state() == QLocalSocket::ConnectedState)

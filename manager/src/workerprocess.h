@@ -60,6 +60,8 @@ public:
 
     //! Sends a message; false when it exceeds the frame limit (nothing sent).
     bool send(const QCborMap &message);
+    //! The same for the envelope {t, task, body}, without building a map.
+    bool send(Wire::Type type, qint64 task, const QCborValue &body);
 
     //! Signals the worker's process group.
     void signalGroup(int signal);
@@ -90,6 +92,8 @@ Q_SIGNALS:
 private:
     void readFrames();
     void readLastFrames();
+    //! Writes an encoded frame (empty: over the limit, false).
+    bool sendFrame(QByteArrayView frame);
     void writeFrame(QByteArrayView frame);
     void readOutput(QProcess::ProcessChannel channel);
     void onSocketGone();
