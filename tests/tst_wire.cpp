@@ -13,6 +13,7 @@
 #include <QtTest/QTest>
 
 #include <algorithm>
+#include <limits>
 
 #include <sys/socket.h>
 #include <unistd.h>
@@ -128,12 +129,19 @@ private slots:
         Wire::FrameWriter writer;
         const QCborValue bodies[] = {QCborValue(7), QCborArray{1, QStringLiteral("två"), QByteArray(300, 'z')},
                                      QCborValue(QStringLiteral("short")), QCborMap{{1, 2}}};
+        // Each size of CBOR integer head, both signs.
+        const qint64 tasks[] = {0, 23, 24, 255, 256, 65535, 65536, 4294967295LL, 4294967296LL,
+                                std::numeric_limits<qint64>::max(), -1, -24, -25, -257,
+                                std::numeric_limits<qint64>::min()};
         for (const QCborValue &body : bodies) {
-            QCborMap message = Wire::message(type);
-            message.insert(Wire::Key::Task, 42);
-            message.insert(Wire::Key::Body, body);
-            QCOMPARE(writer.encode(message, Wire::DefaultMaxFrameSize).toByteArray(), Wire::encodeFrame(message));
-            QCOMPARE(writer.encode(type, 42, body, Wire::DefaultMaxFrameSize).toByteArray(), Wire::encodeFrame(message));
+            for (const qint64 task : tasks) {
+                QCborMap message = Wire::message(type);
+                message.insert(Wire::Key::Task, task);
+                message.insert(Wire::Key::Body, body);
+                QCOMPARE(writer.encode(message, Wire::DefaultMaxFrameSize).toByteArray(), Wire::encodeFrame(message));
+                QCOMPARE(writer.encode(type, task, body, Wire::DefaultMaxFrameSize).toByteArray(),
+                         Wire::encodeFrame(message));
+            }
         }
     }
 

@@ -34,6 +34,41 @@ constexpr std::array<std::pair<Type, QLatin1StringView>, 14> TypeNames{{
 constexpr qsizetype KeptBufferSize = 1024 * 1024;
 constexpr qsizetype ReadChunk = 64 * 1024;
 
+//! Appends a CBOR head (major type and argument) in its shortest form, as
+//! QCborStreamWriter writes it.
+void appendHead(QByteArray &out, uchar major, quint64 value)
+{
+    const auto m = uchar(major << 5);
+    char bytes[9];
+    qsizetype size = 1;
+    if (value < 24) {
+        bytes[0] = char(m | value);
+    } else if (value <= 0xff) {
+        bytes[0] = char(m | 24);
+        bytes[1] = char(value);
+        size = 2;
+    } else if (value <= 0xffff) {
+        bytes[0] = char(m | 25);
+        qToBigEndian<quint16>(quint16(value), bytes + 1);
+        size = 3;
+    } else if (value <= 0xffffffffULL) {
+        bytes[0] = char(m | 26);
+        qToBigEndian<quint32>(quint32(value), bytes + 1);
+        size = 5;
+    } else {
+        bytes[0] = char(m | 27);
+        qToBigEndian<quint64>(value, bytes + 1);
+        size = 9;
+    }
+    out.append(bytes, size);
+}
+
+void appendText(QByteArray &out, QLatin1StringView ascii)
+{
+    appendHead(out, 3, quint64(ascii.size()));
+    out.append(ascii.data(), ascii.size());
+}
+
 //! The type of a message whose first key is "t", read from the frame's
 //! bytes without decoding them; Unknown when the frame is not laid out so
 //! (then the decoded map says). Every frame Drover writes is.
@@ -140,14 +175,19 @@ QByteArrayView FrameWriter::encode(const QCborMap &message, qint64 maxFrameSize)
 QByteArrayView FrameWriter::encode(Type type, qint64 task, const QCborValue &body, qint64 maxFrameSize)
 {
     begin();
-    m_writer.startMap(3);
-    m_writer.append(Key::Type);
-    m_writer.append(latin1Name(type));
-    m_writer.append(Key::Task);
-    m_writer.append(task);
-    m_writer.append(Key::Body);
+    // The head of the envelope by hand, the body by the stream writer: a
+    // third of an encode was the writer's work per token for these five.
+    appendHead(m_frame, 5, 3); // a map of 3 pairs
+    appendText(m_frame, Key::Type);
+    appendText(m_frame, latin1Name(type));
+    appendText(m_frame, Key::Task);
+    if (task >= 0)
+        appendHead(m_frame, 0, quint64(task));
+    else
+        appendHead(m_frame, 1, ~quint64(task)); // -1 - task
+    appendText(m_frame, Key::Body);
+    m_device.seek(m_frame.size());
     body.toCbor(m_writer);
-    m_writer.endMap();
     return finish(maxFrameSize);
 }
 
