@@ -69,8 +69,11 @@ public:
     //! a chunk does not end Done, the future is cancelled and its remaining
     //! chunks with it; failureOf() then says why.
     QFuture<QCborValue> map(const QList<QCborValue> &inputs, const MapOptions &options = {});
-    //! Why a future returned by map() was cancelled (empty if it was not, or
-    //! if it is unknown to this queue).
+    //! Why a future returned by map() was cancelled because a chunk did not
+    //! end Done (cancelled by clear() or the queue's end included). Empty if
+    //! it was not cancelled or is not finished yet, if its holder cancelled
+    //! it (QFuture::cancel(): the holder knows why), or if it is unknown to
+    //! this queue.
     QString failureOf(const QFuture<QCborValue> &future) const;
 
     //! Sends a message to the worker running a task; false if it is not running.
