@@ -117,6 +117,25 @@ private slots:
         QCOMPARE(m_queue->workers().first().fresh, false);
     }
 
+    // A kind without taskAffinity() (NoAffinity): an Old worker takes the
+    // queued tasks in order, and each dispatch asks taskMatch() of the first
+    // task only, however many wait behind it (a ranking would look at 64).
+    void noAffinityTakesTheFirstMatch()
+    {
+        m_queue->setMaxWorkers(1);
+        constexpr int Count = 200;
+        auto *kind = dynamic_cast<QObject *>(m_queue->taskKind());
+        QVERIFY(kind);
+        const qint64 before = kind->property("matchCalls").toLongLong();
+        QList<TaskId> ids;
+        for (int i = 0; i < Count; ++i)
+            ids << m_queue->enqueue(task(payload({{QStringLiteral("arg"), i}, {QStringLiteral("stay"), true}})));
+        QVERIFY(m_recorder->waitFor(ids));
+        QCOMPARE(m_recorder->order, ids);
+        const qint64 calls = kind->property("matchCalls").toLongLong() - before;
+        QVERIFY2(calls <= 2 * Count, qPrintable(QStringLiteral("%1 taskMatch() calls for %2 tasks").arg(calls).arg(Count)));
+    }
+
     // request_of_task -> nullopt: the task is dropped and the worker takes the next.
     void obsoleteTaskIsDropped()
     {

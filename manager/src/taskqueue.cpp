@@ -226,6 +226,8 @@ std::optional<TaskId> TaskQueuePrivate::chooseTask(const WorkerStatus &status) c
         if (status.fresh)
             return it->id;
         const int affinity = taskKind->taskAffinity(status, task);
+        if (!best && affinity == NoAffinity)
+            return it->id; // the kind does not rank tasks: queue order, and no further look
         if (!best || affinity > bestAffinity) {
             best = it->id;
             bestAffinity = affinity;

@@ -27,6 +27,7 @@ std::optional<QCborValue> ScriptedKind::requestOfTask(const WorkerStatus &status
 
 bool ScriptedKind::taskMatch(const WorkerStatus &status, const Task &task)
 {
+    ++m_matchCalls;
     const QCborMap payload = task.payload.toMap();
     if (payload.value(QLatin1String("freshOnly")).toBool())
         return status.fresh;

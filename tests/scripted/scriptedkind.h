@@ -35,6 +35,7 @@ class ScriptedKind : public QObject, public Drover::TaskKind
     Q_INTERFACES(Drover::TaskKind)
     Q_PROPERTY(QStringList endedLog READ endedLog)
     Q_PROPERTY(QStringList marshalLog READ marshalLog)
+    Q_PROPERTY(qint64 matchCalls READ matchCalls)
 public:
     std::optional<QCborValue> requestOfTask(const Drover::WorkerStatus &status, const Drover::Task &task) override;
     bool taskMatch(const Drover::WorkerStatus &status, const Drover::Task &task) override;
@@ -49,8 +50,11 @@ public:
     //! "cancelled:ID", "timed-out:ID", "worker-died:ID" or "worker-died:none".
     QStringList endedLog() const { return m_ended; }
     QStringList marshalLog() const { return m_marshal; }
+    //! How many times the queue has called taskMatch().
+    qint64 matchCalls() const { return m_matchCalls; }
 
 private:
     QStringList m_ended;
     QStringList m_marshal;
+    qint64 m_matchCalls = 0;
 };

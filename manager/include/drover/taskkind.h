@@ -15,6 +15,7 @@
 #include <QtCore/QStringList>
 #include <QtCore/QtPlugin>
 
+#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <utility>
@@ -25,6 +26,9 @@ namespace Drover {
 //! carries it as "apiVersion"; the manager refuses any other. Version 2
 //! added TaskKind::taskAffinity().
 inline constexpr int PluginApiVersion = 2;
+
+//! What TaskKind::taskAffinity() returns for "no ranking": queue order.
+inline constexpr int NoAffinity = std::numeric_limits<int>::min();
 
 //! What a worker knows (seed 000's worker_status): Fresh when born; Old with
 //! the competence that useResponse() returned when it stays after a task.
@@ -89,14 +93,17 @@ public:
 
     //! How well an Old worker's competence serves a task it matches, for
     //! kinds whose workers keep a cache: an idle Old worker takes, among the
-    //! first queued tasks of the highest priority it matches, the one with
+    //! first 64 queued tasks of the highest priority it matches, the one with
     //! the highest affinity (ties: queue order), and idle Old workers are
-    //! offered work before fresh ones. Default 0: queue order.
+    //! offered work before fresh ones. Default NoAffinity: the kind does not
+    //! rank tasks, so the worker takes the first task it matches and no
+    //! other is looked at. An override that returns NoAffinity for the first
+    //! matching task means the same for that dispatch.
     virtual int taskAffinity(const WorkerStatus &status, const Task &task)
     {
         Q_UNUSED(status);
         Q_UNUSED(task);
-        return 0;
+        return NoAffinity;
     }
 
     //! Decides the worker's fate after a response. Default: End, so every
