@@ -2,6 +2,7 @@
 // loads one task kind's plugin, connects back to the manager and serves
 // requests until it is told to quit or loses its master.
 
+#include "descendants.h"
 #include "drover/taskkind.h"
 #include "wire.h"
 #include "workerclient.h"
@@ -33,18 +34,21 @@ int main(int argc, char *argv[])
 
     WorkerClient::Config config;
     config.server = qEnvironmentVariable(Wire::EnvServer);
-    config.secret = qgetenv(Wire::EnvSecret);
+    QString secretError;
+    config.secret = Wire::takeSecret(&secretError);
     config.kind = qEnvironmentVariable(Wire::EnvKind);
     bool idOk = false;
     config.workerId = qEnvironmentVariableIntValue(Wire::EnvWorkerId, &idOk);
     const QString pluginFile = qEnvironmentVariable(Wire::EnvPlugin);
-    if (config.server.isEmpty() || config.secret.isEmpty() || !idOk || pluginFile.isEmpty())
+    if (config.server.isEmpty() || !idOk || pluginFile.isEmpty())
         return fail(2, QStringLiteral("this program is started by a Drover manager, not by hand "
                                       "(%1, %2, %3 and %4 must be set)")
-                           .arg(QLatin1String(Wire::EnvServer), QLatin1String(Wire::EnvSecret),
+                           .arg(QLatin1String(Wire::EnvServer), QLatin1String(Wire::EnvSecretFd),
                                 QLatin1String(Wire::EnvWorkerId), QLatin1String(Wire::EnvPlugin)));
-    // The secret is for this process only, not for anything a task starts.
-    qunsetenv(Wire::EnvSecret);
+    if (config.secret.isEmpty())
+        return fail(2, QStringLiteral("no secret from the manager: %1").arg(secretError));
+    // What the tasks start dies with this worker.
+    Descendants::install();
 
     QPluginLoader loader(pluginFile);
     // Bind the plugin's symbols now rather than at their first call: a
@@ -60,5 +64,7 @@ int main(int argc, char *argv[])
 
     WorkerClient client(kind, config);
     client.start();
-    return app.exec();
+    const int code = app.exec();
+    Descendants::endAll();
+    return code;
 }

@@ -1,5 +1,7 @@
 #include "managerlink.h"
 
+#include "descendants.h"
+
 #include <QtCore/QDir>
 #include <QtCore/QFile>
 
@@ -109,7 +111,7 @@ void ManagerLink::write(QByteArrayView frame)
             ::poll(&p, 1, -1);
         } else {
             // The manager is gone (EPIPE, ECONNRESET): so is our purpose.
-            std::_Exit(0);
+            Descendants::exitAfterEndingAll(0);
         }
     }
 }

@@ -1,5 +1,7 @@
 #include "workerclient.h"
 
+#include "descendants.h"
+
 #include "drover/taskkind.h"
 
 #include <QtCore/QCborArray>
@@ -63,7 +65,7 @@ void WorkerClient::die(int code, const QString &why)
 {
     std::fprintf(stderr, "drover-worker %d: %s\n", m_config.workerId, qPrintable(why));
     std::fflush(stderr);
-    std::_Exit(code);
+    Descendants::exitAfterEndingAll(code);
 }
 
 void WorkerClient::onReadable()
@@ -71,7 +73,7 @@ void WorkerClient::onReadable()
     // A worker without its master has nothing left to do: exit at once, even
     // in the middle of a task (the compute thread is not waited for).
     if (!m_link.readInto(&m_reader))
-        std::_Exit(0);
+        Descendants::exitAfterEndingAll(0);
     QCborMap message;
     Wire::Type type = Wire::Type::Unknown;
     for (;;) {
@@ -139,7 +141,7 @@ void WorkerClient::handle(Wire::Type type, const QCborMap &message)
     case Wire::Type::Quit:
         // Frames are written whole as they are sent: nothing is left to flush.
         if (m_state.currentTask() != 0)
-            std::_Exit(0);
+            Descendants::exitAfterEndingAll(0);
         QCoreApplication::exit(0);
         return;
     default:

@@ -9,29 +9,15 @@
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QRandomGenerator>
-#include <QtCore/QTimer>
 #include <QtNetwork/QLocalSocket>
 
-#include <sys/socket.h>
-
-using namespace std::chrono_literals;
+#include <sys/resource.h>
 
 namespace Drover {
 
 namespace Internal {
 
 namespace {
-constexpr auto HelloTimeout = 10s;
-
-qint64 peerPid(QLocalSocket *socket)
-{
-    ucred credentials{};
-    socklen_t length = sizeof credentials;
-    if (::getsockopt(int(socket->socketDescriptor()), SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0)
-        return -1;
-    return credentials.pid;
-}
-
 // Compares without an early exit, so timing does not tell how much matched.
 bool sameSecret(const QByteArray &a, const QByteArray &b)
 {
@@ -42,43 +28,71 @@ bool sameSecret(const QByteArray &a, const QByteArray &b)
         diff |= static_cast<unsigned char>(a[i] ^ b[i]);
     return diff == 0;
 }
+
+QByteArray randomHex(int bytes)
+{
+    QByteArray raw(bytes, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(raw.data()), raw.size() / 4);
+    return raw.toHex();
+}
+
+// As servers do: a master holds a socket per worker and per connection
+// being checked, so it may use every descriptor its hard limit allows.
+void raiseDescriptorLimit()
+{
+    static const bool raised = [] {
+        rlimit limit{};
+        if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+            const rlim_t before = limit.rlim_cur;
+            limit.rlim_cur = limit.rlim_max;
+            if (::setrlimit(RLIMIT_NOFILE, &limit) == 0)
+                qCDebug(lcManager) << "raised the file descriptor limit from" << before << "to" << limit.rlim_cur;
+        }
+        return true;
+    }();
+    Q_UNUSED(raised);
+}
 } // namespace
 
 ManagerPrivate::ManagerPrivate(Manager *q)
     : q(q)
     , defaultPaths(defaultPluginPaths())
     , workerProgram(defaultWorkerProgram())
+    , m_secret(randomHex(32))
 {
-    QByteArray raw(32, Qt::Uninitialized);
-    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(raw.data()), raw.size() / 4);
-    m_secret = raw.toHex();
-    // An abstract socket: no file exists, so none is left behind even when the
-    // master is SIGKILLed. Anyone on the machine may connect, so a connection
-    // is only accepted with the secret and from the very process started for
-    // that worker id (SO_PEERCRED).
-    m_server.setSocketOptions(QLocalServer::AbstractNamespaceOption);
-    connect(&m_server, &QLocalServer::newConnection, this, &ManagerPrivate::onNewConnection);
+    raiseDescriptorLimit();
+    // The socket is abstract (no file), so anyone on the machine may
+    // connect: a connection is only accepted with the secret and from the
+    // very process started for that worker id (SO_PEERCRED), and until then
+    // the gate keeps it cheap.
+    m_gate.isExpectedPid = [this](qint64 pid) { return isExpectedPid(pid); };
+    connect(&m_listener, &WorkerListener::accepted, &m_gate, &HandshakeGate::admit);
+    connect(&m_listener, &WorkerListener::outOfDescriptors, this, [this](bool *freed) {
+        *freed = m_gate.dropOldestStranger(QStringLiteral("out of file descriptors"));
+    });
+    connect(&m_listener, &WorkerListener::trouble, this, [this](const QString &message) {
+        qCWarning(lcManager).noquote() << message;
+        emit this->q->errorOccurred(message);
+    });
+    connect(&m_gate, &HandshakeGate::helloArrived, this, &ManagerPrivate::checkHello);
+    connect(&m_gate, &HandshakeGate::refused, this, [this](const QString &message) {
+        emit this->q->protocolError(message);
+    });
 }
 
-ManagerPrivate::~ManagerPrivate()
-{
-    for (auto it = m_pending.begin(); it != m_pending.end(); ++it) {
-        it.key()->disconnect(this);
-        it.key()->abort();
-        delete it.key();
-    }
-    m_server.close();
-}
+ManagerPrivate::~ManagerPrivate() = default;
 
 bool ManagerPrivate::listen()
 {
-    if (m_server.isListening())
+    if (m_listener.isListening())
         return true;
+    // Named from randomness of its own: the name is public (/proc/net/unix).
     const QString name = QStringLiteral("drover-%1-%2")
                              .arg(QCoreApplication::applicationPid())
-                             .arg(QString::fromLatin1(m_secret.left(12)));
-    if (!m_server.listen(name)) {
-        error = QStringLiteral("cannot listen on the local socket %1: %2").arg(name, m_server.errorString());
+                             .arg(QString::fromLatin1(randomHex(8)));
+    QString why;
+    if (!m_listener.listen(name, &why)) {
+        error = QStringLiteral("cannot listen on the local socket: %1").arg(why);
         return false;
     }
     m_serverName = Wire::AbstractPrefix + name;
@@ -96,101 +110,63 @@ void ManagerPrivate::forget(WorkerProcess *worker)
     m_expected.remove(worker->id());
 }
 
-void ManagerPrivate::onNewConnection()
+bool ManagerPrivate::isExpectedPid(qint64 pid) const
 {
-    while (QLocalSocket *socket = m_server.nextPendingConnection()) {
-        socket->setParent(nullptr);
-        auto *timer = new QTimer(socket);
-        timer->setSingleShot(true);
-        connect(timer, &QTimer::timeout, this, [this, socket] {
-            refuse(socket, QStringLiteral("no hello within %1 ms").arg(std::chrono::milliseconds(HelloTimeout).count()));
-        });
-        timer->start(HelloTimeout);
-        m_pending.insert(socket, {Wire::FrameReader(maxFrameSize), timer});
-        connect(socket, &QLocalSocket::readyRead, this, [this, socket] { readHello(socket); });
-        connect(socket, &QLocalSocket::disconnected, this, [this, socket] { dropPending(socket); });
-        if (socket->bytesAvailable() > 0)
-            readHello(socket);
+    for (const Expected &expected : m_expected) {
+        if (expected.worker && expected.worker->pid() == pid)
+            return true;
     }
+    return false;
 }
 
-void ManagerPrivate::dropPending(QLocalSocket *socket)
+void ManagerPrivate::refuse(int fd, const QString &reason, WorkerProcess *ours)
 {
-    if (m_pending.remove(socket)) {
-        socket->disconnect(this);
-        socket->deleteLater();
-    }
-}
-
-void ManagerPrivate::refuse(QLocalSocket *socket, const QString &reason, WorkerProcess *ours)
-{
-    const QString message = QStringLiteral("refused a worker connection: %1").arg(reason);
-    qCWarning(lcWire).noquote() << message;
-    emit q->protocolError(message);
+    m_gate.refuse(fd, reason);
     if (ours)
         ours->kill(QStringLiteral("handshake refused: %1").arg(reason));
-    socket->disconnect(this);
-    m_pending.remove(socket);
-    socket->abort();
-    socket->deleteLater();
 }
 
-void ManagerPrivate::readHello(QLocalSocket *socket)
+void ManagerPrivate::checkHello(int fd, const Peer &peer, const QCborMap &hello)
 {
-    auto it = m_pending.find(socket);
-    if (it == m_pending.end())
-        return;
-    Wire::FrameReader &reader = it->reader;
-    reader.addData(socket->readAll());
-    QCborMap hello;
-    switch (reader.next(&hello)) {
-    case Wire::FrameReader::Status::NeedMore:
-        return;
-    case Wire::FrameReader::Status::Error:
-        refuse(socket, reader.errorString());
-        return;
-    case Wire::FrameReader::Status::Message:
-        break;
-    }
-    if (Wire::typeOf(hello) != Wire::Type::Hello) {
-        refuse(socket, QStringLiteral("first message is \"%1\", not hello").arg(Wire::typeName(Wire::typeOf(hello))));
-        return;
-    }
     if (!sameSecret(hello.value(Wire::Key::Secret).toByteArray(), m_secret)) {
-        refuse(socket, QStringLiteral("hello with a wrong secret"));
+        refuse(fd, QStringLiteral("hello with a wrong secret"), nullptr);
         return;
     }
     const int id = int(hello.value(Wire::Key::WorkerId).toInteger(-1));
     const Expected expected = m_expected.value(id);
     WorkerProcess *worker = expected.worker.data();
     if (!worker) {
-        refuse(socket, QStringLiteral("hello from worker id %1, which this manager is not waiting for").arg(id));
+        // With the right secret, this is one of ours that was given up
+        // (killed, timed out) before its hello came: no intruder.
+        if (id > 0 && id < m_nextWorkerId) {
+            m_gate.refuse(fd, QStringLiteral("worker %1 said hello after it was given up").arg(id), HandshakeGate::Quietly);
+            return;
+        }
+        refuse(fd, QStringLiteral("hello from worker id %1, which this manager never started").arg(id), nullptr);
         return;
     }
-    const qint64 pid = peerPid(socket);
-    if (pid != worker->pid()) {
-        refuse(socket, QStringLiteral("hello for worker %1 from pid %2, which is not the process started for it (pid %3)")
-                           .arg(id).arg(pid).arg(worker->pid()));
+    if (peer.pid != worker->pid()) {
+        refuse(fd, QStringLiteral("hello for worker %1 from pid %2, which is not the process started for it (pid %3)")
+                       .arg(id).arg(peer.pid).arg(worker->pid()), nullptr);
         return;
     }
     const qint64 version = hello.value(Wire::Key::Version).toInteger(-1);
     if (version != Wire::ProtocolVersion) {
-        refuse(socket, QStringLiteral("worker %1 speaks protocol version %2; this manager speaks %3")
-                           .arg(id).arg(version).arg(Wire::ProtocolVersion), worker);
+        refuse(fd, QStringLiteral("worker %1 speaks protocol version %2; this manager speaks %3")
+                       .arg(id).arg(version).arg(Wire::ProtocolVersion), worker);
         return;
     }
     const QString kind = hello.value(Wire::Key::Kind).toString();
     if (kind != expected.kind) {
-        refuse(socket, QStringLiteral("worker %1 says it serves kind \"%2\", not \"%3\"").arg(id).arg(kind, expected.kind),
+        refuse(fd, QStringLiteral("worker %1 says it serves kind \"%2\", not \"%3\"").arg(id).arg(kind, expected.kind),
                worker);
         return;
     }
     m_expected.remove(id);
-    Wire::FrameReader rest = std::move(it->reader);
-    delete it->timer;
-    m_pending.erase(it);
-    socket->disconnect(this);
-    qCDebug(lcManager) << "worker" << id << "pid" << pid << "connected";
+    Wire::FrameReader rest;
+    QLocalSocket *socket = m_gate.release(fd, &rest);
+    rest.setMaxFrameSize(maxFrameSize);
+    qCDebug(lcManager) << "worker" << id << "pid" << peer.pid << "connected";
     worker->attach(socket, std::move(rest));
 }
 

@@ -1,18 +1,16 @@
 #pragma once
 
 #include "drover/manager.h"
+#include "handshakegate.h"
 #include "pluginregistry.h"
 #include "wire.h"
+#include "workerlistener.h"
 
 #include <QtCore/QHash>
 #include <QtCore/QPointer>
-#include <QtCore/QTimer>
-#include <QtNetwork/QLocalServer>
 
 #include <map>
 #include <memory>
-
-class QLocalSocket;
 
 namespace Drover::Internal {
 
@@ -56,22 +54,15 @@ private:
         QPointer<WorkerProcess> worker;
         QString kind;
     };
-    struct Pending
-    {
-        Wire::FrameReader reader;
-        QTimer *timer = nullptr;
-    };
+    void checkHello(int fd, const Peer &peer, const QCborMap &hello);
+    void refuse(int fd, const QString &reason, WorkerProcess *ours);
+    bool isExpectedPid(qint64 pid) const;
 
-    void onNewConnection();
-    void readHello(QLocalSocket *socket);
-    void refuse(QLocalSocket *socket, const QString &reason, WorkerProcess *ours = nullptr);
-    void dropPending(QLocalSocket *socket);
-
-    QLocalServer m_server;
+    WorkerListener m_listener;
+    HandshakeGate m_gate;
     QString m_serverName;
     QByteArray m_secret;
     QHash<int, Expected> m_expected;
-    QHash<QLocalSocket *, Pending> m_pending;
     int m_nextWorkerId = 1;
     TaskId m_nextTaskId = 1;
 };

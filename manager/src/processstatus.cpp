@@ -32,4 +32,10 @@ bool signalProcessGroup(qint64 pid, int signal)
     return errno == ESRCH && ::kill(pid_t(pid), signal) == 0;
 }
 
+void killLeftoverGroup(qint64 pid)
+{
+    if (pid > 0)
+        ::kill(-pid_t(pid), SIGKILL);
+}
+
 } // namespace Drover::Internal

@@ -12,7 +12,13 @@ QString exitStatusText(QProcess::ExitStatus status, int exitCode);
 QString signalName(int signal);
 
 //! Sends a signal to the process group that a worker leads (it calls
-//! setpgid(0, 0) before exec), so its own children get it too.
+//! setpgid(0, 0) before exec), so its own children get it too. While the
+//! worker may not have made its group yet, the worker alone gets it.
 bool signalProcessGroup(qint64 pid, int signal);
+
+//! Kills what is left of the group a worker led, after the worker itself
+//! was reaped: its id cannot be given to a new process while any member
+//! lives, so this reaches only the worker's own leftovers.
+void killLeftoverGroup(qint64 pid);
 
 } // namespace Drover::Internal

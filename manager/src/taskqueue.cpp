@@ -50,7 +50,6 @@ TaskQueuePrivate::TaskQueuePrivate(TaskQueue *q, Manager *m, const QString &kind
 {
     environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QLatin1String(Wire::EnvServer), manager->serverName());
-    environment.insert(QLatin1String(Wire::EnvSecret), QString::fromLatin1(manager->secret()));
     environment.insert(QLatin1String(Wire::EnvKind), kind);
     environment.insert(QLatin1String(Wire::EnvPlugin), pluginFile);
     for (const QString &assignment : taskKind->extraEnvironment()) {
@@ -436,7 +435,7 @@ void TaskQueuePrivate::spawnWorker()
     QProcessEnvironment env = environment;
     env.insert(QLatin1String(Wire::EnvWorkerId), QString::number(id));
     w->start(manager->workerProgram, taskKind->extraArguments(), env,
-             {addressSpaceLimit, qint64(cpuTimeLimit.count())});
+             {addressSpaceLimit, qint64(cpuTimeLimit.count())}, manager->secret());
     qCDebug(lcQueue).noquote() << kind << ": started worker" << id << "pid" << w->pid();
     emit q->workerStarted(id, w->pid());
 }

@@ -21,10 +21,17 @@ inline constexpr int LengthPrefixSize = 4;
 // Environment variables through which the manager hands a worker what it
 // must not see on its command line.
 inline constexpr char EnvServer[] = "DROVER_SERVER";
-inline constexpr char EnvSecret[] = "DROVER_SECRET";
+//! The descriptor of a pipe that holds the secret (the worker reads it
+//! to its end and closes it).
+inline constexpr char EnvSecretFd[] = "DROVER_SECRET_FD";
 inline constexpr char EnvWorkerId[] = "DROVER_WORKER_ID";
 inline constexpr char EnvKind[] = "DROVER_KIND";
 inline constexpr char EnvPlugin[] = "DROVER_PLUGIN";
+
+//! In a worker: reads the secret from the pipe DROVER_SECRET_FD names and
+//! closes it (so nothing the worker starts inherits it). Empty, with
+//! *error set, when there is none or it cannot be read.
+QByteArray takeSecret(QString *error);
 
 //! DROVER_SERVER names an abstract socket (Linux) when it starts with this.
 inline const QString AbstractPrefix = QStringLiteral("@");
@@ -133,6 +140,10 @@ public:
     qint64 readFrom(int fd, bool *atEnd);
     //! The next whole message; *type (if given) says which it is.
     Status next(QCborMap *message, Type *type = nullptr);
+
+    //! Changes the limit for the frames not read yet (a connection's limit
+    //! is small until its hello is accepted).
+    void setMaxFrameSize(qint64 bytes) { m_maxFrameSize = bytes; }
 
     bool hasError() const { return !m_error.isEmpty(); }
     QString errorString() const { return m_error; }

@@ -7,6 +7,7 @@
 #include <QtNetwork/QLocalSocket>
 
 #include <csignal>
+#include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -64,17 +65,32 @@ WorkerProcess::~WorkerProcess()
 }
 
 void WorkerProcess::start(const QString &program, const QStringList &arguments,
-                          const QProcessEnvironment &environment, Limits limits)
+                          const QProcessEnvironment &environment, Limits limits, const QByteArray &secret)
 {
+    // The secret goes through a pipe that only the worker inherits: its
+    // environment is readable in /proc by the same user. A pipe's buffer
+    // holds it whole, so the write end is closed before the start.
+    int secretPipe[2] = {-1, -1};
+    QProcessEnvironment env = environment;
+    if (::pipe2(secretPipe, O_CLOEXEC) == 0) {
+        const ssize_t written = ::write(secretPipe[1], secret.constData(), size_t(secret.size()));
+        Q_UNUSED(written);
+        ::close(secretPipe[1]);
+        env.insert(QLatin1String(Wire::EnvSecretFd), QString::number(secretPipe[0]));
+    }
+    const int secretFd = secretPipe[0];
     m_process.setProgram(program);
     m_process.setArguments(arguments);
-    m_process.setProcessEnvironment(environment);
-    m_process.setChildProcessModifier([limits] {
+    m_process.setProcessEnvironment(env);
+    m_process.setChildProcessModifier([limits, secretFd] {
         // In the child between fork and exec: async-signal-safe calls only.
-        // Its own process group, so signals reach the worker's children; and
-        // death with its master, even if the master is SIGKILLed.
+        // Its own process group, so signals reach the worker's children.
+        // When its master dies, even by SIGKILL, the worker gets SIGTERM,
+        // ends its group and exits (workerproc/descendants.h).
         ::setpgid(0, 0);
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (secretFd >= 0)
+            ::fcntl(secretFd, F_SETFD, 0); // this one survives exec
         if (limits.addressSpace > 0) {
             const rlimit as{rlim_t(limits.addressSpace), rlim_t(limits.addressSpace)};
             ::setrlimit(RLIMIT_AS, &as);
@@ -90,6 +106,15 @@ void WorkerProcess::start(const QString &program, const QStringList &arguments,
     m_handshakeTimer.start();
     m_process.start();
     m_info.pid = m_process.processId();
+    if (secretFd >= 0)
+        ::close(secretFd);
+}
+
+int WorkerProcess::terminatingSignal() const
+{
+    if (m_process.state() != QProcess::NotRunning || m_process.exitStatus() != QProcess::CrashExit)
+        return 0;
+    return m_process.exitCode();
 }
 
 void WorkerProcess::attach(QLocalSocket *socket, Wire::FrameReader reader)
@@ -294,6 +319,10 @@ void WorkerProcess::readLastFrames()
 
 void WorkerProcess::onProcessFinished(int exitCode, QProcess::ExitStatus status)
 {
+    // Whatever its task started and left in its group dies with it, however
+    // it ended (the worker ends its group itself when it can: this covers a
+    // worker that was killed outright).
+    killLeftoverGroup(pid());
     readLastFrames();
     readOutput(QProcess::StandardOutput);
     readOutput(QProcess::StandardError);

@@ -19,8 +19,8 @@ namespace Drover::Internal {
 //!
 //! It owns the process from start to reaping: finished() fires exactly once
 //! on every path (failed to start, exited, crashed, killed), after the
-//! process is gone. Destroying it kills the worker's process group and reaps
-//! it. What the worker is doing (state, task, competence) is the queue's
+//! process is gone. Whenever the worker ends, what is left of its process
+//! group is killed, and destroying it kills the group and reaps the worker. What the worker is doing (state, task, competence) is the queue's
 //! business, kept in info().
 class WorkerProcess : public QObject
 {
@@ -35,8 +35,10 @@ public:
         qint64 cpuSeconds = 0;     //!< 0: unlimited
     };
 
+    //! Starts the worker. The secret reaches it on an inherited pipe named
+    //! by DROVER_SECRET_FD, never in its environment (/proc/PID/environ).
     void start(const QString &program, const QStringList &arguments,
-               const QProcessEnvironment &environment, Limits limits);
+               const QProcessEnvironment &environment, Limits limits, const QByteArray &secret);
 
     //! Resident memory of the worker process now (0 if unknown).
     qint64 residentBytes() const;
@@ -74,6 +76,9 @@ public:
     //! A user's kill control reached it: its death is no start failure.
     void markSignalledByUser() { m_signalledByUser = true; }
     bool wasSignalledByUser() const { return m_signalledByUser; }
+
+    //! The signal that ended the worker, 0 if it exited or is alive.
+    int terminatingSignal() const;
 
     //! Set when Drover itself killed the worker (protocol error, heartbeats,
     //! handshake); empty when the worker died on its own or by a user's signal.

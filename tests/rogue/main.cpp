@@ -76,7 +76,8 @@ int main(int argc, char *argv[])
 
     QCoreApplication app(argc, argv);
     const QString mode = qEnvironmentVariable("ROGUE_MODE");
-    const QByteArray secret = qgetenv(Wire::EnvSecret);
+    QString secretError;
+    const QByteArray secret = Wire::takeSecret(&secretError);
 
     if (mode == QLatin1String("impostor")) {
         // Another process, with the right secret and id, says hello for us.

@@ -25,6 +25,8 @@ struct PluginError
 //! (abstract: no file) that its workers connect back to.
 //!
 //! Single-threaded: create and use it on one thread with an event loop.
+//! Creating the first Manager raises the process's soft limit of open
+//! files to its hard limit, as servers do: each worker holds a socket.
 //! Destroying it kills every worker it started and reaps them, also in the
 //! middle of a run.
 class DROVER_EXPORT Manager : public QObject
@@ -65,8 +67,14 @@ public:
     void stop();
 
 Q_SIGNALS:
-    //! A connection was refused or closed for breaking the protocol.
+    //! A connection was refused or closed for breaking the protocol, with
+    //! the peer's pid and uid. Emitted on the manager's thread; for
+    //! connections from processes that are not this manager's workers at
+    //! most once a second, then as a count of the others.
     void protocolError(const QString &reason);
+    //! The manager's socket met trouble it handled (out of file descriptors,
+    //! a failed socket listening again): the text says what happened.
+    void errorOccurred(const QString &message);
 
 private:
     friend class TaskQueue;
