@@ -1,5 +1,6 @@
 #include "descendants.h"
 
+#include <atomic>
 #include <csignal>
 #include <cstddef>
 #include <cstdint>
@@ -129,10 +130,23 @@ int killRound(long self, bool leadGroup)
     return signalled;
 }
 
+std::atomic<bool> g_ending{false};
+
 void onTerminatingSignal(int signal)
 {
+    // A second signal may reach another thread while the first is handled:
+    // that thread waits for the first to finish the job and end us.
+    if (g_ending.exchange(true)) {
+        for (;;)
+            ::pause();
+    }
     Descendants::endAll();
-    // SA_RESETHAND made the default action current again: die of it.
+    // Die of the signal itself: default action, then raised. It is blocked
+    // in this thread until the handler returns.
+    struct sigaction action{};
+    action.sa_handler = SIG_DFL;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(signal, &action, nullptr);
     ::raise(signal);
 }
 
@@ -145,7 +159,7 @@ void install()
     ::prctl(PR_SET_CHILD_SUBREAPER, 1);
     struct sigaction action{};
     action.sa_handler = onTerminatingSignal;
-    action.sa_flags = SA_RESETHAND;
+    action.sa_flags = 0;
     sigemptyset(&action.sa_mask);
     for (const int signal : {SIGTERM, SIGHUP, SIGINT})
         ::sigaction(signal, &action, nullptr);

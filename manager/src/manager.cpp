@@ -163,10 +163,10 @@ void ManagerPrivate::checkHello(int fd, const Peer &peer, const QCborMap &hello)
         return;
     }
     m_expected.remove(id);
-    Wire::FrameReader rest;
-    QLocalSocket *socket = m_gate.release(fd, &rest);
-    rest.setMaxFrameSize(maxFrameSize);
     qCDebug(lcManager) << "worker" << id << "pid" << peer.pid << "connected";
+    Wire::FrameReader rest;
+    QLocalSocket *socket = m_gate.release(fd, &rest); // ends the life of peer
+    rest.setMaxFrameSize(maxFrameSize);
     worker->attach(socket, std::move(rest));
 }
 

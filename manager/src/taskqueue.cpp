@@ -448,6 +448,7 @@ void TaskQueuePrivate::retire(WorkerProcess *w)
 
 void TaskQueuePrivate::onConnected(WorkerProcess *w)
 {
+    m_programStarted = true;
     QCborArray standing;
     for (const QCborValue &value : std::as_const(forwarded))
         standing.append(value);
@@ -683,17 +684,42 @@ void TaskQueuePrivate::onWorkerFinished(WorkerProcess *w, const QString &status)
         backOffIfCrashLooping();
     }
     if (unasked && current == 0 && w->info().tasksDone == 0)
-        onStartFailure(reason, wasConnected);
+        onStartFailure(reason, wasConnected, killedFromOutside(w));
 
     reportStoppedIfDone();
     scheduleDispatch();
 }
 
-void TaskQueuePrivate::onStartFailure(const QString &status, bool connected)
+bool TaskQueuePrivate::killedFromOutside(const WorkerProcess *w)
 {
-    ++m_startFailures;
+    if (!w->deathReason().isEmpty())
+        return false; // Drover killed it
+    switch (w->terminatingSignal()) {
+    case SIGKILL: // the OOM killer, a user's kill
+    case SIGTERM:
+    case SIGINT:
+    case SIGHUP:
+        return true;
+    default: // its own crash (SIGSEGV, SIGABRT, ...), or an exit
+        return false;
+    }
+}
+
+void TaskQueuePrivate::onStartFailure(const QString &status, bool connected, bool fromOutside)
+{
     QString message = connected ? QStringLiteral("a %1 worker died before its first task: %2").arg(kind, status)
                                 : QStringLiteral("a %1 worker could not start: %2").arg(kind, status);
+    // A signal from outside (a kill storm, the OOM killer) says nothing of
+    // the program, once it has started fine: back off, but do not give up.
+    if (fromOutside && m_programStarted) {
+        message += QStringLiteral(", by a signal from outside; the program has started before, so the queue keeps trying");
+        if (m_respawnTimer.isActive())
+            message += QStringLiteral(" (next start in %1)").arg(ms(std::chrono::milliseconds(m_respawnTimer.remainingTime())));
+        qCInfo(lcQueue).noquote() << message;
+        emit q->errorOccurred(message);
+        return;
+    }
+    ++m_startFailures;
     if (m_startFailures >= MaxStartFailures) {
         message += QStringLiteral("; %1 failures in a row, so the queued tasks end").arg(m_startFailures);
         // Start afresh: the next task (a fixed setting, a new program) gets a worker at once.
@@ -771,11 +797,15 @@ void TaskQueuePrivate::abandon(const QString &why)
     // alive once the outcomes are out.
     std::map<int, WorkerProcess *> doomed;
     doomed.swap(workers);
+    // All are told at once, so they end their descendants together; each
+    // is then reaped (or, if it does not end soon, killed outright).
     for (const auto &[id, w] : doomed) {
         w->disconnect(this);
         manager->forget(w);
-        delete w;
+        w->signalGroup(SIGTERM);
     }
+    for (const auto &[id, w] : doomed)
+        delete w;
     QList<TaskId> alive;
     for (const auto &[id, record] : tasks)
         alive << id;

@@ -103,7 +103,9 @@ private:
     void onWorkerMessage(WorkerProcess *w, const QCborMap &message);
     void onAsk(WorkerProcess *w, const QCborMap &message);
     void onWorkerFinished(WorkerProcess *w, const QString &status);
-    void onStartFailure(const QString &status, bool connected);
+    void onStartFailure(const QString &status, bool connected, bool fromOutside);
+    //! Ended by a signal that someone else sent (not Drover, not a crash).
+    static bool killedFromOutside(const WorkerProcess *w);
     void backOffIfCrashLooping();
     void becameIdle(WorkerProcess *w);
     void reportStoppedIfDone();
@@ -112,6 +114,7 @@ private:
     QTimer m_spareTimer;       // tops up warm spares a moment after the need
     bool m_spareTopUp = false;
     int m_startFailures = 0;  // workers in a row that died before taking a task
+    bool m_programStarted = false; // a worker of this queue has connected
     int m_crashStreak = 0;    // workers in a row that died unasked without finishing a task
     bool m_dispatchScheduled = false;
     bool m_sparesWanted = true;

@@ -23,6 +23,8 @@ constexpr auto DefaultHandshakeTimeout = 30s;
 // reaped with its own status before it is killed.
 constexpr auto SocketGoneGrace = 2s;
 constexpr int RecentErrorLines = 5;
+// How long a worker being destroyed has to end its descendants and exit.
+constexpr auto TerminateGrace = 1s;
 } // namespace
 
 WorkerProcess::WorkerProcess(int id, qint64 maxFrameSize, QObject *parent)
@@ -58,9 +60,15 @@ WorkerProcess::~WorkerProcess()
         delete m_socket;
     }
     if (m_process.state() != QProcess::NotRunning) {
+        // SIGTERM first: the worker then ends every process its tasks
+        // started, even those that left its group; SIGKILL if it lingers.
         m_process.disconnect(this);
-        signalGroup(SIGKILL);
-        m_process.waitForFinished(5000);
+        signalGroup(SIGTERM);
+        if (!m_process.waitForFinished(int(std::chrono::milliseconds(TerminateGrace).count()))) {
+            signalGroup(SIGKILL);
+            m_process.waitForFinished(5000);
+        }
+        killLeftoverGroup(pid());
     }
 }
 

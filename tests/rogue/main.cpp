@@ -1,5 +1,5 @@
 // drover-rogue: a worker that breaks the protocol on purpose, for the tests
-// of bad input on the wire. The manager starts it as its worker program; it
+// of bad input on the wire (and, in mode "reveal", one that tells its secret). The manager starts it as its worker program; it
 // misbehaves as worker $ROGUE_VICTIM (mode $ROGUE_MODE) and execs the real
 // drover-worker ($ROGUE_REAL_WORKER) for every other worker id, so one pool
 // mixes a rogue with honest workers.
@@ -64,8 +64,28 @@ void sendRaw(QLocalSocket &socket, const QByteArray &bytes)
 
 } // namespace
 
+// Mode "reveal": prints the secret as any worker reads it, then hands it on
+// to the real worker on a pipe of its own, as the manager would.
+[[noreturn]] void revealAndRun(char *argv[])
+{
+    QString error;
+    const QByteArray secret = Wire::takeSecret(&error);
+    std::fprintf(stderr, "secret %s\n", secret.constData());
+    std::fflush(stderr);
+    int fds[2];
+    if (::pipe(fds) != 0 || ::write(fds[1], secret.constData(), size_t(secret.size())) != secret.size())
+        ::_exit(126);
+    ::close(fds[1]);
+    qputenv(Wire::EnvSecretFd, QByteArray::number(fds[0]));
+    const QByteArray real = qgetenv("ROGUE_REAL_WORKER");
+    ::execv(real.constData(), argv);
+    ::_exit(127);
+}
+
 int main(int argc, char *argv[])
 {
+    if (qEnvironmentVariable("ROGUE_MODE") == QLatin1String("reveal"))
+        revealAndRun(argv);
     const int id = qEnvironmentVariableIntValue(Wire::EnvWorkerId);
     if (id != qEnvironmentVariableIntValue("ROGUE_VICTIM")) {
         const QByteArray real = qgetenv("ROGUE_REAL_WORKER");

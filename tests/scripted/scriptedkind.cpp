@@ -3,6 +3,7 @@
 #include <QtCore/QCborArray>
 #include <QtCore/QCborMap>
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QFile>
 #include <QtCore/QThread>
 
 #include <cstdlib>
@@ -164,6 +165,36 @@ QCborValue ScriptedKind::perform(const QCborValue &request, WorkerContext &conte
         while (!context.isCancelled())
             QThread::msleep(5);
         value = child;
+    } else if (op == QLatin1String("children")) {
+        // arg children running `sleep 600` (each in a session of its own
+        // with "escape": out of the worker's group), their pids as one
+        // feedback; then the task returns, or with "then" waits to be
+        // cancelled ("wait") or crashes its worker ("crash").
+        QCborArray pids;
+        const bool escape = payload.value(QLatin1String("escape")).toBool();
+        for (qint64 i = 0; i < arg.toInteger(); ++i) {
+            const pid_t child = ::fork();
+            if (child == 0) {
+                if (escape)
+                    ::setsid();
+                ::execl("/bin/sleep", "sleep", "600", static_cast<char *>(nullptr));
+                ::_exit(127);
+            }
+            pids.append(qint64(child));
+        }
+        context.sendFeedback(pids);
+        const QString then = payload.value(QLatin1String("then")).toString();
+        if (then == QLatin1String("wait")) {
+            while (!context.isCancelled())
+                QThread::msleep(5);
+        } else if (then == QLatin1String("crash")) {
+            std::abort();
+        }
+        value = pids;
+    } else if (op == QLatin1String("environ")) {
+        // What anyone of the same user reads in /proc/PID/environ.
+        QFile environ(QStringLiteral("/proc/self/environ"));
+        value = environ.open(QIODevice::ReadOnly) ? QCborValue(environ.readAll()) : QCborValue(QStringLiteral("unreadable"));
     }
 
     QCborMap response;

@@ -1,10 +1,13 @@
-// drover-testmaster PLUGIN_DIR: a master that starts one busy scripted worker,
-// prints "worker PID" and waits to be killed, for the test that a worker
-// dies with its master.
+// drover-testmaster PLUGIN_DIR [children N escape|stay]: a master that starts
+// one busy scripted worker, prints "worker PID" and waits to be killed, for
+// the tests that a worker dies with its master. With "children", the task
+// starts N `sleep 600` children (out of the worker's group with "escape")
+// and the master also prints "children PID...".
 
 #include "drover/manager.h"
 #include "drover/taskqueue.h"
 
+#include <QtCore/QCborArray>
 #include <QtCore/QCborMap>
 #include <QtCore/QCoreApplication>
 
@@ -28,9 +31,23 @@ int main(int argc, char *argv[])
             }
         }
     });
+    QObject::connect(queue, &Drover::TaskQueue::taskFeedback, [](Drover::TaskId, const QCborValue &value) {
+        QByteArray line = "children";
+        for (const QCborValue &pid : value.toArray())
+            line += ' ' + QByteArray::number(pid.toInteger());
+        std::printf("%s\n", line.constData());
+        std::fflush(stdout);
+    });
     QCborMap payload;
-    payload.insert(QLatin1String("op"), QStringLiteral("spin"));
-    payload.insert(QLatin1String("arg"), 600000);
+    if (argc > 3 && qstrcmp(argv[2], "children") == 0) {
+        payload.insert(QLatin1String("op"), QStringLiteral("children"));
+        payload.insert(QLatin1String("arg"), QByteArray(argv[3]).toInt());
+        payload.insert(QLatin1String("escape"), argc > 4 && qstrcmp(argv[4], "escape") == 0);
+        payload.insert(QLatin1String("then"), QStringLiteral("wait"));
+    } else {
+        payload.insert(QLatin1String("op"), QStringLiteral("spin"));
+        payload.insert(QLatin1String("arg"), 600000);
+    }
     Drover::Task task;
     task.payload = payload;
     queue->enqueue(task);
