@@ -3,12 +3,19 @@
 
 #include "support/processes.h"
 
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QFileInfo>
 #include <QtCore/QJsonDocument>
+#include <QtCore/QTemporaryDir>
 #include <QtCore/QJsonObject>
 #include <QtCore/QProcess>
 #include <QtTest/QTest>
 
+#include <QtCore/QScopeGuard>
+
 #include <csignal>
+#include <unistd.h>
 
 namespace {
 struct Run
@@ -336,6 +343,90 @@ private slots:
         QVERIFY2(run.stderrText.contains(QLatin1String("drover-check: internal error: ")), qPrintable(run.stderrText));
         QVERIFY(run.stderrText.contains(QLatin1String("/nonexistent/drover-worker")));
         QCOMPARE(run.summary().value(QLatin1String("lemmas")).toInt(), 4);
+    }
+
+    void memoryLimit()
+    {
+#ifdef DROVER_SANITIZE
+        QSKIP("AddressSanitizer needs more address space than any limit here leaves it");
+#endif
+        const Run run = check({QStringLiteral("--json"), QStringLiteral("--memory-limit"), QStringLiteral("300M"),
+                               data("alloc.proof")});
+        QCOMPARE(run.exitCode, 1);
+        const QJsonObject big = run.lemma(QStringLiteral("big"));
+        QCOMPARE(big.value(QLatin1String("status")).toString(), QStringLiteral("error"));
+        QVERIFY2(big.value(QLatin1String("message")).toString().contains(QLatin1String("address-space limit is 300 MiB")),
+                 qPrintable(big.value(QLatin1String("message")).toString()));
+        QCOMPARE(run.lemma(QStringLiteral("small")).value(QLatin1String("status")).toString(), QStringLiteral("ok"));
+        // Without the limit the same lemma holds.
+        const Run unlimited = check({QStringLiteral("--json"), data("alloc.proof")});
+        QCOMPARE(unlimited.exitCode, 0);
+    }
+
+    void oomKillerIsNamed()
+    {
+#ifdef DROVER_SANITIZE
+        QSKIP("AddressSanitizer's shadow memory makes the OOM killer's choice unpredictable");
+#endif
+        // A memory cgroup of 300 MiB of our own (root and cgroup v1 or v2
+        // needed): the kernel's OOM killer, not Drover, kills the worker.
+        const QString name = QStringLiteral("drover-oomtest-%1").arg(::getpid());
+        QString group = QStringLiteral("/sys/fs/cgroup/memory/") + name;
+        QString limitFile = QStringLiteral("memory.limit_in_bytes");
+        if (!QDir().mkpath(group)) {
+            group = QStringLiteral("/sys/fs/cgroup/") + name;
+            limitFile = QStringLiteral("memory.max");
+            if (!QFile::exists(QStringLiteral("/sys/fs/cgroup/cgroup.controllers")) || !QDir().mkpath(group))
+                QSKIP("no memory cgroup can be made here (needs root)");
+        }
+        const auto removeGroup = qScopeGuard([group] { QDir().rmdir(group); });
+        QFile limit(group + QLatin1Char('/') + limitFile);
+        if (!limit.open(QIODevice::WriteOnly) || limit.write("300M") < 0 || !limit.flush())
+            QSKIP("the memory cgroup takes no limit here");
+        limit.close();
+        QProcess p;
+        p.start(QStringLiteral("/bin/sh"),
+                {QStringLiteral("-c"), QStringLiteral("echo $$ > %1/cgroup.procs && exec \"$0\" --json \"$1\"").arg(group),
+                 QStringLiteral(DROVER_CHECK_BIN), data("alloc.proof")});
+        QVERIFY(p.waitForFinished(120000));
+        Run run;
+        run.events = parseLines(p.readAllStandardOutput());
+        QCOMPARE(p.exitCode(), 1);
+        const QString message = run.lemma(QStringLiteral("big")).value(QLatin1String("message")).toString();
+        QVERIFY2(message.contains(QLatin1String("was killed by SIGKILL, most likely by the kernel's OOM killer")),
+                 qPrintable(message + QString::fromLocal8Bit(p.readAllStandardError())));
+    }
+
+    void memoryLimitIsValidated_data()
+    {
+        QTest::addColumn<QString>("value");
+        QTest::newRow("no unit, too small") << "1000";
+        QTest::newRow("not a size") << "lots";
+        QTest::newRow("negative") << "-5G";
+        QTest::newRow("below 64M") << "10M";
+    }
+    void memoryLimitIsValidated()
+    {
+        QFETCH(QString, value);
+        const Run run = check({QStringLiteral("--memory-limit"), value, example("all-ok.proof")});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.stderrText.contains(QLatin1String("--memory-limit wants a size")), qPrintable(run.stderrText));
+    }
+
+    void shadowedPluginIsSaid()
+    {
+        // A second copy of the proof plugin earlier in the path shadows the
+        // installed one: drover-check says so.
+        QTemporaryDir dir;
+        const QString plugin = QStringLiteral(DROVER_PROOF_PLUGIN);
+        QVERIFY(QFile::copy(plugin, dir.filePath(QFileInfo(plugin).fileName())));
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("DROVER_PLUGIN_PATH"), dir.path());
+        const Run run = check({QStringLiteral("--json"), example("all-ok.proof")}, environment);
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.stderrText.contains(QLatin1String("drover-check: warning: plugin "))
+                     && run.stderrText.contains(QLatin1String("is already provided by")),
+                 qPrintable(run.stderrText));
     }
 
     void hangTimesOut_data()

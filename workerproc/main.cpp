@@ -11,8 +11,32 @@
 #include <QtCore/QPluginLoader>
 
 #include <cstdio>
+#include <exception>
+#include <new>
+#include <unistd.h>
 
 namespace Wire = Drover::Internal::Wire;
+
+// An allocation failed and nothing caught the std::bad_alloc (perform()'s
+// are caught and fail the task): say so and exit with the code the manager
+// names, not as an anonymous SIGABRT. No allocation here: write(2) of a
+// fixed text. Any other uncaught exception aborts as usual.
+[[noreturn]] static void onTerminate()
+{
+    if (const std::exception_ptr exception = std::current_exception()) {
+        try {
+            std::rethrow_exception(exception);
+        } catch (const std::bad_alloc &) {
+            static const char message[] = "drover-worker: out of memory (an allocation failed; see the worker's "
+                                          "memory limit)\n";
+            const ssize_t written = ::write(STDERR_FILENO, message, sizeof message - 1);
+            (void)written;
+            Descendants::exitAfterEndingAll(Wire::OutOfMemoryExitCode);
+        } catch (...) {
+        }
+    }
+    std::abort();
+}
 
 static int fail(int code, const QString &message)
 {
@@ -49,6 +73,7 @@ int main(int argc, char *argv[])
         return fail(2, QStringLiteral("no secret from the manager: %1").arg(secretError));
     // What the tasks start dies with this worker.
     Descendants::install();
+    std::set_terminate(onTerminate);
 
     QPluginLoader loader(pluginFile);
     // Bind the plugin's symbols now rather than at their first call: a

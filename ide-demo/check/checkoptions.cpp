@@ -5,6 +5,7 @@
 #include <QtCore/QTextStream>
 
 #include <cmath>
+#include <utility>
 
 namespace {
 std::optional<std::chrono::milliseconds> seconds(const QString &text)
@@ -16,6 +17,26 @@ std::optional<std::chrono::milliseconds> seconds(const QString &text)
     return std::chrono::milliseconds(qint64(std::ceil(value * 1000.0)));
 }
 } // namespace
+
+std::optional<qint64> parseByteSize(const QString &text)
+{
+    static constexpr std::pair<char, int> suffixes[] = {{'K', 10}, {'M', 20}, {'G', 30}, {'T', 40}};
+    QString number = text.trimmed().toUpper();
+    if (number.endsWith(QLatin1Char('B')))
+        number.chop(1);
+    int shift = 0;
+    for (const auto &[letter, bits] : suffixes) {
+        if (number.endsWith(QLatin1Char(letter))) {
+            shift = bits;
+            number.chop(1);
+        }
+    }
+    bool ok = false;
+    const double value = number.toDouble(&ok);
+    if (!ok || !std::isfinite(value) || value <= 0 || value * double(qint64(1) << shift) > 9e18)
+        return std::nullopt;
+    return qint64(value * double(qint64(1) << shift));
+}
 
 std::optional<CheckOptions> parseCheckOptions(const QStringList &arguments, int *exitCode)
 {
@@ -48,7 +69,12 @@ std::optional<CheckOptions> parseCheckOptions(const QStringList &arguments, int 
                                      QStringLiteral("N"));
     const QCommandLineOption persistent(QStringLiteral("persistent"),
                                         QStringLiteral("Keep workers between lemmas instead of a fresh one per lemma."));
-    parser.addOptions({jobs, json, timeout, killAfter, retries, persistent});
+    const QCommandLineOption memoryLimit(QStringLiteral("memory-limit"),
+                                         QStringLiteral("Each worker may map at most SIZE of memory (512M, 2G):\n"
+                                                        "a lemma that needs more fails saying so, instead of\n"
+                                                        "taking the machine's memory."),
+                                         QStringLiteral("SIZE"));
+    parser.addOptions({jobs, json, timeout, killAfter, retries, persistent, memoryLimit});
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Documents to check."), QStringLiteral("FILE..."));
 
     QTextStream err(stderr);
@@ -97,6 +123,15 @@ std::optional<CheckOptions> parseCheckOptions(const QStringList &arguments, int 
         options.retries = parser.value(retries).toInt(&ok);
         if (!ok || options.retries < 0 || options.retries > 100)
             return usageError(QStringLiteral("--retries wants a number from 0 to 100, not \"%1\"").arg(parser.value(retries)));
+    }
+    if (parser.isSet(memoryLimit)) {
+        const std::optional<qint64> bytes = parseByteSize(parser.value(memoryLimit));
+        // Below this a worker cannot even load Qt and its plugin.
+        constexpr qint64 Minimum = qint64(64) << 20;
+        if (!bytes || *bytes < Minimum)
+            return usageError(QStringLiteral("--memory-limit wants a size of at least 64M (such as 512M or 2G), not \"%1\"")
+                                  .arg(parser.value(memoryLimit)));
+        options.memoryLimit = *bytes;
     }
     options.files = parser.positionalArguments();
     if (options.files.isEmpty())

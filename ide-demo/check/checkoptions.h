@@ -17,8 +17,14 @@ struct CheckOptions
     std::optional<std::chrono::milliseconds> killAfter;
     int retries = 0;
     bool persistent = false;
+    //! --memory-limit SIZE: each worker's address-space ceiling in bytes (0: none).
+    qint64 memoryLimit = 0;
     QStringList files;
 };
+
+//! "512M", "2G", "1048576": bytes, with K, M, G or T as powers of 1024;
+//! nullopt when it is not such a size.
+std::optional<qint64> parseByteSize(const QString &text);
 
 //! Parses the arguments. Returns nullopt after printing --help or --version
 //! (*exitCode 0) or a one-line error on stderr (*exitCode 2).

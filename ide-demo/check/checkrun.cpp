@@ -118,6 +118,10 @@ bool CheckRun::start(int *exitCode)
     err.flush();
 
     m_manager = std::make_unique<Manager>();
+    // A plugin that cannot be used, or that another of the same kind
+    // shadows, is said: the user may be running a kind they did not mean.
+    for (const PluginError &e : m_manager->pluginErrors())
+        err << "drover-check: warning: plugin " << e.file << ": " << e.reason << '\n';
     m_queue = m_manager->queue(QStringLiteral("proof"));
     if (!m_queue) {
         err << "drover-check: " << m_manager->errorString() << '\n';
@@ -127,6 +131,8 @@ bool CheckRun::start(int *exitCode)
     m_queue->setMaxWorkers(m_options.jobs);
     // `par prime` steps fan out to the `par` kind's workers, as many again.
     Par::ParFanOut::attach(m_manager.get(), m_queue, m_options.jobs, m_manager.get());
+    limitMemory(QStringLiteral("proof"));
+    limitMemory(QStringLiteral("par"));
     connectQueue();
     // Queries (`Eval`, `Search`) go to a `query` queue of their own, made
     // only when some document has one.
@@ -139,6 +145,7 @@ bool CheckRun::start(int *exitCode)
             *exitCode = 3;
             return false;
         }
+        limitMemory(QStringLiteral("query"));
         m_queries = std::make_unique<QueryChecks>(queryQueue, m_options, m_reporter.get(), &m_summary);
         connect(m_queries.get(), &QueryChecks::queryEnded, this, [this] {
             if (allIn())
@@ -156,6 +163,14 @@ bool CheckRun::start(int *exitCode)
     if (allIn())
         stopWhenAllIn();
     return true;
+}
+
+void CheckRun::limitMemory(const QString &kind)
+{
+    if (m_options.memoryLimit <= 0)
+        return;
+    if (TaskQueue *queue = m_manager->queue(kind))
+        queue->setResourceLimits(m_options.memoryLimit, 0s);
 }
 
 void CheckRun::connectQueue()

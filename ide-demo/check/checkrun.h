@@ -56,6 +56,8 @@ private:
     };
 
     void connectQueue();
+    //! --memory-limit for the workers of a kind.
+    void limitMemory(const QString &kind);
     void enqueueDocument(const QString &file, const ProofLang::Document &document);
     void onTaskFinished(Drover::TaskId id, const Drover::TaskResult &result);
     void onDrained();

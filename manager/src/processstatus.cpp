@@ -1,5 +1,7 @@
 #include "processstatus.h"
 
+#include <QtCore/QFile>
+
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -20,6 +22,19 @@ QString exitStatusText(QProcess::ExitStatus status, int exitCode)
     if (status == QProcess::CrashExit)
         return QStringLiteral("was killed by %1").arg(signalName(exitCode));
     return QStringLiteral("exited with code %1").arg(exitCode);
+}
+
+qint64 kernelOomKills()
+{
+    QFile vmstat(QStringLiteral("/proc/vmstat"));
+    if (!vmstat.open(QIODevice::ReadOnly))
+        return -1;
+    // A /proc file has no size: read it whole, not up to atEnd().
+    for (const QByteArray &line : vmstat.readAll().split('\n')) {
+        if (line.startsWith("oom_kill "))
+            return line.mid(9).trimmed().toLongLong();
+    }
+    return -1;
 }
 
 bool signalProcessGroup(qint64 pid, int signal)

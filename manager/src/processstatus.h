@@ -11,6 +11,10 @@ QString exitStatusText(QProcess::ExitStatus status, int exitCode);
 //! "SIGTERM" for 15; "signal 99" for what the C library cannot name.
 QString signalName(int signal);
 
+//! How many processes the kernel's OOM killer has killed since boot
+//! (oom_kill in /proc/vmstat), -1 if unknown.
+qint64 kernelOomKills();
+
 //! Sends a signal to the process group that a worker leads (it calls
 //! setpgid(0, 0) before exec), so its own children get it too. While the
 //! worker may not have made its group yet, the worker alone gets it.

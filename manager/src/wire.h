@@ -28,6 +28,10 @@ inline constexpr char EnvWorkerId[] = "DROVER_WORKER_ID";
 inline constexpr char EnvKind[] = "DROVER_KIND";
 inline constexpr char EnvPlugin[] = "DROVER_PLUGIN";
 
+//! The exit code of a worker whose memory ran out (an allocation failed,
+//! typically at its address-space limit): the manager says so in the status.
+inline constexpr int OutOfMemoryExitCode = 86;
+
 //! In a worker: reads the secret from the pipe DROVER_SECRET_FD names and
 //! closes it (so nothing the worker starts inherits it). Empty, with
 //! *error set, when there is none or it cannot be read.

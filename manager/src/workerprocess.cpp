@@ -90,6 +90,7 @@ void WorkerProcess::start(const QString &program, const QStringList &arguments,
     m_process.setProgram(program);
     m_process.setArguments(arguments);
     m_process.setProcessEnvironment(env);
+    m_addressSpaceLimit = limits.addressSpace;
     m_process.setChildProcessModifier([limits, secretFd] {
         // In the child between fork and exec: async-signal-safe calls only.
         // Its own process group, so signals reach the worker's children.
@@ -109,6 +110,7 @@ void WorkerProcess::start(const QString &program, const QStringList &arguments,
             ::setrlimit(RLIMIT_CPU, &cpu);
         }
     });
+    m_oomKillsAtStart = kernelOomKills();
     m_info.startedAt = QDateTime::currentDateTime();
     m_info.state = WorkerInfo::State::Starting;
     m_handshakeTimer.start();
@@ -335,6 +337,17 @@ void WorkerProcess::onProcessFinished(int exitCode, QProcess::ExitStatus status)
     readOutput(QProcess::StandardOutput);
     readOutput(QProcess::StandardError);
     QString text = exitStatusText(status, exitCode);
+    if (status == QProcess::NormalExit && exitCode == Wire::OutOfMemoryExitCode) {
+        text = QStringLiteral("ran out of memory (an allocation failed%1; exit code %2)")
+                   .arg(m_addressSpaceLimit > 0 ? QStringLiteral(" under its address-space limit of %1 MiB")
+                                                      .arg(m_addressSpaceLimit >> 20)
+                                                : QString())
+                   .arg(exitCode);
+    } else if (status == QProcess::CrashExit && exitCode == SIGKILL && m_deathReason.isEmpty()
+               && m_oomKillsAtStart >= 0 && kernelOomKills() > m_oomKillsAtStart) {
+        text += QStringLiteral(", most likely by the kernel's OOM killer: memory ran out (oom_kill in /proc/vmstat "
+                               "rose from %1 to %2 while it ran)").arg(m_oomKillsAtStart).arg(kernelOomKills());
+    }
     if (!m_everConnected && !m_recentErrors.isEmpty())
         text += QStringLiteral(" before connecting: ") + m_recentErrors.join(QLatin1String(" | "));
     finish(text);

@@ -127,6 +127,8 @@ private:
     bool m_finished = false;
     bool m_everConnected = false;
     bool m_signalledByUser = false;
+    qint64 m_oomKillsAtStart = -1;
+    qint64 m_addressSpaceLimit = 0;
 };
 
 } // namespace Drover::Internal

@@ -18,6 +18,8 @@
 #include <new>
 #include <vector>
 
+#include <sys/resource.h>
+
 namespace ProofLang {
 
 namespace {
@@ -79,8 +81,13 @@ std::optional<QString> allocate(quint64 megabytes, const StepEnvironment &env)
     for (quint64 done = 0; done < megabytes && !isCancelled(env); done += chunkMegabytes) {
         const std::size_t bytes = std::size_t(std::min(chunkMegabytes, megabytes - done)) * megabyte;
         std::unique_ptr<char[]> block(new (std::nothrow) char[bytes]);
-        if (!block)
-            return QStringLiteral("cannot allocate %1 MB: out of memory").arg(megabytes);
+        if (!block) {
+            rlimit limit{};
+            const bool limited = ::getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY;
+            return QStringLiteral("cannot allocate %1 MB: out of memory%2").arg(megabytes)
+                .arg(limited ? QStringLiteral(" (the worker's address-space limit is %1 MiB)").arg(limit.rlim_cur >> 20)
+                             : QString());
+        }
         // One write per page makes the memory resident, not just reserved.
         volatile char *pages = block.get();
         for (std::size_t at = 0; at < bytes; at += page) {
