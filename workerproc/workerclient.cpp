@@ -92,7 +92,7 @@ void WorkerClient::onReadable()
 void WorkerClient::welcome(const QCborMap &message)
 {
     m_welcomed = true;
-    m_link.setMaxFrameSize(message.value(Wire::Key::MaxFrame).toInteger(Wire::DefaultMaxFrameSize));
+    m_link.setMaxFrameSize(Wire::integerOf(message.value(Wire::Key::MaxFrame), Wire::DefaultMaxFrameSize));
     m_state.setEnvironment(message.value(Wire::Key::Init));
     const QCborArray standing = message.value(Wire::Key::Feedback).toArray();
     for (const QCborValue &value : standing)
@@ -109,7 +109,7 @@ void WorkerClient::handle(Wire::Type type, const QCborMap &message)
         welcome(message);
         return;
     case Wire::Type::Request: {
-        const TaskId task = TaskId(message.value(Wire::Key::Task).toInteger());
+        const TaskId task = TaskId(Wire::integerOf(message.value(Wire::Key::Task)));
         if (const TaskId running = m_state.currentTask())
             die(4, QStringLiteral("protocol error: request for task %1 while task %2 runs").arg(task).arg(running));
         m_state.beginTask(task);
@@ -117,14 +117,14 @@ void WorkerClient::handle(Wire::Type type, const QCborMap &message)
         return;
     }
     case Wire::Type::Message:
-        m_state.deliverMessage(TaskId(message.value(Wire::Key::Task).toInteger()), message.value(Wire::Key::Body));
+        m_state.deliverMessage(TaskId(Wire::integerOf(message.value(Wire::Key::Task))), message.value(Wire::Key::Body));
         return;
     case Wire::Type::Answer:
-        m_state.deliverAnswer(quint64(message.value(Wire::Key::Serial).toInteger()), message.value(Wire::Key::Body),
+        m_state.deliverAnswer(quint64(Wire::integerOf(message.value(Wire::Key::Serial))), message.value(Wire::Key::Body),
                               message.value(Wire::Key::Message).toString());
         return;
     case Wire::Type::Cancel:
-        m_state.cancel(TaskId(message.value(Wire::Key::Task).toInteger()));
+        m_state.cancel(TaskId(Wire::integerOf(message.value(Wire::Key::Task))));
         return;
     case Wire::Type::Broadcast:
         if (message.value(Wire::Key::Clear).toBool())

@@ -132,7 +132,7 @@ void ManagerPrivate::checkHello(int fd, const Peer &peer, const QCborMap &hello)
         refuse(fd, QStringLiteral("hello with a wrong secret"), nullptr);
         return;
     }
-    const int id = int(hello.value(Wire::Key::WorkerId).toInteger(-1));
+    const int id = int(Wire::integerOf(hello.value(Wire::Key::WorkerId), -1));
     const Expected expected = m_expected.value(id);
     WorkerProcess *worker = expected.worker.data();
     if (!worker) {
@@ -150,7 +150,7 @@ void ManagerPrivate::checkHello(int fd, const Peer &peer, const QCborMap &hello)
                        .arg(id).arg(peer.pid).arg(worker->pid()), nullptr);
         return;
     }
-    const qint64 version = hello.value(Wire::Key::Version).toInteger(-1);
+    const qint64 version = Wire::integerOf(hello.value(Wire::Key::Version), -1);
     if (version != Wire::ProtocolVersion) {
         refuse(fd, QStringLiteral("worker %1 speaks protocol version %2; this manager speaks %3")
                        .arg(id).arg(version).arg(Wire::ProtocolVersion), worker);

@@ -480,7 +480,7 @@ void TaskQueuePrivate::onMessage(WorkerProcess *w, const QCborMap &message)
         onTaskAnswer(w, message, false);
         return;
     case Wire::Type::Feedback: {
-        const TaskId id = TaskId(message.value(Wire::Key::Task).toInteger());
+        const TaskId id = TaskId(Wire::integerOf(message.value(Wire::Key::Task)));
         if (id != 0 && id == w->info().currentTask)
             emit q->taskFeedback(id, message.value(Wire::Key::Body));
         return;
@@ -500,7 +500,7 @@ void TaskQueuePrivate::onMessage(WorkerProcess *w, const QCborMap &message)
 
 void TaskQueuePrivate::onTaskAnswer(WorkerProcess *w, const QCborMap &message, bool isResponse)
 {
-    const TaskId id = TaskId(message.value(Wire::Key::Task).toInteger());
+    const TaskId id = TaskId(Wire::integerOf(message.value(Wire::Key::Task)));
     WorkerInfo &info = w->info();
     if (info.state != WorkerInfo::State::Busy || id != info.currentTask) {
         w->kill(QStringLiteral("protocol error: answer for task %1 while running task %2").arg(id).arg(info.currentTask));
@@ -556,7 +556,7 @@ void TaskQueuePrivate::onTaskAnswer(WorkerProcess *w, const QCborMap &message, b
 
 void TaskQueuePrivate::onWorkerMessage(WorkerProcess *w, const QCborMap &message)
 {
-    const TaskId id = TaskId(message.value(Wire::Key::Task).toInteger());
+    const TaskId id = TaskId(Wire::integerOf(message.value(Wire::Key::Task)));
     const QCborValue body = message.value(Wire::Key::Body);
     if (id == 0 || id != w->info().currentTask) {
         emit q->workerMessage(w->id(), body);
@@ -569,10 +569,10 @@ void TaskQueuePrivate::onWorkerMessage(WorkerProcess *w, const QCborMap &message
 
 void TaskQueuePrivate::onAsk(WorkerProcess *w, const QCborMap &message)
 {
-    const qint64 serial = message.value(Wire::Key::Serial).toInteger();
+    const qint64 serial = Wire::integerOf(message.value(Wire::Key::Serial));
     QPointer<WorkerProcess> worker(w);
     const qint64 maxFrame = manager->maxFrameSize;
-    WorkerRequest request(message.value(Wire::Key::Body), TaskId(message.value(Wire::Key::Task).toInteger()), w->id(),
+    WorkerRequest request(message.value(Wire::Key::Body), TaskId(Wire::integerOf(message.value(Wire::Key::Task))), w->id(),
                           [worker, serial, maxFrame](const QCborValue &answer, const QString &error) {
                               if (!worker || !worker->isConnected())
                                   return;

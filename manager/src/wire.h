@@ -7,6 +7,7 @@
 #include <QtCore/QBuffer>
 #include <QtCore/QByteArray>
 #include <QtCore/QCborMap>
+#include <QtCore/QCborValue>
 #include <QtCore/QCborStreamWriter>
 #include <QtCore/QString>
 
@@ -65,6 +66,14 @@ enum class Type {
 };
 
 QString typeName(Type type);
+
+//! An integer field of a message: its value when it is a CBOR integer, else
+//! fallback. Never QCborValue::toInteger() on what a peer sent, which casts
+//! a double (NaN, 1e300) to qint64: undefined behaviour (found by the fuzzer).
+inline qint64 integerOf(const QCborValue &value, qint64 fallback = 0)
+{
+    return value.isInteger() ? value.toInteger() : fallback;
+}
 Type typeOf(const QCborMap &message);
 
 //! Keys of the message maps; short because they are on every frame.

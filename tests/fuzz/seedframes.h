@@ -3,7 +3,7 @@
 // The frames of fuzz_frames' seed corpus, for make_corpus.cpp: one of every
 // message type as the project writes it, hand-made bad frames for each
 // refusal of FrameReader::next() (docs/wire.md, "Frames"), and the inputs
-// of the known issues (receivers.cpp).
+// of issues the target found once (replayed by run.sh).
 
 #include "wire.h"
 
@@ -27,7 +27,7 @@ QList<QByteArray> everyMessage();
 //! Named bad frames, and the odd layouts that send next() past its fast
 //! type check to the decoded map.
 QList<std::pair<QString, QByteArray>> badFrames();
-//! Named frames that still reproduce a known issue in strict mode.
+//! Named frames that once reproduced an issue the target found (now fixed).
 QList<std::pair<QString, QByteArray>> knownIssueFrames();
 //! Three frames of some 1.2 KiB each.
 QByteArray largeStream();
