@@ -194,6 +194,41 @@ private slots:
         runTasks(3);
     }
 
+    void brokenSocketListensAgain()
+    {
+        runTasks(1);
+        // Find our listening socket as the kernel lists it, then clobber
+        // its descriptor, as a careless close()/dup2() elsewhere in the
+        // program would: accept() then fails with ENOTSOCK.
+        QFile table(QStringLiteral("/proc/net/unix"));
+        QVERIFY(table.open(QIODevice::ReadOnly));
+        const QByteArray prefix = "@drover-" + QByteArray::number(::getpid()) + '-';
+        QByteArray inode;
+        for (const QByteArray &line : table.readAll().split('\n')) {
+            const QList<QByteArray> fields = line.simplified().split(' ');
+            if (fields.size() >= 8 && fields.at(7).startsWith(prefix))
+                inode = fields.at(6);
+        }
+        QVERIFY(!inode.isEmpty());
+        int listening = -1;
+        const QByteArray wanted = "socket:[" + inode + ']';
+        for (const QString &fd : QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::NoDotAndDotDot | QDir::AllEntries)) {
+            char target[64] = {};
+            const QByteArray link = "/proc/self/fd/" + fd.toLatin1();
+            if (::readlink(link.constData(), target, sizeof target - 1) > 0 && wanted == target)
+                listening = fd.toInt();
+        }
+        QVERIFY(listening >= 0);
+        QSignalSpy errors(m_manager.get(), &Manager::errorOccurred);
+        const int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+        QVERIFY(::dup2(null, listening) == listening);
+        ::close(null);
+        QVERIFY(errors.wait(30000));
+        QVERIFY2(errors.first().at(0).toString().contains(QLatin1String("listens again")),
+                 qPrintable(errors.first().at(0).toString()));
+        runTasks(3);
+    }
+
     void bodiesBeforeHelloAreNotBuffered()
     {
         runTasks(1);

@@ -1,7 +1,5 @@
 #include "workerlistener.h"
 
-#include "logging.h"
-
 #include <QtCore/QFile>
 #include <QtCore/QSocketNotifier>
 
@@ -172,14 +170,13 @@ void WorkerListener::shedOne()
 
 void WorkerListener::reopen(const QString &why)
 {
-    qCWarning(lcManager).noquote() << "the worker socket @" + m_name << "failed (" + why + "); listening again";
     delete m_notifier;
     m_notifier = nullptr;
     ::close(m_fd);
     m_fd = -1;
     QString error;
     if (open(&error)) {
-        emit trouble(QStringLiteral("the worker socket failed (%1) and listens again").arg(why));
+        emit trouble(QStringLiteral("the worker socket @%1 failed (%2) and listens again").arg(m_name, why));
         return;
     }
     emit trouble(QStringLiteral("the worker socket failed (%1) and cannot listen again yet (%2); retrying")
