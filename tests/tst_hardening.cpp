@@ -39,6 +39,26 @@ qint64 residentBytes()
     return statm.readAll().split(' ').value(1).toLongLong() * ::sysconf(_SC_PAGESIZE);
 }
 
+//! The peak resident memory since resetPeakResident() (VmHWM), in bytes.
+qint64 peakResidentBytes()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong() * 1024;
+    }
+    return 0;
+}
+
+//! Makes the peak equal to what is resident now (Linux 4.0: clear_refs 5).
+bool resetPeakResident()
+{
+    QFile clear(QStringLiteral("/proc/self/clear_refs"));
+    return clear.open(QIODevice::WriteOnly) && clear.write("5") == 1;
+}
+
 int openDescriptors()
 {
     return int(QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).size());
@@ -232,14 +252,18 @@ private slots:
     void bodiesBeforeHelloAreNotBuffered()
     {
         runTasks(1);
+        // The peak, not the end: a manager that buffers each body and only
+        // then refuses it has given the memory back by the time we look.
+        if (!resetPeakResident())
+            QSKIP("no /proc/self/clear_refs to reset the peak resident memory");
         const qint64 before = residentBytes();
         QList<QProcess *> flooders;
         for (int i = 0; i < 4; ++i)
             flooders << flood(4, 64 * 1024 * 1024 - 16);
         for (QProcess *process : std::as_const(flooders))
             QCOMPARE(readLine(process), QByteArray("held 4"));
-        const qint64 grown = residentBytes() - before;
-        QVERIFY2(grown < 32 * 1024 * 1024, qPrintable(QStringLiteral("grew by %1 bytes").arg(grown)));
+        const qint64 grown = peakResidentBytes() - before;
+        QVERIFY2(grown < 32 * 1024 * 1024, qPrintable(QStringLiteral("the peak grew by %1 bytes").arg(grown)));
         runTasks(2);
     }
 
