@@ -344,9 +344,9 @@ private slots:
         QFETCH(QString, message);
         const bool memory = op == QLatin1String("alloc");
 #ifdef DROVER_SANITIZE
-        // AddressSanitizer reserves terabytes of address space at start.
+        // A sanitizer's allocator reserves terabytes of address space at start.
         if (memory)
-            QSKIP("an address-space limit cannot apply under AddressSanitizer");
+            QSKIP("an address-space limit cannot apply under a sanitizer");
 #endif
         m_queue->setResourceLimits(memory ? qint64(1) << 30 : 0, 1s); // 1 GiB, 1 s of CPU
         const TaskId id = m_queue->enqueue(scripted(op, memory ? 2048 : 60000));
