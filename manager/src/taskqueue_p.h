@@ -107,7 +107,6 @@ private:
     //! Ended by a signal that someone else sent (not Drover, not a crash).
     static bool killedFromOutside(const WorkerProcess *w);
     void backOffIfCrashLooping();
-    void becameIdle(WorkerProcess *w);
     void reportStoppedIfDone();
 
     QTimer m_respawnTimer;

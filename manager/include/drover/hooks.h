@@ -1,7 +1,7 @@
 #pragma once
 
-// Per-task hooks (seed 001's add_task callbacks) and requests from workers to
-// the master (seed 003's Full interface), for TaskQueue::enqueue() and
+// Per-task hooks (Tezt's Scheduler: add_task callbacks) and requests from workers to
+// the master (Nproc: Full interface), for TaskQueue::enqueue() and
 // TaskQueue::setRequestHandler(). Everything here runs on the manager's thread.
 
 #include "drover/global.h"

@@ -1,6 +1,6 @@
 #pragma once
 
-// Typed messages (seed 001's Message.typ): sender and receiver agree on a C++
+// Typed messages (Tezt's Scheduler: Message.typ): sender and receiver agree on a C++
 // type through a Codec, and a value of the wrong shape is a clear error,
 // never a crash. Header-only; usable on both sides of the wire.
 //

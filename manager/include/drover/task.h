@@ -35,7 +35,7 @@ struct Task
     TaskId id = 0;          //!< assigned by TaskQueue::enqueue()
     QCborValue payload;     //!< the kind's own description of the work
     int priority = 0;       //!< higher runs first; equal priorities run in enqueue order
-    QString name;           //!< for logs and user interfaces (seed 000's name_of_task)
+    QString name;           //!< for logs and user interfaces (Coq's AsyncTaskQueue: name_of_task)
     TaskOptions options;
 };
 

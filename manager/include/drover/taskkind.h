@@ -1,6 +1,6 @@
 #pragma once
 
-// The task-kind contract (seed 000, AsyncTaskQueue's task-kind signature, in
+// The task-kind contract (Coq's AsyncTaskQueue, task-kind signature, in
 // C++). A plugin implements one TaskKind; its master half runs in the IDE's
 // process on the thread of the Manager, its worker half (perform) in a
 // drover-worker process on a compute thread. This header, task.h and
@@ -30,7 +30,7 @@ inline constexpr int PluginApiVersion = 2;
 //! What TaskKind::taskAffinity() returns for "no ranking": queue order.
 inline constexpr int NoAffinity = std::numeric_limits<int>::min();
 
-//! What a worker knows (seed 000's worker_status): Fresh when born; Old with
+//! What a worker knows (Coq's AsyncTaskQueue: worker_status): Fresh when born; Old with
 //! the competence that useResponse() returned when it stays after a task.
 struct WorkerStatus
 {
@@ -56,7 +56,7 @@ struct Decision
     }
 };
 
-//! Why a task ended without a response (seed 000's
+//! Why a task ended without a response (Coq's AsyncTaskQueue:
 //! on_task_cancellation_or_expiration_or_slave_death).
 enum class EndReason { Cancelled, TimedOut, WorkerDied };
 
@@ -133,7 +133,7 @@ public:
         Q_UNUSED(reason);
     }
 
-    //! Extra command-line arguments for drover-worker (seed 000's extra_env).
+    //! Extra command-line arguments for drover-worker (Coq's AsyncTaskQueue: extra_env).
     virtual QStringList extraArguments() const { return {}; }
 
     //! Extra environment for drover-worker, as NAME=VALUE strings.

@@ -21,7 +21,7 @@ namespace Drover {
 struct MapOptions
 {
     //! Inputs per task: one request carries this many, cutting the per-task
-    //! cost for small work (seed 003's granularity).
+    //! cost for small work (Nproc: granularity).
     int granularity = 1;
     //! Deliver results (QFutureWatcher::resultsReadyAt) strictly in input
     //! order; otherwise each chunk's results as soon as it completes. The
@@ -35,7 +35,7 @@ class Manager;
 class TaskKind;
 namespace Internal { class TaskQueuePrivate; }
 
-//! The queue and worker pool of one task kind (seed 000's MakeQueue).
+//! The queue and worker pool of one task kind (Coq's AsyncTaskQueue: MakeQueue).
 //!
 //! Owned by its Manager; lives on the Manager's thread and must only be used
 //! from it. Every task enqueued reaches exactly one outcome, reported once by
@@ -83,11 +83,11 @@ public:
     //! question fails at once with "no request handler".
     void setRequestHandler(RequestHandler handler);
 
-    //! Data every worker receives once when it starts (seed 003's env, 002's
+    //! Data every worker receives once when it starts (Nproc: env; rpc_parallel:
     //! init_arg), read with WorkerContext::workerEnvironment(). Applies to
     //! workers started afterwards.
     void setWorkerEnvironment(const QCborValue &environment);
-    //! Changes the priority of a queued task (seed 000's set_order). Returns
+    //! Changes the priority of a queued task (Coq's AsyncTaskQueue: set_order). Returns
     //! false if it is not queued any more.
     bool setPriority(TaskId id, int priority);
 
@@ -110,7 +110,7 @@ public:
     bool waitForDrained(std::chrono::milliseconds timeout = std::chrono::milliseconds::max());
 
     //! Sends a value to every live worker and to every worker started later
-    //! (seed 000's forward_feedback); it stands until clearForwardedFeedback().
+    //! (Coq's AsyncTaskQueue: forward_feedback); it stands until clearForwardedFeedback().
     void forwardFeedback(const QCborValue &value);
     void clearForwardedFeedback();
 
@@ -176,38 +176,67 @@ public:
     bool killWorker(int workerId);      //!< SIGKILL
 
 Q_SIGNALS:
+    // All signals are emitted on the queue's thread. "From the event loop"
+    // means never from inside a call of this class.
+
+    //! A task was queued: from inside enqueue(), submit() and map(), and
+    //! for the tasks a useResponse() decision adds. Once per task.
     void taskQueued(Drover::TaskId id);
-    //! setPriority() moved a queued task.
+    //! setPriority() moved a queued task; from inside setPriority().
     void taskPriorityChanged(Drover::TaskId id, int priority);
+    //! The task's request went to a worker; from the event loop. Once per
+    //! attempt: a task retried after its worker died starts again.
     void taskStarted(Drover::TaskId id, int workerId);
+    //! The running task's worker sent feedback (WorkerContext::sendFeedback()),
+    //! in the order it was sent; from the event loop, only between the
+    //! task's taskStarted() and its taskFinished().
     void taskFeedback(Drover::TaskId id, const QCborValue &value);
-    //! A running task's worker sent a message (WorkerContext::sendMessage()).
+    //! A running task's worker sent a message (WorkerContext::sendMessage());
+    //! from the event loop.
     void taskMessage(Drover::TaskId id, const QCborValue &value);
+    //! The task's one outcome: exactly once per task, never from inside
+    //! enqueue(). From the event loop, except where a call ends queued
+    //! tasks itself: cancel() of a queued task, clear(), cancelAll() and
+    //! stop() emit it for those tasks before they return, and destroying
+    //! the queue (or its Manager) emits it, Cancelled, for every task left.
     void taskFinished(Drover::TaskId id, const Drover::TaskResult &result);
-    //! No task is queued or running any more.
+    //! No task is queued or running any more: right after the last
+    //! taskFinished().
     void drained();
     //! A worker is idle and nothing is queued: the place to add more work
-    //! (seed 001's on_empty_queue).
+    //! (Tezt's Scheduler: on_empty_queue); from the event loop, after a
+    //! task's outcome and before drained().
     void queueEmptied(int idleWorkerId);
 
+    //! A worker process was started (pid known, not yet connected); from
+    //! the event loop, when the pool grows.
     void workerStarted(int workerId, qint64 pid);
+    //! The worker connected, was authenticated and welcomed: it can take
+    //! tasks. From the event loop; once per worker.
     void workerReady(int workerId);
+    //! A worker took a task; right after that task's taskStarted().
     void workerBusy(int workerId, Drover::TaskId task);
+    //! A worker that stays finished its task and waits for the next one;
+    //! from the event loop, before that task's taskFinished().
     void workerIdle(int workerId);
     //! The worker's process is gone and reaped; status is human-readable
     //! ("exited with code 3", "was killed by SIGKILL", "failed to start: ...").
     //! For a task that dies with its worker, this comes before the task's
-    //! taskFinished() (or its retry's taskStarted()).
+    //! taskFinished() (or its retry's taskStarted()). Once per worker, from
+    //! the event loop (destroying the queue reaps its workers silently).
     void workerExited(int workerId, const QString &status);
-    //! Output the worker wrote to stdout or stderr, one line at a time.
+    //! Output the worker wrote to stdout or stderr, one line at a time;
+    //! from the event loop.
     void workerOutput(int workerId, const QString &line);
-    //! A worker sent a message outside any task (from initWorker()).
+    //! A worker sent a message outside any task (from initWorker()); from
+    //! the event loop.
     void workerMessage(int workerId, const QCborValue &value);
 
     //! Something went wrong that is not one task's outcome: a worker that
-    //! cannot start, a protocol error. The queue keeps running.
+    //! cannot start, a protocol error. The queue keeps running. From the
+    //! event loop.
     void errorOccurred(const QString &message);
-    //! After stop(): every worker has exited.
+    //! After stop(): every worker has exited. Once, from the event loop.
     void stopped();
 
 private:

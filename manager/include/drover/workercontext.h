@@ -35,7 +35,7 @@ public:
     virtual int workerId() const = 0;
 
     //! The data given once per worker with TaskQueue::setWorkerEnvironment()
-    //! (seed 003's env): read it instead of sending it with every task.
+    //! (Nproc: env): read it instead of sending it with every task.
     virtual QCborValue workerEnvironment() const { return {}; }
 
     //! Sends a message to the master during a task: it reaches the task's
@@ -53,7 +53,7 @@ public:
     }
 
     //! Asks the master a question and blocks until its request handler
-    //! answers (seed 003's Full interface). Returns nullopt, with *error
+    //! answers (Nproc: Full interface). Returns nullopt, with *error
     //! saying why, when there is no handler, the handler failed, no answer
     //! came within `timeout`, or the task was cancelled while waiting.
     virtual std::optional<QCborValue> ask(const QCborValue &question, std::chrono::milliseconds timeout,
