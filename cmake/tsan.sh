@@ -39,7 +39,7 @@ echo "tsan.sh: build took $(minutes $((built - start)))"
 
 # Every process writes its reports to $logs/report.<pid>: the workers inherit
 # TSAN_OPTIONS from the test (the manager starts them with the system
-# environment plus its own variables, manager/src/taskqueue.cpp), and a report
+# environment plus its own variables, manager/src/pool/workerpool.cpp), and a report
 # in a worker would otherwise be lost in the captured worker output or count
 # only as a worker that died. atexit_sleep_ms=0: by default a TSan program
 # sleeps 1 s as it exits, and the suites time how workers exit (which of two

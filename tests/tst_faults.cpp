@@ -233,6 +233,10 @@ private slots:
         QVERIFY(errors.size() >= 5);
         QVERIFY(errors.first().at(0).toString().contains(QLatin1String("could not start")));
         QVERIFY(errors.at(1).at(0).toString().contains(QLatin1String("trying again in")));
+        // The kind of error beside the text: four retried failures, then the fifth gives up.
+        for (qsizetype i = 0; i < 4; ++i)
+            QCOMPARE(errors.at(i).at(1).value<TaskQueue::Error>(), TaskQueue::Error::WorkerFailedToStart);
+        QCOMPARE(errors.at(4).at(1).value<TaskQueue::Error>(), TaskQueue::Error::WorkersCannotStart);
     }
 
     void workerCannotLoadPlugin()

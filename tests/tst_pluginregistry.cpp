@@ -3,7 +3,7 @@
 // and a reason that names what is wrong, only good kinds load, and an unknown
 // kind is refused with the directories that were searched.
 
-#include "pluginregistry.h"
+#include "plugins/pluginregistry.h"
 #include "support/processes.h"
 
 #include "drover/manager.h"

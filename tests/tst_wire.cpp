@@ -3,7 +3,7 @@
 // and each kind of bad input is refused for good with a message that says
 // what was wrong.
 
-#include "wire.h"
+#include "wire/wire.h"
 
 #include <QtCore/QCborArray>
 #include <QtCore/QCborMap>

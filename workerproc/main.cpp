@@ -4,7 +4,7 @@
 
 #include "descendants.h"
 #include "drover/taskkind.h"
-#include "wire.h"
+#include "wire/wire.h"
 #include "workerclient.h"
 
 #include <QtCore/QCoreApplication>

@@ -75,26 +75,6 @@ qint64 ManagerLink::maxFrameSize() const
     return m_maxFrameSize;
 }
 
-bool ManagerLink::send(const QCborMap &message)
-{
-    std::lock_guard lock(m_mutex);
-    const QByteArrayView frame = m_writer.encode(message, m_maxFrameSize);
-    if (frame.isEmpty())
-        return false;
-    write(frame);
-    return true;
-}
-
-bool ManagerLink::send(Wire::Type type, qint64 task, const QCborValue &body)
-{
-    std::lock_guard lock(m_mutex);
-    const QByteArrayView frame = m_writer.encode(type, task, body, m_maxFrameSize);
-    if (frame.isEmpty())
-        return false;
-    write(frame);
-    return true;
-}
-
 void ManagerLink::write(QByteArrayView frame)
 {
     const char *data = frame.data();

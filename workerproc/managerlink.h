@@ -1,6 +1,6 @@
 #pragma once
 
-#include "wire.h"
+#include "wire/messages.h"
 
 #include <QtCore/QObject>
 #include <QtCore/QSocketNotifier>
@@ -31,10 +31,18 @@ public:
     qint64 maxFrameSize() const;
 
     // any thread
-    //! Sends a message; false when it exceeds the frame limit (nothing sent).
-    bool send(const QCborMap &message);
-    //! Sends the envelope {t, task, body} without building a map first.
-    bool send(Drover::Internal::Wire::Type type, qint64 task, const QCborValue &body);
+    //! Sends a message (wire/messages.h); false when it exceeds the frame
+    //! limit (nothing sent).
+    template<typename Message>
+    bool send(const Message &message)
+    {
+        std::lock_guard lock(m_mutex);
+        const QByteArrayView frame = Drover::Internal::Wire::frameOf(m_writer, message, m_maxFrameSize);
+        if (frame.isEmpty())
+            return false;
+        write(frame);
+        return true;
+    }
 
     // main thread
     //! Appends what arrived to the reader; false once the manager has gone

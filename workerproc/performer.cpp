@@ -2,7 +2,7 @@
 
 #include "drover/taskkind.h"
 #include "managerlink.h"
-#include "wire.h"
+#include "wire/wire.h"
 #include "workerstate.h"
 
 #include <QtCore/QCborArray>
@@ -104,24 +104,19 @@ void Performer::warmUp()
 {
     QCborMap body;
     body.insert(QLatin1String("warm"), QCborArray{1, QStringLiteral("up"), true});
-    QCborMap sample = Wire::message(Wire::Type::Response);
-    sample.insert(Wire::Key::Task, 0);
-    sample.insert(Wire::Key::Body, body);
     Wire::FrameWriter writer;
-    const QByteArrayView frame = writer.encode(sample, Wire::DefaultMaxFrameSize);
+    const QByteArrayView frame = Wire::frameOf(writer, Wire::Response{0, body}, Wire::DefaultMaxFrameSize);
     Wire::FrameReader reader;
     reader.addData(frame.toByteArray());
-    QCborMap decoded;
-    reader.next(&decoded);
+    reader.drain([](Wire::Type, const QCborMap &map) {
+        Wire::Request::fromMap(map);
+        return true;
+    });
 }
 
-void Performer::sendError(TaskId task, QLatin1StringView kind, const QString &message)
+void Performer::sendError(TaskId task, Wire::Error::Kind kind, const QString &message)
 {
-    QCborMap error = Wire::message(Wire::Type::Error);
-    error.insert(Wire::Key::Task, qint64(task));
-    error.insert(Wire::Key::ErrorKind, kind);
-    error.insert(Wire::Key::Message, message);
-    m_link->send(error);
+    m_link->send(Wire::Error{qint64(task), kind, message});
 }
 
 void Performer::perform(const Job &job)
@@ -151,14 +146,14 @@ void Performer::perform(const Job &job)
     m_context->endTask();
     if (!failure) {
         try {
-            if (m_link->send(Wire::Type::Response, qint64(job.task), response))
+            if (m_link->send(Wire::Response{qint64(job.task), response}))
                 return;
-            sendError(job.task, Wire::ErrorMarshal,
+            sendError(job.task, Wire::Error::Kind::Marshal,
                       QStringLiteral("the response exceeds the frame limit of %1 bytes").arg(m_link->maxFrameSize()));
             return;
         } catch (...) {
             failure = describe(std::current_exception());
         }
     }
-    sendError(job.task, Wire::ErrorFailed, *failure);
+    sendError(job.task, Wire::Error::Kind::Failed, *failure);
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "drover/task.h"
+#include "wire/messages.h"
 
 #include <QtCore/QCborValue>
 #include <QtCore/QThread>
@@ -47,7 +48,7 @@ private:
     void post(Job job);
     void perform(const Job &job);
     void warmUp();
-    void sendError(Drover::TaskId task, QLatin1StringView kind, const QString &message);
+    void sendError(Drover::TaskId task, Drover::Internal::Wire::Error::Kind kind, const QString &message);
 
     Drover::TaskKind *m_kind;
     WorkerState *m_context;

@@ -29,18 +29,10 @@ WorkerClient::WorkerClient(TaskKind *kind, Config config)
 WorkerState::Outbox WorkerClient::outbox()
 {
     WorkerState::Outbox box;
-    box.feedback = [this](TaskId task, const QCborValue &value) {
-        m_link.send(Wire::Type::Feedback, qint64(task), value);
-    };
-    box.message = [this](TaskId task, const QCborValue &value) {
-        m_link.send(Wire::Type::Message, qint64(task), value);
-    };
+    box.feedback = [this](TaskId task, const QCborValue &value) { m_link.send(Wire::Feedback{qint64(task), value}); };
+    box.message = [this](TaskId task, const QCborValue &value) { m_link.send(Wire::Message{qint64(task), value}); };
     box.ask = [this](TaskId task, quint64 serial, const QCborValue &question) {
-        QCborMap ask = Wire::message(Wire::Type::Ask);
-        ask.insert(Wire::Key::Task, qint64(task));
-        ask.insert(Wire::Key::Body, question);
-        ask.insert(Wire::Key::Serial, qint64(serial));
-        m_link.send(ask);
+        m_link.send(Wire::Ask{qint64(task), qint64(serial), question});
     };
     return box;
 }
@@ -52,13 +44,7 @@ void WorkerClient::start()
     QString error;
     if (!m_link.connectTo(m_config.server, &error))
         die(5, QStringLiteral("cannot talk to the manager at %1: %2").arg(m_config.server, error));
-    QCborMap hello = Wire::message(Wire::Type::Hello);
-    hello.insert(Wire::Key::Version, Wire::ProtocolVersion);
-    hello.insert(Wire::Key::Kind, m_config.kind);
-    hello.insert(Wire::Key::WorkerId, m_config.workerId);
-    hello.insert(Wire::Key::Secret, m_config.secret);
-    hello.insert(Wire::Key::Pid, qint64(::getpid()));
-    m_link.send(hello);
+    m_link.send(Wire::Hello{Wire::ProtocolVersion, m_config.kind, m_config.workerId, m_config.secret, qint64(::getpid())});
 }
 
 void WorkerClient::die(int code, const QString &why)
@@ -74,28 +60,20 @@ void WorkerClient::onReadable()
     // in the middle of a task (the compute thread is not waited for).
     if (!m_link.readInto(&m_reader))
         Descendants::exitAfterEndingAll(0);
-    QCborMap message;
-    Wire::Type type = Wire::Type::Unknown;
-    for (;;) {
-        switch (m_reader.next(&message, &type)) {
-        case Wire::FrameReader::Status::NeedMore:
-            return;
-        case Wire::FrameReader::Status::Error:
-            die(4, QStringLiteral("protocol error from the manager: %1").arg(m_reader.errorString()));
-        case Wire::FrameReader::Status::Message:
-            handle(type, message);
-            break;
-        }
-    }
+    const bool intact = m_reader.drain([this](Wire::Type type, const QCborMap &message) {
+        handle(type, message);
+        return true;
+    });
+    if (!intact)
+        die(4, QStringLiteral("protocol error from the manager: %1").arg(m_reader.errorString()));
 }
 
-void WorkerClient::welcome(const QCborMap &message)
+void WorkerClient::welcome(const Wire::Welcome &welcome)
 {
     m_welcomed = true;
-    m_link.setMaxFrameSize(Wire::integerOf(message.value(Wire::Key::MaxFrame), Wire::DefaultMaxFrameSize));
-    m_state.setEnvironment(message.value(Wire::Key::Init));
-    const QCborArray standing = message.value(Wire::Key::Feedback).toArray();
-    for (const QCborValue &value : standing)
+    m_link.setMaxFrameSize(welcome.maxFrame);
+    m_state.setEnvironment(welcome.init);
+    for (const QCborValue &value : welcome.feedback)
         m_state.addForwarded(value);
     m_performer->postInit();
 }
@@ -106,38 +84,41 @@ void WorkerClient::handle(Wire::Type type, const QCborMap &message)
         die(4, QStringLiteral("protocol error: \"%1\" before welcome").arg(Wire::typeName(type)));
     switch (type) {
     case Wire::Type::Welcome:
-        welcome(message);
+        welcome(Wire::Welcome::fromMap(message));
         return;
     case Wire::Type::Request: {
-        const TaskId task = TaskId(Wire::integerOf(message.value(Wire::Key::Task)));
+        const Wire::Request request = Wire::Request::fromMap(message);
+        const TaskId task = TaskId(request.task);
         if (const TaskId running = m_state.currentTask())
             die(4, QStringLiteral("protocol error: request for task %1 while task %2 runs").arg(task).arg(running));
         m_state.beginTask(task);
-        m_performer->postTask(task, message.value(Wire::Key::Body), message.value(Wire::Key::Batch).toBool());
+        m_performer->postTask(task, request.body, request.batch);
         return;
     }
-    case Wire::Type::Message:
-        m_state.deliverMessage(TaskId(Wire::integerOf(message.value(Wire::Key::Task))), message.value(Wire::Key::Body));
+    case Wire::Type::Message: {
+        const Wire::Message delivered = Wire::Message::fromMap(message);
+        m_state.deliverMessage(TaskId(delivered.task), delivered.body);
         return;
-    case Wire::Type::Answer:
-        m_state.deliverAnswer(quint64(Wire::integerOf(message.value(Wire::Key::Serial))), message.value(Wire::Key::Body),
-                              message.value(Wire::Key::Message).toString());
+    }
+    case Wire::Type::Answer: {
+        const Wire::Answer answer = Wire::Answer::fromMap(message);
+        m_state.deliverAnswer(quint64(answer.serial), answer.body, answer.error);
         return;
+    }
     case Wire::Type::Cancel:
-        m_state.cancel(TaskId(Wire::integerOf(message.value(Wire::Key::Task))));
+        m_state.cancel(TaskId(Wire::Cancel::fromMap(message).task));
         return;
-    case Wire::Type::Broadcast:
-        if (message.value(Wire::Key::Clear).toBool())
+    case Wire::Type::Broadcast: {
+        const Wire::Broadcast broadcast = Wire::Broadcast::fromMap(message);
+        if (broadcast.clear)
             m_state.clearForwarded();
         else
-            m_state.addForwarded(message.value(Wire::Key::Body));
-        return;
-    case Wire::Type::Ping: {
-        QCborMap pong = Wire::message(Wire::Type::Pong);
-        pong.insert(Wire::Key::Serial, message.value(Wire::Key::Serial));
-        m_link.send(pong);
+            m_state.addForwarded(broadcast.body);
         return;
     }
+    case Wire::Type::Ping:
+        m_link.send(Wire::Pong{Wire::Ping::fromMap(message).serial});
+        return;
     case Wire::Type::Quit:
         // Frames are written whole as they are sent: nothing is left to flush.
         if (m_state.currentTask() != 0)

@@ -2,7 +2,7 @@
 
 #include "managerlink.h"
 #include "performer.h"
-#include "wire.h"
+#include "wire/messages.h"
 #include "workerstate.h"
 
 #include <QtCore/QObject>
@@ -39,7 +39,7 @@ private:
     WorkerState::Outbox outbox();
     void onReadable();
     void handle(Drover::Internal::Wire::Type type, const QCborMap &message);
-    void welcome(const QCborMap &message);
+    void welcome(const Drover::Internal::Wire::Welcome &welcome);
     [[noreturn]] void die(int code, const QString &why);
 
     Drover::TaskKind *m_kind;

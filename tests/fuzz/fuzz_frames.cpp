@@ -17,7 +17,7 @@
 #include "fuzzinput.h"
 #include "receivers.h"
 #include "roundtrip.h"
-#include "wire.h"
+#include "wire/wire.h"
 
 #include <QtCore/QBuffer>
 #include <QtCore/QCborValue>

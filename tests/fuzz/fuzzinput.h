@@ -30,7 +30,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "wire.h"
+#include "wire/wire.h"
 
 namespace FuzzInput {
 

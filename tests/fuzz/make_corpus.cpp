@@ -13,7 +13,7 @@
 
 #include "fuzzinput.h"
 #include "seedframes.h"
-#include "wire.h"
+#include "wire/wire.h"
 
 #include <QtCore/QCborValue>
 #include <QtCore/QDir>

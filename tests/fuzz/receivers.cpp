@@ -1,12 +1,13 @@
 // What the manager and the worker read from each message they receive (see
-// receivers.h): the same accessors on the same keys, with the values kept in
-// a sink so that nothing is optimised away. Undefined behaviour in any of
-// them (UBSan) is a crash of the fuzz target, as it would be a fault of the
-// real receiver.
+// receivers.h): the typed decoders both ends use (wire/messages.h), and the
+// encoders of their replies, with what they read kept in a sink so that
+// nothing is optimised away. Undefined behaviour in any of them (UBSan) is a
+// crash of the fuzz target, as it would be a fault of the real receiver.
 
 #include "receivers.h"
 
 #include "check.h"
+#include "wire/messages.h"
 
 #include <QtCore/QCborArray>
 #include <QtCore/QCborValue>
@@ -16,8 +17,6 @@ namespace FuzzReceivers {
 
 namespace {
 
-namespace Key = Wire::Key;
-
 volatile quint64 g_sink = 0;
 
 void keep(qint64 value) { g_sink = g_sink * 31 + quint64(value); }
@@ -26,77 +25,32 @@ void keep(const QString &text) { keep(qint64(text.size())); }
 void keep(const QByteArray &bytes) { keep(qint64(bytes.size())); }
 void keep(const QCborValue &value) { keep(qint64(value.type())); }
 
-// TaskId is an unsigned 64-bit integer in the public API.
-using TaskId = quint64;
-
-// What the receivers call on an integer field (wire.h): never
-// QCborValue::toInteger() on a double a peer sent, which was undefined
-// behaviour for NaN (found by this target; the reproducers are seeds now).
-qint64 toInteger(const QCborValue &value, qint64 defaultValue = 0)
+template<typename M>
+void reencodes(const M &message, const char *what)
 {
-    return Wire::integerOf(value, defaultValue);
+    static Wire::FrameWriter writer; // one per connection, reused for every frame
+    const QByteArrayView frame = Wire::frameOf(writer, message, Wire::DefaultMaxFrameSize);
+    FUZZ_REQUIRE(!frame.isEmpty(), what);
 }
 
-void managerHandshake(Wire::Type type, const QCborMap &hello)
+void managerHello(const QCborMap &map)
 {
-    // HandshakeGate::read(), then ManagerPrivate::checkHello().
-    if (type != Wire::Type::Hello) {
-        keep(QStringLiteral("first message is \"%1\", not hello").arg(Wire::typeName(type)));
-        return;
-    }
-    keep(hello.value(Key::Secret).toByteArray());
-    const int id = int(toInteger(hello.value(Key::WorkerId), -1));
-    keep(QStringLiteral("hello from worker id %1, which this manager never started").arg(id));
-    const qint64 version = toInteger(hello.value(Key::Version), -1);
+    // WorkerAdmission::checkHello().
+    const Wire::Hello hello = Wire::Hello::fromMap(map);
+    keep(hello.secret);
+    keep(QStringLiteral("hello from worker id %1, which this manager never started").arg(hello.workerId));
     keep(QStringLiteral("worker %1 speaks protocol version %2; this manager speaks %3")
-             .arg(id).arg(version).arg(Wire::ProtocolVersion));
-    const QString kind = hello.value(Key::Kind).toString();
-    keep(QStringLiteral("worker %1 says it serves kind \"%2\", not \"%3\"").arg(id).arg(kind, QStringLiteral("k")));
+             .arg(hello.workerId).arg(hello.version).arg(Wire::ProtocolVersion));
+    keep(QStringLiteral("worker %1 says it serves kind \"%2\", not \"%3\"").arg(hello.workerId).arg(hello.kind, QStringLiteral("k")));
+    keep(hello.pid);
 }
 
-void managerTaskAnswer(const QCborMap &message, bool isResponse)
+void workerPing(const QCborMap &map)
 {
-    // TaskQueuePrivate::onTaskAnswer().
-    const TaskId id = TaskId(toInteger(message.value(Key::Task)));
-    keep(QStringLiteral("protocol error: answer for task %1 while running task %2").arg(id).arg(0));
-    if (!isResponse) {
-        const QString text = message.value(Key::Message).toString();
-        keep(text);
-        keep(message.value(Key::ErrorKind).toString() == Wire::ErrorMarshal);
-    } else {
-        keep(message.value(Key::Body));
-    }
-}
-
-void managerAsk(const QCborMap &message)
-{
-    // TaskQueuePrivate::onAsk(), and the answer it sends back.
-    const qint64 serial = toInteger(message.value(Key::Serial));
-    keep(message.value(Key::Body));
-    keep(qint64(TaskId(toInteger(message.value(Key::Task)))));
-    QCborMap reply = Wire::message(Wire::Type::Answer);
-    reply.insert(Key::Serial, serial);
-    reply.insert(Key::Body, message.value(Key::Body));
-    const QByteArray frame = Wire::encodeFrame(reply);
-    FUZZ_REQUIRE(!frame.isEmpty(), "the answer to a decoded question does not encode");
-}
-
-void workerWelcome(const QCborMap &message)
-{
-    // WorkerClient::welcome().
-    keep(toInteger(message.value(Key::MaxFrame), Wire::DefaultMaxFrameSize));
-    keep(message.value(Key::Init));
-    const QCborArray standing = message.value(Key::Feedback).toArray();
-    for (const QCborValue &value : standing)
-        keep(value);
-}
-
-void workerPing(const QCborMap &message)
-{
-    QCborMap pong = Wire::message(Wire::Type::Pong);
-    pong.insert(Key::Serial, message.value(Key::Serial));
-    static Wire::FrameWriter writer; // the worker's, reused for every frame
-    const QByteArray frame = writer.encode(pong, Wire::DefaultMaxFrameSize).toByteArray();
+    // WorkerClient::handle(): the pong goes back with the ping's serial.
+    const Wire::Ping ping = Wire::Ping::fromMap(map);
+    Wire::FrameWriter writer;
+    const QByteArray frame = Wire::frameOf(writer, Wire::Pong{ping.serial}, Wire::DefaultMaxFrameSize).toByteArray();
     FUZZ_REQUIRE(!frame.isEmpty(), "the pong to a decoded ping does not encode");
     Wire::FrameReader reader;
     reader.addData(frame);
@@ -104,7 +58,7 @@ void workerPing(const QCborMap &message)
     Wire::Type type = Wire::Type::Unknown;
     FUZZ_REQUIRE(reader.next(&back, &type) == Wire::FrameReader::Status::Message, "a pong does not decode");
     FUZZ_REQUIRE(type == Wire::Type::Pong, "a pong decodes as another type");
-    FUZZ_REQUIRE(back.value(Key::Serial) == message.value(Key::Serial), "a pong does not carry the ping's serial");
+    FUZZ_REQUIRE(Wire::Pong::fromMap(back).serial == ping.serial, "a pong does not carry the ping's serial");
 }
 
 } // namespace
@@ -112,37 +66,47 @@ void workerPing(const QCborMap &message)
 void actAsManager(Wire::Type type, const QCborMap &message)
 {
     keep(Wire::typeName(type));
+    // HandshakeGate takes the first frame, TaskQueuePrivate::onMessage() the rest.
     switch (type) {
     case Wire::Type::Hello:
-        managerHandshake(type, message);
+        managerHello(message);
         return;
     case Wire::Type::Pong: // WorkerProcess::readFrames() drops pongs
         return;
-    default:
-        break;
+    case Wire::Type::Response: {
+        const Wire::Response response = Wire::Response::fromMap(message);
+        keep(response.task);
+        keep(response.body);
+        return;
     }
-    // TaskQueuePrivate::onMessage() routes on the decoded map.
-    switch (Wire::typeOf(message)) {
-    case Wire::Type::Response:
-        managerTaskAnswer(message, true);
+    case Wire::Type::Error: {
+        const Wire::Error error = Wire::Error::fromMap(message);
+        keep(error.task);
+        keep(error.kind == Wire::Error::Kind::Marshal);
+        keep(error.message);
         return;
-    case Wire::Type::Error:
-        managerTaskAnswer(message, false);
+    }
+    case Wire::Type::Feedback: {
+        const Wire::Feedback feedback = Wire::Feedback::fromMap(message);
+        keep(feedback.task);
+        keep(feedback.body);
         return;
-    case Wire::Type::Feedback:
-        keep(qint64(TaskId(toInteger(message.value(Key::Task)))));
-        keep(message.value(Key::Body));
+    }
+    case Wire::Type::Message: {
+        const Wire::Message delivered = Wire::Message::fromMap(message);
+        keep(delivered.task);
+        keep(delivered.body);
         return;
-    case Wire::Type::Message:
-        // TaskQueuePrivate::onWorkerMessage().
-        keep(qint64(TaskId(toInteger(message.value(Key::Task)))));
-        keep(message.value(Key::Body));
+    }
+    case Wire::Type::Ask: {
+        // TaskQueuePrivate::onAsk(), and the answer it sends back.
+        const Wire::Ask ask = Wire::Ask::fromMap(message);
+        keep(ask.task);
+        reencodes(Wire::Answer{ask.serial, ask.body, {}}, "the answer to a decoded question does not encode");
         return;
-    case Wire::Type::Ask:
-        managerAsk(message);
-        return;
+    }
     default:
-        keep(QStringLiteral("protocol error: a worker may not send \"%1\"").arg(Wire::typeName(Wire::typeOf(message))));
+        keep(QStringLiteral("protocol error: a worker may not send \"%1\"").arg(Wire::typeName(type)));
         return;
     }
 }
@@ -151,40 +115,49 @@ void actAsWorker(Wire::Type type, const QCborMap &message)
 {
     keep(QStringLiteral("protocol error: \"%1\" before welcome").arg(Wire::typeName(type)));
     switch (type) {
-    case Wire::Type::Welcome:
-        workerWelcome(message);
+    case Wire::Type::Welcome: {
+        // WorkerClient::welcome().
+        const Wire::Welcome welcome = Wire::Welcome::fromMap(message);
+        keep(welcome.maxFrame);
+        keep(welcome.init);
+        for (const QCborValue &value : welcome.feedback)
+            keep(value);
         return;
+    }
     case Wire::Type::Request: {
-        const TaskId task = TaskId(toInteger(message.value(Key::Task)));
-        keep(QStringLiteral("protocol error: request for task %1 while task %2 runs").arg(task).arg(1));
-        const QCborValue body = message.value(Key::Body);
-        if (message.value(Key::Batch).toBool()) {
+        const Wire::Request request = Wire::Request::fromMap(message);
+        keep(QStringLiteral("protocol error: request for task %1 while task %2 runs").arg(request.task).arg(1));
+        if (request.batch) {
             // Performer: perform() on each element of a batch.
-            for (const QCborValue &item : body.toArray())
+            for (const QCborValue &item : request.body.toArray())
                 keep(item);
         } else {
-            keep(body);
+            keep(request.body);
         }
         return;
     }
-    case Wire::Type::Message:
-        keep(qint64(TaskId(toInteger(message.value(Key::Task)))));
-        keep(message.value(Key::Body));
+    case Wire::Type::Message: {
+        const Wire::Message delivered = Wire::Message::fromMap(message);
+        keep(delivered.task);
+        keep(delivered.body);
         return;
-    case Wire::Type::Answer:
-        keep(qint64(quint64(toInteger(message.value(Key::Serial)))));
-        keep(message.value(Key::Body));
-        keep(message.value(Key::Message).toString());
+    }
+    case Wire::Type::Answer: {
+        const Wire::Answer answer = Wire::Answer::fromMap(message);
+        keep(answer.serial);
+        keep(answer.body);
+        keep(answer.error);
         return;
+    }
     case Wire::Type::Cancel:
-        keep(qint64(TaskId(toInteger(message.value(Key::Task)))));
+        keep(Wire::Cancel::fromMap(message).task);
         return;
-    case Wire::Type::Broadcast:
-        if (message.value(Key::Clear).toBool())
-            keep(true);
-        else
-            keep(message.value(Key::Body));
+    case Wire::Type::Broadcast: {
+        const Wire::Broadcast broadcast = Wire::Broadcast::fromMap(message);
+        keep(broadcast.clear);
+        keep(broadcast.body);
         return;
+    }
     case Wire::Type::Ping:
         workerPing(message);
         return;

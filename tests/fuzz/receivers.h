@@ -1,13 +1,12 @@
 #pragma once
 
 // What the two ends of the wire do with a message they have decoded, reduced
-// to the reading: the keys of each type (docs/wire.md, "Messages") read with
-// the same QCbor accessors as the manager (handshakegate.cpp read() and
-// manager.cpp checkHello() for the hello, taskqueue.cpp onMessage() and
-// what it calls, workerprocess.cpp readFrames()) and the worker
-// (workerproc/workerclient.cpp handle() and welcome()).
+// to the reading: the typed decoders of wire/messages.h that the manager
+// (WorkerAdmission::checkHello() for the hello, TaskQueuePrivate::onMessage()
+// for the rest) and the worker (WorkerClient::handle()) call, and the
+// encoders of their replies.
 
-#include "wire.h"
+#include "wire/wire.h"
 
 namespace FuzzReceivers {
 

@@ -6,7 +6,7 @@
 // the two ways of encoding promise the same layout (docs/wire.md, "Writing
 // and reading"). Any difference aborts.
 
-#include "wire.h"
+#include "wire/wire.h"
 
 #include <QtCore/QCborValue>
 

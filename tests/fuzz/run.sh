@@ -85,7 +85,7 @@ rm -f "$build"/coverage/*.profraw
 LLVM_PROFILE_FILE="$build/coverage/fuzz-%p.profraw" "$build/coverage/fuzz_frames" -runs=0 \
     "$build/corpus" "$build/seeds" >"$build/coverage.log" 2>&1
 "$(llvm_tool llvm-profdata)" merge -sparse "$build"/coverage/*.profraw -o "$profile"
-wire="$(cd "$here/../../manager/src" && pwd)/wire.cpp"
+wire="$(cd "$here/../../manager/src/wire" && pwd)/wire.cpp"
 cov="$(llvm_tool llvm-cov)"
 "$cov" report "$build/coverage/fuzz_frames" -instr-profile="$profile" -show-branch-summary=true "$wire"
 echo "-- lines of wire.cpp never run:"

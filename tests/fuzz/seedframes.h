@@ -5,7 +5,7 @@
 // refusal of FrameReader::next() (docs/wire.md, "Frames"), and the inputs
 // of issues the target found once (replayed by run.sh).
 
-#include "wire.h"
+#include "wire/wire.h"
 
 #include <QtCore/QList>
 

@@ -4,7 +4,7 @@
 // drover-worker ($ROGUE_REAL_WORKER) for every other worker id, so one pool
 // mixes a rogue with honest workers.
 
-#include "wire.h"
+#include "wire/wire.h"
 
 #include <QtCore/QCborMap>
 #include <QtCore/QCoreApplication>

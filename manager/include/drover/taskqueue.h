@@ -45,6 +45,21 @@ class DROVER_EXPORT TaskQueue : public QObject
 {
     Q_OBJECT
 public:
+    //! What errorOccurred() reports (as QProcess::ProcessError does for a process).
+    enum class Error {
+        //! A worker could not start, or died before its first task; the
+        //! queue starts another (backing off from the second in a row).
+        WorkerFailedToStart,
+        //! The fifth such failure in a row: the queued tasks ended
+        //! WorkerDied; the next task starts afresh.
+        WorkersCannotStart,
+        //! A worker was ended before its first task by a signal from
+        //! outside (SIGKILL, SIGTERM, SIGINT, SIGHUP: a user, the OOM killer)
+        //! after others had started fine; the queue backs off and keeps trying.
+        WorkerKilledFromOutside,
+    };
+    Q_ENUM(Error)
+
     ~TaskQueue() override;
 
     QString kind() const;
@@ -82,11 +97,13 @@ public:
     //! Answers WorkerContext::ask() from workers. Without a handler, every
     //! question fails at once with "no request handler".
     void setRequestHandler(RequestHandler handler);
+    RequestHandler requestHandler() const;
 
     //! Data every worker receives once when it starts (Nproc: env; rpc_parallel:
     //! init_arg), read with WorkerContext::workerEnvironment(). Applies to
     //! workers started afterwards.
     void setWorkerEnvironment(const QCborValue &environment);
+    QCborValue workerEnvironment() const;
     //! Changes the priority of a queued task (Coq's AsyncTaskQueue: set_order). Returns
     //! false if it is not queued any more.
     bool setPriority(TaskId id, int priority);
@@ -135,23 +152,32 @@ public:
     //! that sends nothing for allowance is killed with the status "stopped
     //! answering heartbeats" (defaults 1 s and 15 s; allowance zero: off).
     void setHeartbeat(std::chrono::milliseconds interval, std::chrono::milliseconds allowance);
+    std::chrono::milliseconds heartbeatInterval() const;
+    std::chrono::milliseconds heartbeatAllowance() const;
     //! How long a started worker may take to connect and say hello before it
     //! is killed (default 30 s). Applies to workers started afterwards.
     void setHandshakeTimeout(std::chrono::milliseconds timeout);
+    std::chrono::milliseconds handshakeTimeout() const;
     //! How long a worker told to quit may take to exit before it is killed
     //! (default 5 s).
     void setQuitTimeout(std::chrono::milliseconds timeout);
+    std::chrono::milliseconds quitTimeout() const;
 
     //! Recycling: a worker is retired after this many tasks (0: never), or
     //! when its resident memory is above the ceiling after a task (0: none).
     void setMaxTasksPerWorker(int tasks);
+    int maxTasksPerWorker() const;
     void setMemoryCeiling(qint64 bytes);
+    qint64 memoryCeiling() const;
     //! An idle worker is retired after this long without a task (0: never).
     void setIdleTimeout(std::chrono::milliseconds timeout);
+    std::chrono::milliseconds idleTimeout() const;
     //! Limits applied in each worker process before it starts (setrlimit):
     //! address space in bytes and CPU time (0: unlimited). A task that runs
     //! into them ends as its worker's death, with the reason the kernel gave.
     void setResourceLimits(qint64 addressSpaceBytes, std::chrono::seconds cpuTime);
+    qint64 addressSpaceLimit() const;
+    std::chrono::seconds cpuTimeLimit() const;
 
     //! Stops starting tasks, cancels what is queued and running, and asks
     //! every worker to quit; stragglers are killed after the kill timeout.
@@ -170,7 +196,9 @@ public:
     QList<WorkerInfo> workers() const;
 
     //! GUI kill controls for one worker (its whole process group is
-    //! signalled). Its task, if any, is handled as a worker death.
+    //! signalled; the worker is Stopping from then on). Its task, if any,
+    //! is handled as a worker death, unless its answer was already on the
+    //! way. False if the worker is unknown or gone.
     bool interruptWorker(int workerId); //!< cooperative cancel, then SIGINT
     bool terminateWorker(int workerId); //!< SIGTERM
     bool killWorker(int workerId);      //!< SIGKILL
@@ -232,10 +260,11 @@ Q_SIGNALS:
     //! the event loop.
     void workerMessage(int workerId, const QCborValue &value);
 
-    //! Something went wrong that is not one task's outcome: a worker that
-    //! cannot start, a protocol error. The queue keeps running. From the
-    //! event loop.
-    void errorOccurred(const QString &message);
+    //! Something went wrong that is not one task's outcome (see Error);
+    //! the message says what, for a person. The queue keeps running. From
+    //! the event loop. The message comes first so that a slot taking only
+    //! the text still connects.
+    void errorOccurred(const QString &message, Drover::TaskQueue::Error error);
     //! After stop(): every worker has exited. Once, from the event loop.
     void stopped();
 

@@ -15,7 +15,7 @@ struct WorkerInfo
         Starting, //!< process started, hello not yet received
         Idle,     //!< connected, waiting for a task
         Busy,     //!< running currentTask
-        Stopping, //!< told to quit, or signalled; waiting for it to exit
+        Stopping, //!< told to quit, killed by Drover or by a kill control; waiting for it to exit
     };
 
     int id = -1;
@@ -23,7 +23,7 @@ struct WorkerInfo
     State state = State::Starting;
     bool fresh = true;          //!< WorkerStatus::fresh
     QCborValue competence;      //!< WorkerStatus::competence when !fresh
-    TaskId currentTask = 0;     //!< 0 unless Busy
+    TaskId currentTask = 0;     //!< 0 unless Busy (or Stopping in the middle of its task)
     QDateTime startedAt;        //!< when the process was started
     int tasksDone = 0;          //!< responses received from it
     qint64 rssBytes = 0;        //!< resident memory when the snapshot was taken

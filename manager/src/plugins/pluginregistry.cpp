@@ -1,4 +1,4 @@
-#include "pluginregistry.h"
+#include "plugins/pluginregistry.h"
 
 #include "drover/taskkind.h"
 #include "logging.h"

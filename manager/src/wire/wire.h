@@ -153,6 +153,28 @@ public:
     qint64 readFrom(int fd, bool *atEnd);
     //! The next whole message; *type (if given) says which it is.
     Status next(QCborMap *message, Type *type = nullptr);
+    //! The loop every receiver runs: hands each whole message to
+    //! onMessage(type, map), which returns false to stop early. True when
+    //! it wants more bytes (or was stopped), false once the stream is
+    //! broken (errorString() says how).
+    template<typename OnMessage>
+    bool drain(OnMessage &&onMessage)
+    {
+        QCborMap message;
+        Type type = Type::Unknown;
+        for (;;) {
+            switch (next(&message, &type)) {
+            case Status::NeedMore:
+                return true;
+            case Status::Error:
+                return false;
+            case Status::Message:
+                if (!onMessage(type, message))
+                    return true;
+                break;
+            }
+        }
+    }
 
     //! Changes the limit for the frames not read yet (a connection's limit
     //! is small until its hello is accepted).

@@ -1,4 +1,4 @@
-#include "locations.h"
+#include "plugins/locations.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>

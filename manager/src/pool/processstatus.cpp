@@ -1,4 +1,4 @@
-#include "processstatus.h"
+#include "pool/processstatus.h"
 
 #include <QtCore/QFile>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "wire.h"
+#include "wire/wire.h"
 
 #include <QtCore/QCborMap>
 #include <QtCore/QElapsedTimer>

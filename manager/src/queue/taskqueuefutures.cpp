@@ -3,7 +3,7 @@
 
 #include "drover/taskkind.h"
 #include "drover/taskqueue.h"
-#include "taskqueue_p.h"
+#include "queue/taskqueue_p.h"
 
 #include <QtCore/QCborArray>
 #include <QtCore/QFutureInterface>

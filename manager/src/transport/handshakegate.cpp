@@ -1,4 +1,4 @@
-#include "handshakegate.h"
+#include "transport/handshakegate.h"
 
 #include "logging.h"
 

@@ -1,7 +1,7 @@
-#include "workerprocess.h"
+#include "pool/workerprocess.h"
 
 #include "logging.h"
-#include "processstatus.h"
+#include "pool/processstatus.h"
 
 #include <QtCore/QFile>
 #include <QtNetwork/QLocalSocket>
@@ -120,6 +120,49 @@ void WorkerProcess::start(const QString &program, const QStringList &arguments,
         ::close(secretFd);
 }
 
+void WorkerProcess::ready()
+{
+    if (m_info.state == WorkerInfo::State::Starting)
+        m_info.state = WorkerInfo::State::Idle;
+}
+
+void WorkerProcess::beginTask(TaskId task)
+{
+    m_info.state = WorkerInfo::State::Busy;
+    m_info.currentTask = task;
+    m_idleTimer.stop();
+}
+
+void WorkerProcess::endTask(bool answered)
+{
+    if (m_info.state == WorkerInfo::State::Busy)
+        m_info.state = WorkerInfo::State::Idle;
+    m_info.currentTask = 0;
+    if (answered)
+        ++m_info.tasksDone;
+}
+
+void WorkerProcess::becomeOld(const QCborValue &competence)
+{
+    m_info.fresh = false;
+    m_info.competence = competence;
+}
+
+bool WorkerProcess::killedFromOutside() const
+{
+    if (!m_deathReason.isEmpty())
+        return false; // Drover killed it
+    switch (terminatingSignal()) {
+    case SIGKILL: // the OOM killer, a user's kill
+    case SIGTERM:
+    case SIGINT:
+    case SIGHUP:
+        return true;
+    default: // its own crash (SIGSEGV, SIGABRT, ...), or an exit
+        return false;
+    }
+}
+
 int WorkerProcess::terminatingSignal() const
 {
     if (m_process.state() != QProcess::NotRunning || m_process.exitStatus() != QProcess::CrashExit)
@@ -173,16 +216,6 @@ void WorkerProcess::setHeartbeat(std::chrono::milliseconds interval, std::chrono
         m_heartbeatTimer.stop();
 }
 
-bool WorkerProcess::send(const QCborMap &message)
-{
-    return sendFrame(m_writer.encode(message, m_maxFrameSize));
-}
-
-bool WorkerProcess::send(Wire::Type type, qint64 task, const QCborValue &body)
-{
-    return sendFrame(m_writer.encode(type, task, body, m_maxFrameSize));
-}
-
 bool WorkerProcess::sendFrame(QByteArrayView frame)
 {
     if (frame.isEmpty())
@@ -224,6 +257,7 @@ void WorkerProcess::kill(const QString &reason)
     if (m_deathReason.isEmpty())
         m_deathReason = reason;
     qCWarning(lcWorker) << "killing worker" << id() << "pid" << pid() << ":" << reason;
+    stopping();
     if (m_socket)
         m_socket->abort();
     signalGroup(SIGKILL);
@@ -234,12 +268,12 @@ void WorkerProcess::quit(std::chrono::milliseconds killAfter)
     if (m_quitting)
         return;
     m_quitting = true;
-    m_info.state = WorkerInfo::State::Stopping;
+    stopping();
     m_heartbeatTimer.stop();
     if (m_socket && m_socket->state() == QLocalSocket::ConnectedState) {
         // send() flushes; the socket may be found closed (and dropped) in
         // the process, so m_socket is not touched after it.
-        send(Wire::message(Wire::Type::Quit));
+        send(Wire::Quit{});
         m_killTimer.start(killAfter);
     } else {
         signalGroup(SIGKILL);
@@ -252,23 +286,13 @@ void WorkerProcess::readFrames()
         return;
     m_reader.readFrom(m_socket);
     m_lastHeard.restart();
-    QCborMap message;
-    Wire::Type type = Wire::Type::Unknown;
-    for (;;) {
-        switch (m_reader.next(&message, &type)) {
-        case Wire::FrameReader::Status::NeedMore:
-            return;
-        case Wire::FrameReader::Status::Error:
-            kill(QStringLiteral("protocol error: %1").arg(m_reader.errorString()));
-            return;
-        case Wire::FrameReader::Status::Message:
-            if (type != Wire::Type::Pong)
-                emit messageReceived(message);
-            if (!m_socket) // a handler may have killed us
-                return;
-            break;
-        }
-    }
+    const bool intact = m_reader.drain([this](Wire::Type type, const QCborMap &message) {
+        if (type != Wire::Type::Pong)
+            emit messageReceived(type, message);
+        return m_socket != nullptr; // a handler may have killed us
+    });
+    if (!intact)
+        kill(QStringLiteral("protocol error: %1").arg(m_reader.errorString()));
 }
 
 void WorkerProcess::heartbeat()
@@ -280,9 +304,7 @@ void WorkerProcess::heartbeat()
         kill(QStringLiteral("stopped answering heartbeats for %1 ms").arg(silent.count()));
         return;
     }
-    QCborMap ping = Wire::message(Wire::Type::Ping);
-    ping.insert(Wire::Key::Serial, qint64(++m_pingSerial));
-    send(ping);
+    send(Wire::Ping{qint64(++m_pingSerial)});
 }
 
 void WorkerProcess::onSocketGone()

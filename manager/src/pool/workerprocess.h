@@ -1,7 +1,7 @@
 #pragma once
 
 #include "drover/workerinfo.h"
-#include "wire.h"
+#include "wire/messages.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QObject>
@@ -20,8 +20,14 @@ namespace Drover::Internal {
 //! It owns the process from start to reaping: finished() fires exactly once
 //! on every path (failed to start, exited, crashed, killed), after the
 //! process is gone. Whenever the worker ends, what is left of its process
-//! group is killed, and destroying it kills the group and reaps the worker. What the worker is doing (state, task, competence) is the queue's
-//! business, kept in info().
+//! group is killed, and destroying it kills the group and reaps the worker.
+//!
+//! It is the one owner of the worker's state (info()), changed only by the
+//! transitions below: Starting at start(); Idle once welcomed (ready());
+//! Busy with a task (beginTask()) and Idle again after it (endTask());
+//! Stopping once told to quit or killed, by Drover or a kill control
+//! (quit(), kill(), stopping()). The queue decides when; the worker keeps
+//! the state consistent.
 class WorkerProcess : public QObject
 {
     Q_OBJECT
@@ -49,8 +55,23 @@ public:
 
     int id() const { return m_info.id; }
     qint64 pid() const { return m_info.pid; }
-    WorkerInfo &info() { return m_info; }
     const WorkerInfo &info() const { return m_info; }
+    bool isIdle() const { return m_info.state == WorkerInfo::State::Idle; }
+    bool isStopping() const { return m_info.state == WorkerInfo::State::Stopping; }
+    TaskId currentTask() const { return m_info.currentTask; }
+
+    // Transitions (see the class comment).
+    //! Welcomed: Starting -> Idle.
+    void ready();
+    //! Idle -> Busy with a task.
+    void beginTask(TaskId task);
+    //! Its task ended: Busy -> Idle (a Stopping worker stays Stopping).
+    //! With `answered`, it counts as a task done.
+    void endTask(bool answered);
+    //! It keeps what it learnt: Old from now on, with this competence.
+    void becomeOld(const QCborValue &competence);
+    //! A signal that ends it is on its way (a kill control): -> Stopping.
+    void stopping() { m_info.state = WorkerInfo::State::Stopping; }
     bool isConnected() const { return m_socket != nullptr; }
     bool hasFinished() const { return m_finished; }
     //! Whether it ever completed the handshake.
@@ -60,16 +81,21 @@ public:
     //! reader holds whatever arrived after the hello.
     void attach(QLocalSocket *socket, Wire::FrameReader reader);
 
-    //! Sends a message; false when it exceeds the frame limit (nothing sent).
-    bool send(const QCborMap &message);
-    //! The same for the envelope {t, task, body}, without building a map.
-    bool send(Wire::Type type, qint64 task, const QCborValue &body);
+    //! Sends a message (wire/messages.h); false when it exceeds the frame
+    //! limit (nothing sent).
+    template<typename Message>
+    bool send(const Message &message)
+    {
+        return sendFrame(Wire::frameOf(m_writer, message, m_maxFrameSize));
+    }
 
     //! Signals the worker's process group.
     void signalGroup(int signal);
-    //! SIGKILL, remembering why: deathReason() then explains the death.
+    //! SIGKILL, remembering why: deathReason() then explains the death;
+    //! -> Stopping.
     void kill(const QString &reason);
-    //! Asks the worker to exit; kills it if it has not after killAfter.
+    //! Asks the worker to exit; kills it if it has not after killAfter;
+    //! -> Stopping.
     void quit(std::chrono::milliseconds killAfter);
     bool isQuitting() const { return m_quitting; }
 
@@ -79,6 +105,9 @@ public:
 
     //! The signal that ended the worker, 0 if it exited or is alive.
     int terminatingSignal() const;
+    //! Ended by a signal someone else sent (a user's kill, the OOM killer):
+    //! not Drover, not its own crash.
+    bool killedFromOutside() const;
 
     //! Set when Drover itself killed the worker (protocol error, heartbeats,
     //! handshake); empty when the worker died on its own or by a user's signal.
@@ -89,7 +118,8 @@ public:
 
 Q_SIGNALS:
     void connected();
-    void messageReceived(const QCborMap &message);
+    //! A message other than a pong (heartbeats are this class's business).
+    void messageReceived(Drover::Internal::Wire::Type type, const QCborMap &message);
     void outputLine(const QString &line);
     void finished(const QString &status);
     void idleTooLong();

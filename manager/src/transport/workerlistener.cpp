@@ -1,4 +1,4 @@
-#include "workerlistener.h"
+#include "transport/workerlistener.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QSocketNotifier>

@@ -1,0 +1,152 @@
+// Which worker takes which task, and how many workers the pool keeps: the
+// queue's side of Scheduler::chooseTask() and Scheduler::planPool().
+
+#include "queue/taskqueue_p.h"
+
+#include "logging.h"
+#include "manager_p.h"
+#include "pool/workerprocess.h"
+#include "queue/scheduler.h"
+
+namespace Drover::Internal {
+
+namespace {
+WorkerStatus statusOf(const WorkerProcess *w)
+{
+    const WorkerInfo &info = w->info();
+    return info.fresh ? WorkerStatus::makeFresh() : WorkerStatus::makeOld(info.competence);
+}
+
+bool isLiveAndIdle(const WorkerProcess *w)
+{
+    return w->isIdle() && !w->isQuitting();
+}
+} // namespace
+
+void TaskQueuePrivate::scheduleDispatch()
+{
+    if (m_dispatchScheduled || stopped)
+        return;
+    m_dispatchScheduled = true;
+    QMetaObject::invokeMethod(this, &TaskQueuePrivate::dispatch, Qt::QueuedConnection);
+}
+
+void TaskQueuePrivate::dispatch()
+{
+    m_dispatchScheduled = false;
+    if (stopped)
+        return;
+
+    // Idle workers take the best task they match, while fewer than
+    // maxWorkers run (warm spares may make more idle workers than that).
+    // Old workers first: their competence may serve a task that any fresh
+    // worker would have to start from scratch (proof repair, caches).
+    // Collected first: a handler of the signals emitted here may change
+    // the pool.
+    QList<int> idle;
+    qsizetype oldWorkers = 0;
+    int busy = 0;
+    for (const auto &[id, w] : pool.workers()) {
+        if (w->isQuitting())
+            continue;
+        if (w->info().state == WorkerInfo::State::Busy)
+            ++busy;
+        else if (w->isIdle() && w->info().fresh)
+            idle.append(id);
+        else if (w->isIdle())
+            idle.insert(oldWorkers++, id);
+    }
+    for (int id : std::as_const(idle)) {
+        if (busy >= maxWorkers)
+            break;
+        if (WorkerProcess *w = pool.worker(id); w && w->isIdle() && assign(w))
+            ++busy;
+        if (stopped)
+            return;
+    }
+
+    Scheduler::PoolCounts counts;
+    counts.maxWorkers = maxWorkers;
+    counts.spareTarget = m_sparesWanted ? warmSpares : 0;
+    counts.queued = book.pending().size();
+    counts.backingOff = m_backoff.isWaiting();
+    counts.topUpDue = m_spareTopUp;
+    for (const auto &[id, w] : pool.workers()) {
+        if (w->isQuitting())
+            continue;
+        ++counts.live;
+        switch (w->info().state) {
+        case WorkerInfo::State::Starting:
+            ++counts.starting;
+            break;
+        case WorkerInfo::State::Busy:
+            ++counts.busy;
+            break;
+        case WorkerInfo::State::Idle:
+            ++(w->info().fresh ? counts.freshIdle : counts.oldIdle);
+            break;
+        case WorkerInfo::State::Stopping:
+            break;
+        }
+    }
+    const Scheduler::PoolPlan plan = Scheduler::planPool(counts);
+    m_spareTopUp = false;
+    for (int i = 0; i < plan.spawnForTasks + plan.spawnSpares; ++i) {
+        WorkerProcess *w = pool.spawn();
+        emit q->workerStarted(w->id(), w->pid());
+    }
+    if (plan.delayTopUp && !m_spareTimer.isActive())
+        m_spareTimer.start();
+    if (plan.retireOldIdle) {
+        for (const auto &[id, w] : pool.workers()) {
+            if (isLiveAndIdle(w) && !w->info().fresh) {
+                qCDebug(lcQueue).noquote() << kind << ": retiring worker" << id << "which matches no queued task";
+                pool.retire(w);
+                scheduleDispatch();
+                break;
+            }
+        }
+    }
+    // A shrunk pool: idle workers beyond the capacity go, lowest id first.
+    int shrink = plan.shrinkBy;
+    for (auto it = pool.workers().begin(); it != pool.workers().end() && shrink > 0; ++it) {
+        if (isLiveAndIdle(it->second)) {
+            pool.retire(it->second);
+            --shrink;
+        }
+    }
+}
+
+bool TaskQueuePrivate::assign(WorkerProcess *w)
+{
+    const WorkerStatus status = statusOf(w);
+    while (const std::optional<TaskId> chosen = Scheduler::chooseTask(book, *taskKind, status)) {
+        const TaskId id = *chosen;
+        TaskRecord &record = *book.find(id);
+        book.unqueue(record);
+        const std::optional<QCborValue> request = taskKind->requestOfTask(status, record.task);
+        if (!request) {
+            finishTask(id, Outcome::Dropped, QStringLiteral("the task kind found the task obsolete"));
+            continue; // handlers may have changed the queue: choose again
+        }
+        if (!w->send(Wire::Request{qint64(id), *request, record.batch})) {
+            const QString reason = QStringLiteral("the request exceeds the frame limit of %1 bytes")
+                                       .arg(manager->maxFrameSize);
+            taskKind->onMarshalError(reason, record.task);
+            finishTask(id, Outcome::MarshalError, reason);
+            continue;
+        }
+        book.markRunning(record, w->id());
+        w->beginTask(id);
+        m_deadlines.armRunLimits(record, w->id());
+        emit q->taskStarted(id, w->id());
+        emit q->workerBusy(w->id(), id);
+        // The hook may send the worker a message: it follows the request.
+        if (TaskRecord *started = book.find(id); started && started->hooks && started->hooks->onStart)
+            started->hooks->onStart(TaskContext(q, id, w->id()));
+        return true;
+    }
+    return false;
+}
+
+} // namespace Drover::Internal

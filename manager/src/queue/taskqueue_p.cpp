@@ -1,0 +1,188 @@
+// Tasks in and out of a queue: enqueue, cancel, outcomes, stop and the end.
+
+#include "queue/taskqueue_p.h"
+
+#include "logging.h"
+#include "manager_p.h"
+#include "pool/processstatus.h"
+#include "pool/workerprocess.h"
+
+#include <csignal>
+
+namespace Drover::Internal {
+
+TaskQueuePrivate::TaskQueuePrivate(TaskQueue *q, Manager *m, const QString &kind, TaskKind *taskKind,
+                                   const QString &pluginFile)
+    : q(q)
+    , manager(ManagerPrivate::get(m))
+    , kind(kind)
+    , taskKind(taskKind)
+    , pool(manager, kind, taskKind, pluginFile)
+    , m_backoff(kind)
+{
+    connectPool();
+    connect(&m_backoff, &StartBackoff::waitOver, this, &TaskQueuePrivate::scheduleDispatch);
+    connect(&m_deadlines, &Deadlines::expired, this, &TaskQueuePrivate::onDeadline);
+    m_spareTimer.setSingleShot(true);
+    m_spareTimer.setInterval(20); // see dispatch(): spares are topped up a moment later
+    connect(&m_spareTimer, &QTimer::timeout, this, [this] {
+        m_spareTopUp = true;
+        scheduleDispatch();
+    });
+}
+
+TaskQueuePrivate::~TaskQueuePrivate()
+{
+    end();
+}
+
+void TaskQueuePrivate::end()
+{
+    abandon(manager->destroying ? QStringLiteral("the manager was destroyed") : QStringLiteral("the queue was destroyed"));
+}
+
+TaskId TaskQueuePrivate::enqueue(Task task, std::unique_ptr<TaskHooks> hooks, bool batch)
+{
+    const TaskId id = manager->nextTaskId();
+    task.id = id;
+    book.add(std::move(task), std::move(hooks), batch);
+    m_sparesWanted = true;
+    emit q->taskQueued(id);
+    if (stopped) // still one outcome, still never from inside enqueue()
+        QMetaObject::invokeMethod(q, [this, id] { cancel(id); }, Qt::QueuedConnection);
+    else
+        scheduleDispatch();
+    return id;
+}
+
+bool TaskQueuePrivate::cancel(TaskId id, bool interrupt)
+{
+    TaskRecord *record = book.find(id);
+    if (!record)
+        return false;
+    if (record->state == TaskRecord::State::Queued) {
+        finishTask(id, Outcome::Cancelled, QStringLiteral("cancelled before it started"));
+        return true;
+    }
+    WorkerProcess *w = pool.worker(record->workerId);
+    if (!w)
+        return false;
+    record->interruptRequested = record->interruptRequested || interrupt;
+    if (record->cancelRequested)
+        return true;
+    record->cancelRequested = true;
+    w->send(Wire::Cancel{qint64(id)});
+    m_deadlines.arm(*record, Deadlines::Kind::Grace, cancelGrace, w->id());
+    return true;
+}
+
+bool TaskQueuePrivate::sendMessage(TaskId id, const QCborValue &value)
+{
+    const TaskRecord *record = book.find(id);
+    if (!record || record->state != TaskRecord::State::Running)
+        return false;
+    WorkerProcess *w = pool.worker(record->workerId);
+    if (!w || !w->isConnected())
+        return false;
+    return w->send(Wire::Message{qint64(id), value});
+}
+
+void TaskQueuePrivate::broadcast(const Wire::Broadcast &message)
+{
+    if (message.clear)
+        forwarded = {};
+    else
+        forwarded.append(message.body);
+    for (const auto &[id, w] : pool.workers()) {
+        if (w->isConnected())
+            w->send(message);
+    }
+}
+
+bool TaskQueuePrivate::signalWorker(int workerId, int signal)
+{
+    WorkerProcess *w = pool.worker(workerId);
+    if (!w)
+        return false;
+    w->markSignalledByUser();
+    if (signal == SIGINT) {
+        if (const TaskId task = w->currentTask())
+            return cancel(task, true); // cooperatively first
+    }
+    w->stopping();
+    w->signalGroup(signal);
+    return true;
+}
+
+void TaskQueuePrivate::finishTask(TaskId id, Outcome outcome, const QString &message, const QCborValue &response,
+                                  bool reportDrained)
+{
+    std::optional<TaskBook::Ended> ended = book.close(id, outcome, message, response);
+    if (!ended)
+        return;
+    switch (outcome) {
+    case Outcome::Cancelled:
+        taskKind->onTaskEnded(ended->record.task, EndReason::Cancelled);
+        break;
+    case Outcome::TimedOut:
+        taskKind->onTaskEnded(ended->record.task, EndReason::TimedOut);
+        break;
+    case Outcome::WorkerDied:
+        taskKind->onTaskEnded(ended->record.task, EndReason::WorkerDied);
+        break;
+    default:
+        break;
+    }
+    qCDebug(lcQueue).noquote() << kind << ": task" << id << outcomeName(outcome) << message;
+    if (ended->record.hooks && ended->record.hooks->onFinish)
+        ended->record.hooks->onFinish(ended->result);
+    emit q->taskFinished(id, ended->result);
+    if (reportDrained && book.isEmpty())
+        emit q->drained();
+}
+
+void TaskQueuePrivate::finishQueued(Outcome outcome, const QString &message)
+{
+    for (TaskId id : book.queuedIds())
+        finishTask(id, outcome, message);
+}
+
+void TaskQueuePrivate::stop()
+{
+    if (stopped)
+        return;
+    finishQueued(Outcome::Cancelled, QStringLiteral("the queue was stopped"));
+    stopped = true;
+    m_backoff.stop();
+    for (TaskId id : book.ids(true))
+        cancel(id);
+    for (const auto &[id, w] : pool.workers()) {
+        if (w->info().state != WorkerInfo::State::Busy)
+            pool.retire(w);
+    }
+    QMetaObject::invokeMethod(this, &TaskQueuePrivate::reportStoppedIfDone, Qt::QueuedConnection);
+}
+
+void TaskQueuePrivate::reportStoppedIfDone()
+{
+    if (stopped && pool.isEmpty() && !m_stoppedReported) {
+        m_stoppedReported = true;
+        emit q->stopped();
+    }
+}
+
+void TaskQueuePrivate::abandon(const QString &why)
+{
+    if (m_abandoned)
+        return;
+    m_abandoned = true;
+    stopped = true;
+    m_backoff.stop();
+    // Every worker is killed and reaped before any outcome is reported, so
+    // nothing of ours is alive once the outcomes are out.
+    pool.terminateAll();
+    for (TaskId id : book.ids())
+        finishTask(id, Outcome::Cancelled, why);
+}
+
+} // namespace Drover::Internal

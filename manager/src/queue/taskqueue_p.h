@@ -1,0 +1,109 @@
+#pragma once
+
+#include "drover/taskkind.h"
+#include "drover/taskqueue.h"
+#include "pool/startbackoff.h"
+#include "pool/workerpool.h"
+#include "queue/deadlines.h"
+#include "queue/taskbook.h"
+#include "wire/messages.h"
+
+#include <QtCore/QCborArray>
+#include <QtCore/QTimer>
+
+#include <memory>
+
+namespace Drover::Internal {
+
+class ManagerPrivate;
+class WorkerProcess;
+
+//! What a TaskQueue is made of. Its methods are spread over files by job:
+//! taskqueue_p.cpp  tasks in and out: enqueue, cancel, outcomes, stop, end;
+//! dispatch.cpp     which worker takes which task, and the pool's size;
+//! workerevents.cpp what the queue does when a worker speaks, runs out of
+//!                  time or dies.
+//! The choices themselves are in scheduler.h, the records in taskbook.h,
+//! the processes in pool/.
+class TaskQueuePrivate : public QObject
+{
+    Q_OBJECT
+public:
+    TaskQueuePrivate(TaskQueue *q, Manager *manager, const QString &kind, TaskKind *taskKind,
+                     const QString &pluginFile);
+    ~TaskQueuePrivate() override;
+
+    static TaskQueuePrivate *get(TaskQueue *queue) { return queue->d.get(); }
+
+    // taskqueue_p.cpp
+    TaskId enqueue(Task task, std::unique_ptr<TaskHooks> hooks = {}, bool batch = false);
+    bool cancel(TaskId id, bool interrupt = false);
+    bool sendMessage(TaskId id, const QCborValue &value);
+    void broadcast(const Wire::Broadcast &message);
+    void stop();
+    //! Kills and reaps every worker now and cancels every task with `why`.
+    //! Once: later calls do nothing.
+    void abandon(const QString &why);
+    //! The queue (or its manager) is being destroyed: abandon() with the reason.
+    void end();
+    //! A kill control (interrupt, terminate, kill) for one worker.
+    bool signalWorker(int workerId, int signal);
+
+    // dispatch.cpp
+    //! Dispatch runs once from the event loop however often it is asked for.
+    void scheduleDispatch();
+    //! How many workers may live: the pool size plus the wanted warm spares.
+    int capacity() const { return maxWorkers + (m_sparesWanted ? warmSpares : 0); }
+
+    TaskQueue *q;
+    ManagerPrivate *manager;
+    QString kind;
+    TaskKind *taskKind;
+
+    TaskBook book;
+    WorkerPool pool;
+    QCborArray forwarded;
+    QCborValue workerEnvironment;
+    RequestHandler requestHandler;
+
+    int maxWorkers = 1;
+    int warmSpares = 0;
+    std::chrono::milliseconds cancelGrace{2000};
+    bool stopped = false;
+
+private:
+    // taskqueue_p.cpp
+    void finishTask(TaskId id, Outcome outcome, const QString &message, const QCborValue &response = {},
+                    bool reportDrained = true);
+    //! Every queued task ends with this outcome.
+    void finishQueued(Outcome outcome, const QString &message);
+    void reportStoppedIfDone();
+
+    // dispatch.cpp
+    void dispatch();
+    bool assign(WorkerProcess *w);
+
+    // workerevents.cpp
+    void connectPool();
+    void onConnected(WorkerProcess *w);
+    void onMessage(WorkerProcess *w, Wire::Type type, const QCborMap &message);
+    void onTaskAnswer(WorkerProcess *w, TaskId id, Outcome outcome, const QString &text, const QCborValue &response);
+    void onWorkerMessage(WorkerProcess *w, const Wire::Message &message);
+    void onAsk(WorkerProcess *w, const Wire::Ask &ask);
+    void onIdleTooLong(WorkerProcess *w);
+    void onDeadline(TaskId id, int workerId, Deadlines::Kind kind);
+    void onWorkerFinished(WorkerProcess *w, const QString &status);
+    //! After a task, a worker is idle again unless it must go.
+    void afterTask(WorkerProcess *w, bool answered);
+
+    Deadlines m_deadlines;
+    StartBackoff m_backoff;
+    QTimer m_spareTimer;       // tops up warm spares a moment after the need
+    bool m_spareTopUp = false;
+    bool m_dispatchScheduled = false;
+    bool m_sparesWanted = true;
+    bool m_stoppedReported = false;
+    bool m_abandoned = false;
+};
+
+} // namespace Drover::Internal

@@ -1,0 +1,296 @@
+// What a queue does when one of its workers connects, speaks, runs out of
+// time or dies.
+
+#include "queue/taskqueue_p.h"
+
+#include "logging.h"
+#include "manager_p.h"
+#include "pool/processstatus.h"
+#include "pool/workerprocess.h"
+
+#include <QtCore/QPointer>
+
+#include <csignal>
+
+using namespace std::chrono_literals;
+
+namespace Drover::Internal {
+
+namespace {
+QString ms(std::chrono::milliseconds d)
+{
+    return QStringLiteral("%1 ms").arg(d.count());
+}
+
+WorkerStatus statusOf(const WorkerProcess *w)
+{
+    const WorkerInfo &info = w->info();
+    return info.fresh ? WorkerStatus::makeFresh() : WorkerStatus::makeOld(info.competence);
+}
+} // namespace
+
+void TaskQueuePrivate::connectPool()
+{
+    connect(&pool, &WorkerPool::workerConnected, this, &TaskQueuePrivate::onConnected);
+    connect(&pool, &WorkerPool::messageReceived, this, &TaskQueuePrivate::onMessage);
+    connect(&pool, &WorkerPool::idleTooLong, this, &TaskQueuePrivate::onIdleTooLong);
+    connect(&pool, &WorkerPool::outputLine, q, &TaskQueue::workerOutput);
+    connect(&pool, &WorkerPool::workerFinished, this, &TaskQueuePrivate::onWorkerFinished);
+}
+
+void TaskQueuePrivate::onConnected(WorkerProcess *w)
+{
+    m_backoff.workerConnected();
+    if (!w->send(Wire::Welcome{manager->maxFrameSize, forwarded, workerEnvironment})) {
+        w->kill(QStringLiteral("the forwarded feedback exceeds the frame limit"));
+        return;
+    }
+    w->ready();
+    emit q->workerReady(w->id());
+    if (stopped) {
+        pool.retire(w);
+    } else {
+        w->startIdleClock(pool.settings.idleTimeout);
+        scheduleDispatch();
+    }
+}
+
+void TaskQueuePrivate::onMessage(WorkerProcess *w, Wire::Type type, const QCborMap &message)
+{
+    switch (type) {
+    case Wire::Type::Response: {
+        const Wire::Response response = Wire::Response::fromMap(message);
+        onTaskAnswer(w, TaskId(response.task), Outcome::Done, {}, response.body);
+        return;
+    }
+    case Wire::Type::Error: {
+        const Wire::Error error = Wire::Error::fromMap(message);
+        onTaskAnswer(w, TaskId(error.task),
+                     error.kind == Wire::Error::Kind::Marshal ? Outcome::MarshalError : Outcome::Failed, error.message,
+                     {});
+        return;
+    }
+    case Wire::Type::Feedback: {
+        const Wire::Feedback feedback = Wire::Feedback::fromMap(message);
+        if (feedback.task != 0 && TaskId(feedback.task) == w->currentTask())
+            emit q->taskFeedback(TaskId(feedback.task), feedback.body);
+        return;
+    }
+    case Wire::Type::Message:
+        onWorkerMessage(w, Wire::Message::fromMap(message));
+        return;
+    case Wire::Type::Ask:
+        onAsk(w, Wire::Ask::fromMap(message));
+        return;
+    default:
+        w->kill(QStringLiteral("protocol error: a worker may not send \"%1\"").arg(Wire::typeName(type)));
+        return;
+    }
+}
+
+void TaskQueuePrivate::onTaskAnswer(WorkerProcess *w, TaskId id, Outcome outcome, const QString &text,
+                                    const QCborValue &response)
+{
+    // A worker a kill control is ending may still answer the task it ran.
+    const bool running = w->info().state == WorkerInfo::State::Busy || w->isStopping();
+    if (!running || id == 0 || id != w->currentTask()) {
+        w->kill(QStringLiteral("protocol error: answer for task %1 while running task %2").arg(id).arg(w->currentTask()));
+        return;
+    }
+    TaskRecord &record = *book.find(id);
+    Deadlines::disarm(record);
+
+    if (record.cancelRequested) {
+        // It stopped cooperatively: whatever it answered, the task is cancelled.
+        w->endTask(false);
+        afterTask(w, false);
+        finishTask(id, Outcome::Cancelled, QStringLiteral("cancelled while running"), {}, false);
+    } else if (outcome != Outcome::Done) {
+        if (outcome == Outcome::MarshalError)
+            taskKind->onMarshalError(text, record.task);
+        w->endTask(false);
+        afterTask(w, false);
+        finishTask(id, outcome, text, {}, false);
+    } else {
+        w->endTask(true);
+        m_backoff.taskDone();
+        Decision decision = taskKind->useResponse(statusOf(w), record.task, response);
+        if (decision.stay) {
+            w->becomeOld(decision.competence);
+            for (Task &task : decision.newTasks)
+                enqueue(std::move(task));
+        } else {
+            pool.retire(w);
+        }
+        afterTask(w, true);
+        finishTask(id, Outcome::Done, {}, response, false);
+    }
+    // The place to add more work comes before the verdict that all is done.
+    if (w->isIdle() && !w->isQuitting() && book.pending().isEmpty() && !stopped)
+        emit q->queueEmptied(w->id());
+    if (book.isEmpty())
+        emit q->drained();
+    scheduleDispatch();
+}
+
+// One that ended a task without a response is kept only if it was Old: a
+// Fresh one is no longer fresh, and nobody told us what it is now.
+void TaskQueuePrivate::afterTask(WorkerProcess *w, bool answered)
+{
+    if (!answered && w->info().fresh)
+        pool.retire(w);
+    if (!w->isQuitting() && (stopped || pool.liveCount() > capacity()))
+        pool.retire(w);
+    if (!w->isQuitting()) {
+        if (const QString why = pool.recycleReason(w); !why.isEmpty()) {
+            qCInfo(lcQueue).noquote() << kind << ": recycling worker" << w->id() << why;
+            pool.retire(w);
+        }
+    }
+    if (!w->isQuitting() && w->isIdle()) {
+        w->startIdleClock(pool.settings.idleTimeout);
+        emit q->workerIdle(w->id());
+    }
+}
+
+void TaskQueuePrivate::onWorkerMessage(WorkerProcess *w, const Wire::Message &message)
+{
+    const TaskId id = TaskId(message.task);
+    if (id == 0 || id != w->currentTask()) {
+        emit q->workerMessage(w->id(), message.body);
+        return;
+    }
+    if (TaskRecord *record = book.find(id); record && record->hooks && record->hooks->onMessage)
+        record->hooks->onMessage(TaskContext(q, id, w->id()), message.body);
+    emit q->taskMessage(id, message.body);
+}
+
+void TaskQueuePrivate::onAsk(WorkerProcess *w, const Wire::Ask &ask)
+{
+    QPointer<WorkerProcess> worker(w);
+    const qint64 serial = ask.serial;
+    const qint64 maxFrame = manager->maxFrameSize;
+    WorkerRequest request(ask.body, TaskId(ask.task), w->id(),
+                          [worker, serial, maxFrame](const QCborValue &answer, const QString &error) {
+                              if (!worker || !worker->isConnected())
+                                  return;
+                              if (!worker->send(Wire::Answer{serial, answer, error}))
+                                  worker->send(Wire::Answer{serial, {},
+                                                            QStringLiteral("the answer exceeds the frame limit of %1 bytes")
+                                                                .arg(maxFrame)});
+                          });
+    if (!requestHandler) {
+        request.fail(QStringLiteral("no request handler is set on the %1 queue").arg(kind));
+        return;
+    }
+    try {
+        requestHandler(request);
+    } catch (const std::exception &e) {
+        request.fail(QStringLiteral("the request handler failed: %1").arg(QString::fromLocal8Bit(e.what())));
+    }
+}
+
+void TaskQueuePrivate::onIdleTooLong(WorkerProcess *w)
+{
+    if (w->isQuitting() || !w->isIdle())
+        return;
+    qCDebug(lcQueue).noquote() << kind << ": retiring idle worker" << w->id();
+    pool.retire(w);
+    // Nothing came for it: keep no spares until work comes again.
+    if (book.pending().isEmpty())
+        m_sparesWanted = false;
+}
+
+void TaskQueuePrivate::onDeadline(TaskId id, int workerId, Deadlines::Kind kind)
+{
+    TaskRecord *record = book.find(id);
+    WorkerProcess *w = pool.worker(workerId);
+    if (!record || !w || w->currentTask() != id)
+        return; // the task moved on
+    const TaskOptions &options = record->task.options;
+    switch (kind) {
+    case Deadlines::Kind::Term:
+        record->timedOut = true;
+        qCInfo(lcQueue).noquote() << this->kind << ": task" << id << "ran past" << ms(options.termTimeout)
+                                  << "; sending" << signalName(options.termSignal);
+        w->signalGroup(options.termSignal);
+        if (options.killTimeout > 0ms)
+            m_deadlines.arm(*record, Deadlines::Kind::Kill, options.killTimeout, workerId);
+        if (options.onTermTimeout)
+            options.onTermTimeout();
+        return;
+    case Deadlines::Kind::Kill:
+        record->timedOut = true;
+        qCInfo(lcQueue).noquote() << this->kind << ": task" << id << "still running; sending SIGKILL";
+        w->signalGroup(SIGKILL);
+        if (options.onKillTimeout)
+            options.onKillTimeout();
+        return;
+    case Deadlines::Kind::Grace: {
+        const int signal = record->interruptRequested ? SIGINT : SIGKILL;
+        qCInfo(lcQueue).noquote() << this->kind << ": task" << id << "did not stop within" << ms(cancelGrace)
+                                  << "; sending" << signalName(signal);
+        w->signalGroup(signal);
+        return;
+    }
+    }
+}
+
+void TaskQueuePrivate::onWorkerFinished(WorkerProcess *w, const QString &status)
+{
+    const int workerId = w->id();
+    const bool wasQuitting = w->isQuitting();
+    const TaskId current = w->currentTask();
+    const QString reason = w->deathReason().isEmpty() ? status
+                                                      : QStringLiteral("%1 (%2)").arg(w->deathReason(), status);
+    if (status == QLatin1String("exited with code 0") && wasQuitting)
+        qCDebug(lcQueue).noquote() << kind << ": worker" << workerId << reason;
+    else
+        qCInfo(lcQueue).noquote() << kind << ": worker" << workerId << reason;
+    emit q->workerExited(workerId, reason);
+
+    bool requeued = false;
+    if (current != 0) {
+        TaskRecord &record = *book.find(current);
+        Deadlines::disarm(record);
+        if (record.cancelRequested) {
+            finishTask(current, Outcome::Cancelled, QStringLiteral("cancelled; its worker %1").arg(reason));
+        } else if (record.timedOut) {
+            const auto limit = record.task.options.termTimeout > 0ms ? record.task.options.termTimeout
+                                                                      : record.task.options.killTimeout;
+            finishTask(current, Outcome::TimedOut,
+                       QStringLiteral("timed out after %1; its worker %2").arg(ms(limit), reason));
+        } else if (!stopped && record.attempts <= record.task.options.retries) {
+            requeued = true;
+            qCInfo(lcQueue).noquote() << kind << ": retrying task" << current << "(attempt" << record.attempts + 1
+                                      << "of" << record.task.options.retries + 1 << ")";
+            book.requeue(record);
+        } else {
+            finishTask(current, Outcome::WorkerDied, reason);
+        }
+    } else if (w->everConnected() && !wasQuitting) {
+        taskKind->onTaskEnded(std::nullopt, EndReason::WorkerDied);
+    }
+
+    // A worker that dies before finishing any task starts a crash loop when
+    // it had no task (the program or the plugin is broken) or its task runs
+    // again; a task that crashes its worker and ends is that task's outcome,
+    // and the next one gets a worker at once.
+    const bool unasked = !wasQuitting && !stopped && !w->wasSignalledByUser();
+    const bool young = w->info().tasksDone == 0;
+    if (unasked && young && (current == 0 || requeued))
+        m_backoff.diedYoung();
+    if (unasked && young && current == 0) {
+        const StartBackoff::Verdict verdict = m_backoff.startFailed(reason, w->everConnected(), w->killedFromOutside());
+        emit q->errorOccurred(verdict.message, verdict.error);
+        if (verdict.giveUp) {
+            m_sparesWanted = false; // no spares either, until work comes again
+            finishQueued(Outcome::WorkerDied, QStringLiteral("no worker could start: %1").arg(reason));
+        }
+    }
+
+    reportStoppedIfDone();
+    scheduleDispatch();
+}
+
+} // namespace Drover::Internal

@@ -1,0 +1,130 @@
+#include "transport/workeradmission.h"
+
+#include "logging.h"
+#include "wire/messages.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QRandomGenerator>
+#include <QtNetwork/QLocalSocket>
+
+namespace Drover::Internal {
+
+namespace {
+// Compares without an early exit, so timing does not tell how much matched.
+bool sameSecret(const QByteArray &a, const QByteArray &b)
+{
+    if (a.size() != b.size())
+        return false;
+    unsigned char diff = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return diff == 0;
+}
+
+QByteArray randomHex(int bytes)
+{
+    QByteArray raw(bytes, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(raw.data()), raw.size() / 4);
+    return raw.toHex();
+}
+} // namespace
+
+WorkerAdmission::WorkerAdmission(QObject *parent)
+    : QObject(parent)
+    , m_secret(randomHex(32))
+{
+    // The socket is abstract (no file), so anyone on the machine may
+    // connect: a connection is only accepted with the secret and from the
+    // very process started for that worker id (SO_PEERCRED), and until then
+    // the gate keeps it cheap.
+    m_gate.isExpectedPid = [this](qint64 pid) { return isExpectedPid(pid); };
+    connect(&m_listener, &WorkerListener::accepted, &m_gate, &HandshakeGate::admit);
+    connect(&m_listener, &WorkerListener::outOfDescriptors, this, [this](bool *freed) {
+        *freed = m_gate.dropOldestStranger(QStringLiteral("out of file descriptors"));
+    });
+    connect(&m_listener, &WorkerListener::trouble, this, [this](const QString &message) {
+        qCWarning(lcManager).noquote() << message;
+        emit trouble(message);
+    });
+    connect(&m_gate, &HandshakeGate::helloArrived, this, &WorkerAdmission::checkHello);
+    connect(&m_gate, &HandshakeGate::refused, this, [this](const QString &message) { emit protocolError(message); });
+}
+
+WorkerAdmission::~WorkerAdmission() = default;
+
+bool WorkerAdmission::listen(QString *error)
+{
+    if (m_listener.isListening())
+        return true;
+    // Named from randomness of its own: the name is public (/proc/net/unix).
+    const QString name = QStringLiteral("drover-%1-%2")
+                             .arg(QCoreApplication::applicationPid())
+                             .arg(QString::fromLatin1(randomHex(8)));
+    if (!m_listener.listen(name, error))
+        return false;
+    m_serverName = Wire::AbstractPrefix + name;
+    qCDebug(lcManager) << "listening on" << m_serverName;
+    return true;
+}
+
+void WorkerAdmission::expect(int workerId, Expectation expectation)
+{
+    m_highestExpected = std::max(m_highestExpected, workerId);
+    m_expected.insert(workerId, std::move(expectation));
+}
+
+bool WorkerAdmission::isExpectedPid(qint64 pid) const
+{
+    for (const Expectation &expected : m_expected) {
+        if (expected.pid() == pid)
+            return true;
+    }
+    return false;
+}
+
+void WorkerAdmission::checkHello(int fd, const Peer &peer, const QCborMap &map)
+{
+    const Wire::Hello hello = Wire::Hello::fromMap(map);
+    if (!sameSecret(hello.secret, m_secret)) {
+        m_gate.refuse(fd, QStringLiteral("hello with a wrong secret"));
+        return;
+    }
+    const int id = hello.workerId;
+    auto it = m_expected.find(id);
+    if (it == m_expected.end() || it->pid() < 0) {
+        // With the right secret, this is one of ours that was given up
+        // (killed, timed out) before its hello came: no intruder.
+        if (id > 0 && id <= m_highestExpected) {
+            m_gate.refuse(fd, QStringLiteral("worker %1 said hello after it was given up").arg(id), HandshakeGate::Quietly);
+            return;
+        }
+        m_gate.refuse(fd, QStringLiteral("hello from worker id %1, which this manager never started").arg(id));
+        return;
+    }
+    const qint64 pid = it->pid();
+    if (peer.pid != pid) {
+        m_gate.refuse(fd, QStringLiteral("hello for worker %1 from pid %2, which is not the process started for it (pid %3)")
+                              .arg(id).arg(peer.pid).arg(pid));
+        return;
+    }
+    // From here on the hello is its own process's: a refusal ends it too.
+    QString refusal;
+    if (hello.version != Wire::ProtocolVersion)
+        refusal = QStringLiteral("worker %1 speaks protocol version %2; this manager speaks %3")
+                      .arg(id).arg(hello.version).arg(Wire::ProtocolVersion);
+    else if (hello.kind != it->kind)
+        refusal = QStringLiteral("worker %1 says it serves kind \"%2\", not \"%3\"").arg(id).arg(hello.kind, it->kind);
+    const Expectation expected = m_expected.take(id);
+    if (!refusal.isEmpty()) {
+        m_gate.refuse(fd, refusal);
+        expected.refuse(refusal);
+        return;
+    }
+    qCDebug(lcManager) << "worker" << id << "pid" << peer.pid << "connected";
+    Wire::FrameReader rest;
+    QLocalSocket *socket = m_gate.release(fd, &rest); // ends the life of peer
+    rest.setMaxFrameSize(m_maxFrameSize);
+    expected.admit(socket, std::move(rest));
+}
+
+} // namespace Drover::Internal
