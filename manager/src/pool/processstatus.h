@@ -5,8 +5,16 @@
 
 namespace Drover::Internal {
 
-//! "exited with code 3", "was killed by SIGKILL" (seed 001's string_of_process_status).
+//! "exited with code 3", "was killed by SIGKILL" (Tezt's string_of_process_status).
 QString exitStatusText(QProcess::ExitStatus status, int exitCode);
+
+//! How a worker ended, for a person: exitStatusText(), and what memory had
+//! to do with it - the exit code of an allocation that failed
+//! (Wire::OutOfMemoryExitCode), or a SIGKILL nobody in Drover sent while
+//! the kernel's OOM killer was at work (oomKillsAtStart: kernelOomKills()
+//! when it started).
+QString workerEndText(QProcess::ExitStatus status, int exitCode, qint64 addressSpaceLimit, qint64 oomKillsAtStart,
+                      bool killedByDrover);
 
 //! "SIGTERM" for 15; "signal 99" for what the C library cannot name.
 QString signalName(int signal);

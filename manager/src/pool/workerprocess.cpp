@@ -358,18 +358,7 @@ void WorkerProcess::onProcessFinished(int exitCode, QProcess::ExitStatus status)
     readLastFrames();
     readOutput(QProcess::StandardOutput);
     readOutput(QProcess::StandardError);
-    QString text = exitStatusText(status, exitCode);
-    if (status == QProcess::NormalExit && exitCode == Wire::OutOfMemoryExitCode) {
-        text = QStringLiteral("ran out of memory (an allocation failed%1; exit code %2)")
-                   .arg(m_addressSpaceLimit > 0 ? QStringLiteral(" under its address-space limit of %1 MiB")
-                                                      .arg(m_addressSpaceLimit >> 20)
-                                                : QString())
-                   .arg(exitCode);
-    } else if (status == QProcess::CrashExit && exitCode == SIGKILL && m_deathReason.isEmpty()
-               && m_oomKillsAtStart >= 0 && kernelOomKills() > m_oomKillsAtStart) {
-        text += QStringLiteral(", most likely by the kernel's OOM killer: memory ran out (oom_kill in /proc/vmstat "
-                               "rose from %1 to %2 while it ran)").arg(m_oomKillsAtStart).arg(kernelOomKills());
-    }
+    QString text = workerEndText(status, exitCode, m_addressSpaceLimit, m_oomKillsAtStart, !m_deathReason.isEmpty());
     if (!m_everConnected && !m_recentErrors.isEmpty())
         text += QStringLiteral(" before connecting: ") + m_recentErrors.join(QLatin1String(" | "));
     finish(text);
