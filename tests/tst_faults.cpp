@@ -368,9 +368,10 @@ private slots:
         t.options.termTimeout = 100ms;
         t.options.termSignal = SIGWINCH; // ignored: the kill timeout must follow
         t.options.killTimeout = 100ms;
-        t.options.onTermTimeout = [&] { ++term; };
-        t.options.onKillTimeout = [&] { ++kill; };
-        const TaskId id = m_queue->enqueue(t);
+        TaskHooks hooks;
+        hooks.onTermTimeout = [&](const TaskContext &) { ++term; };
+        hooks.onKillTimeout = [&](const TaskContext &) { ++kill; };
+        const TaskId id = m_queue->enqueue(t, hooks);
         QVERIFY(m_recorder->waitFor(id));
         QCOMPARE(m_recorder->result(id).outcome, Outcome::TimedOut);
         QCOMPARE(term, 1);

@@ -37,7 +37,8 @@ private:
     int m_workerId;
 };
 
-//! Callbacks for one task, given to TaskQueue::enqueue(). Each is optional.
+//! Callbacks for one task, given to TaskQueue::enqueue(); the one place for
+//! them (TaskOptions is data). Each is optional.
 struct TaskHooks
 {
     //! The task was sent to a worker (again, after a retry).
@@ -46,6 +47,11 @@ struct TaskHooks
     std::function<void(const TaskContext &, const QCborValue &)> onMessage;
     //! The task's one outcome, just before TaskQueue::taskFinished().
     std::function<void(const TaskResult &)> onFinish;
+    //! TaskOptions::termTimeout passed and termSignal was sent (Tezt's
+    //! Scheduler: on_term_timeout).
+    std::function<void(const TaskContext &)> onTermTimeout;
+    //! TaskOptions::killTimeout passed and SIGKILL was sent (on_kill_timeout).
+    std::function<void(const TaskContext &)> onKillTimeout;
 };
 
 //! A question a worker asked with WorkerContext::ask(). Answer it once, now

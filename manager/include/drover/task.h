@@ -5,7 +5,6 @@
 
 #include <chrono>
 #include <csignal>
-#include <functional>
 
 namespace Drover {
 
@@ -23,9 +22,8 @@ struct TaskOptions
     std::chrono::milliseconds killTimeout{0};
     //! The signal that termTimeout sends.
     int termSignal = SIGTERM;
-    //! Called on the manager's thread when termTimeout, or killTimeout, fires.
-    std::function<void()> onTermTimeout;
-    std::function<void()> onKillTimeout;
+    // Callbacks when they fire are TaskHooks::onTermTimeout and onKillTimeout:
+    // options are data, hooks are the one place for a task's callbacks.
 };
 
 //! A unit of work for a task kind. Lives in the master only; the kind's

@@ -8,6 +8,9 @@
 #include <QtCore/QCborArray>
 #include <QtCore/QFutureInterface>
 #include <QtCore/QFutureWatcher>
+#include <QtCore/QPromise>
+
+#include <memory>
 
 #include <map>
 
@@ -27,17 +30,18 @@ void cancelTasksWithFuture(TaskQueue *queue, const QFuture<T> &future, std::func
 
 QFuture<TaskResult> TaskQueue::submit(Task task)
 {
-    QFutureInterface<TaskResult> promise;
-    promise.reportStarted();
+    // A QPromise is move-only and a hook is copied: the hook shares it.
+    auto promise = std::make_shared<QPromise<TaskResult>>();
+    promise->start();
+    QFuture<TaskResult> future = promise->future();
     TaskHooks hooks;
-    hooks.onFinish = [promise](const TaskResult &result) mutable {
-        promise.reportResult(result);
+    hooks.onFinish = [promise](const TaskResult &result) {
+        promise->addResult(result);
         if (result.outcome == Outcome::Cancelled)
-            promise.reportCanceled();
-        promise.reportFinished();
+            promise->future().cancel();
+        promise->finish();
     };
     const TaskId id = enqueue(std::move(task), std::move(hooks));
-    QFuture<TaskResult> future = promise.future();
     cancelTasksWithFuture(this, future, [this, id] { cancel(id); });
     return future;
 }
@@ -61,6 +65,8 @@ private:
 
 struct MapRun
 {
+    // Not a QPromise: Qt 6.4's has no addResults(), and a chunk's results
+    // reported one by one would cost map() a store and a signal per input.
     QFutureInterface<QCborValue> promise;
     int granularity = 1;
     bool ordered = false;

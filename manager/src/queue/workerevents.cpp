@@ -216,15 +216,15 @@ void TaskQueuePrivate::onDeadline(TaskId id, int workerId, Deadlines::Kind kind)
         w->signalGroup(options.termSignal);
         if (options.killTimeout > 0ms)
             m_deadlines.arm(*record, Deadlines::Kind::Kill, options.killTimeout, workerId);
-        if (options.onTermTimeout)
-            options.onTermTimeout();
+        if (record->hooks && record->hooks->onTermTimeout)
+            record->hooks->onTermTimeout(TaskContext(q, id, workerId));
         return;
     case Deadlines::Kind::Kill:
         record->timedOut = true;
         qCInfo(lcQueue).noquote() << this->kind << ": task" << id << "still running; sending SIGKILL";
         w->signalGroup(SIGKILL);
-        if (options.onKillTimeout)
-            options.onKillTimeout();
+        if (record->hooks && record->hooks->onKillTimeout)
+            record->hooks->onKillTimeout(TaskContext(q, id, workerId));
         return;
     case Deadlines::Kind::Grace: {
         const int signal = record->interruptRequested ? SIGINT : SIGKILL;
