@@ -48,7 +48,7 @@ std::optional<QString> readDocument(const QString &file, QString *error)
 }
 
 //! The lemma status, step and message that a task's result stands for.
-void describe(const TaskResult &result, LemmaOutcome *o)
+void describe(const TaskResult &result, LemmaReport *o)
 {
     o->message = result.message;
     if (result.outcome != Outcome::Done) {
@@ -230,7 +230,7 @@ void CheckRun::onTaskFinished(TaskId id, const TaskResult &result)
         return;
     }
     const LemmaRef ref = m_lemmas.value(id);
-    LemmaOutcome o;
+    LemmaReport o;
     o.file = ref.file;
     o.name = ref.name;
     o.line = ref.line;

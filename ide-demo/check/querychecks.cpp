@@ -10,7 +10,7 @@ using namespace std::chrono_literals;
 
 namespace {
 //! The status, answer and message that a query task's result stands for.
-void describe(const TaskResult &result, QueryOutcome *o)
+void describe(const TaskResult &result, QueryReport *o)
 {
     o->message = result.message;
     if (result.outcome != Outcome::Done) {
@@ -89,7 +89,7 @@ void QueryChecks::onTaskFinished(TaskId id, const TaskResult &result)
         return;
     }
     const QueryRef ref = m_queries.value(id);
-    QueryOutcome o;
+    QueryReport o;
     o.file = ref.file;
     o.line = ref.line;
     o.text = ref.text;
