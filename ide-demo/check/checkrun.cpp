@@ -3,7 +3,7 @@
 #include "parfanout.h"
 
 #include "jsonreporter.h"
-#include "outcomestatus.h"
+#include "lemmaoutcome.h"
 #include "prooflang.h"
 #include "querychecks.h"
 #include "terminalreporter.h"
@@ -45,25 +45,6 @@ std::optional<QString> readDocument(const QString &file, QString *error)
         return std::nullopt;
     }
     return text;
-}
-
-//! The lemma status, step and message that a task's result stands for.
-void describe(const TaskResult &result, LemmaReport *o)
-{
-    o->message = result.message;
-    if (result.outcome != Outcome::Done) {
-        o->status = statusWithoutResponse(result.outcome);
-        return;
-    }
-    const ProofLang::Verdict verdict = ProofLang::verdictOf(result.response);
-    if (verdict.ok)
-        o->status = QStringLiteral("ok");
-    else if (verdict.status == QLatin1String("cancelled"))
-        o->status = QStringLiteral("cancelled");
-    else
-        o->status = QStringLiteral("error");
-    o->step = verdict.step;
-    o->message = verdict.message;
 }
 
 } // namespace
@@ -230,13 +211,16 @@ void CheckRun::onTaskFinished(TaskId id, const TaskResult &result)
         return;
     }
     const LemmaRef ref = m_lemmas.value(id);
+    const DroverDemo::LemmaOutcome outcome = DroverDemo::lemmaOutcomeOf(result);
     LemmaReport o;
     o.file = ref.file;
     o.name = ref.name;
     o.line = ref.line;
-    o.worker = result.workerId;
-    o.ms = result.elapsed.count();
-    describe(result, &o);
+    o.status = stateName(outcome.state);
+    o.step = outcome.step;
+    o.message = outcome.message;
+    o.worker = outcome.workerId;
+    o.ms = outcome.elapsed.count();
     // A lemma that never reached a worker died of the pool, not of itself.
     if (result.outcome == Outcome::WorkerDied && result.attempts == 0)
         internalError(m_queueError.isEmpty() ? result.message : m_queueError);

@@ -1,28 +1,12 @@
 #include "querychecks.h"
 
-#include "outcomestatus.h"
 #include "prooflang.h"
+#include "queryoutcome.h"
 
 #include <drover/taskqueue.h>
 
 using namespace Drover;
 using namespace std::chrono_literals;
-
-namespace {
-//! The status, answer and message that a query task's result stands for.
-void describe(const TaskResult &result, QueryReport *o)
-{
-    o->message = result.message;
-    if (result.outcome != Outcome::Done) {
-        o->status = statusWithoutResponse(result.outcome);
-        return;
-    }
-    const ProofLang::QueryAnswer answer = ProofLang::queryAnswerOf(result.response);
-    o->status = answer.answered ? QStringLiteral("answered") : QStringLiteral("error");
-    o->answer = answer.answer;
-    o->message = answer.message;
-}
-} // namespace
 
 QueryChecks::QueryChecks(TaskQueue *queue, const CheckOptions &options, Reporter *reporter, CheckSummary *summary,
                          QObject *parent)
@@ -89,17 +73,20 @@ void QueryChecks::onTaskFinished(TaskId id, const TaskResult &result)
         return;
     }
     const QueryRef ref = m_queries.value(id);
+    const DroverDemo::QueryOutcome outcome = DroverDemo::queryOutcomeOf(result);
     QueryReport o;
     o.file = ref.file;
     o.line = ref.line;
     o.text = ref.text;
+    o.status = outcome.status;
+    o.answer = outcome.answer;
+    o.message = outcome.message;
     o.worker = result.workerId;
     o.ms = result.elapsed.count();
-    describe(result, &o);
     // A query that never reached a worker died of the pool, not of itself.
     if (result.outcome == Outcome::WorkerDied && result.attempts == 0)
         emit internalError(m_queueError.isEmpty() ? result.message : m_queueError);
-    if (o.status == QLatin1String("answered"))
+    if (outcome.answered())
         ++m_summary->answered;
     m_reporter->queryFinished(o);
     emit queryEnded();

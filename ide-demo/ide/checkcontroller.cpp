@@ -154,7 +154,7 @@ void CheckController::cancelAll()
             waiting << entry.uid;
     }
     for (int uid : std::as_const(waiting)) {
-        LemmaOutcome cancelled;
+        DroverDemo::LemmaOutcome cancelled;
         cancelled.state = LemmaState::Cancelled;
         cancelled.message = tr("cancelled before it was queued");
         m_document->setOutcome(uid, cancelled);
@@ -189,7 +189,7 @@ void CheckController::onTaskFinished(Drover::TaskId id, const Drover::TaskResult
     const int uid = m_lemmaOfTask.take(id);
     if (!uid)
         return;
-    const LemmaOutcome outcome = outcomeOf(result);
+    const DroverDemo::LemmaOutcome outcome = DroverDemo::lemmaOutcomeOf(result);
     m_document->setOutcome(uid, outcome);
     emit lemmaFinished(nameOf(uid), outcome.state, outcome.message);
     checkSettled();

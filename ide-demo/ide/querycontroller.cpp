@@ -1,6 +1,7 @@
 #include "querycontroller.h"
 
 #include "proofdocument.h"
+#include "queryoutcome.h"
 
 #include <drover/taskqueue.h>
 
@@ -74,12 +75,8 @@ void QueryController::onTaskFinished(Drover::TaskId id, const Drover::TaskResult
         return; // a stale query, cancelled
     const Asked asked = it.value();
     m_live.erase(it);
-    if (result.outcome != Drover::Outcome::Done) {
-        emit answered(asked.line, asked.text, result.message, false);
-        return;
-    }
-    const ProofLang::QueryAnswer answer = ProofLang::queryAnswerOf(result.response);
-    emit answered(asked.line, asked.text, answer.answered ? answer.answer : answer.message, answer.answered);
+    const DroverDemo::QueryOutcome outcome = DroverDemo::queryOutcomeOf(result);
+    emit answered(asked.line, asked.text, outcome.answered() ? outcome.answer : outcome.message, outcome.answered());
 }
 
 } // namespace DroverIde
