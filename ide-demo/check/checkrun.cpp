@@ -7,11 +7,11 @@
 #include "prooflang.h"
 #include "querychecks.h"
 #include "terminalreporter.h"
+#include "utf8file.h"
 
 #include <drover/manager.h>
 #include <drover/taskqueue.h>
 
-#include <QtCore/QFile>
 #include <QtCore/QTextStream>
 
 #include <algorithm>
@@ -25,28 +25,6 @@ namespace {
 // those that do not within its quit timeout (5 s). Past this, the queue is
 // not keeping its word and the Manager's destructor reaps what is left.
 constexpr auto StopWatchdog = 15s;
-
-//! Reads a document; on failure says why in *error.
-std::optional<QString> readDocument(const QString &file, QString *error)
-{
-    QFile f(file);
-    if (!f.open(QIODevice::ReadOnly)) {
-        *error = f.errorString();
-        return std::nullopt;
-    }
-    const QByteArray bytes = f.readAll();
-    if (f.error() != QFileDevice::NoError) {
-        *error = f.errorString();
-        return std::nullopt;
-    }
-    QString text = QString::fromUtf8(bytes);
-    if (text.toUtf8() != bytes) {
-        *error = QStringLiteral("it is not UTF-8 text");
-        return std::nullopt;
-    }
-    return text;
-}
-
 } // namespace
 
 CheckRun::CheckRun(CheckOptions options, QObject *parent)
@@ -81,9 +59,9 @@ bool CheckRun::start(int *exitCode)
     QList<std::pair<QString, ProofLang::Document>> documents;
     for (const QString &file : std::as_const(m_options.files)) {
         QString error;
-        const std::optional<QString> text = readDocument(file, &error);
+        const std::optional<QString> text = DroverDemo::readUtf8File(file, &error);
         if (!text) {
-            err << "drover-check: cannot read " << file << ": " << error << '\n';
+            err << "drover-check: " << error << '\n';
             *exitCode = 2;
             return false;
         }

@@ -93,11 +93,9 @@ int main(int argc, char **argv)
     window->setWorkerCount(workerCount);
     window->setTimeLimit(std::chrono::seconds(seconds));
     window->resize(windowSize);
-    if (!documents.isEmpty() && !window->openFile(documents.first(), headless)) {
-        if (headless) {
-            QTextStream(stderr) << "drover-ide: cannot read " << documents.first() << '\n';
-            return 2;
-        }
+    if (!documents.isEmpty() && !window->openFile(documents.first(), headless, &error) && headless) {
+        QTextStream(stderr) << "drover-ide: " << error << '\n';
+        return 2;
     }
     window->show();
 

@@ -9,6 +9,7 @@
 #include "proofdocument.h"
 #include "proofeditor.h"
 #include "tasklistdock.h"
+#include "utf8file.h"
 #include "workermonitor.h"
 
 #include <drover/manager.h>
@@ -160,33 +161,26 @@ void MainWindow::setTimeLimit(std::chrono::seconds limit)
     m_timeLimit->setValue(int(limit.count()));
 }
 
-bool MainWindow::openFile(const QString &path, bool quiet)
+bool MainWindow::openFile(const QString &path, bool quiet, QString *error)
 {
-    QFile file(path);
     QString problem;
-    QString text;
-    if (!file.open(QIODevice::ReadOnly)) {
-        problem = file.errorString();
-    } else {
-        const QByteArray bytes = file.readAll();
-        text = QString::fromUtf8(bytes);
-        if (text.toUtf8() != bytes)
-            problem = tr("it is not UTF-8 text");
-    }
-    if (!problem.isEmpty()) {
+    const std::optional<QString> text = DroverDemo::readUtf8File(path, &problem);
+    if (!text) {
+        if (error)
+            *error = problem;
         if (!quiet)
-            QMessageBox::warning(this, tr("Open"), tr("Cannot read %1: %2").arg(path, problem));
+            QMessageBox::warning(this, tr("Open"), problem.left(1).toUpper() + problem.mid(1));
         return false;
     }
     m_path = QFileInfo(path).absoluteFilePath();
     m_loading = true;
-    m_editor->setPlainText(text);
+    m_editor->setPlainText(*text);
     m_loading = false;
     m_editor->document()->setModified(false);
     m_controller->setDocumentId(m_path);
     m_queries->setDocumentId(m_path);
     m_controller->setCursorLine(m_editor->cursorLine());
-    m_controller->load(text);
+    m_controller->load(*text);
     updateTitle();
     statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(path)), 5000);
     return true;

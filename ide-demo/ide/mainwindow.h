@@ -36,8 +36,9 @@ public:
     static MainWindow *create(QString *error, QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    //! Opens a file; false (and a message box unless quiet) when unreadable.
-    bool openFile(const QString &path, bool quiet = false);
+    //! Opens a UTF-8 file; false when it cannot, with a message box unless
+    //! quiet, and the one-line reason in *error.
+    bool openFile(const QString &path, bool quiet = false, QString *error = nullptr);
     bool saveFile(const QString &path);
     QString filePath() const { return m_path; }
 
