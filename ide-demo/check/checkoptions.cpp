@@ -18,6 +18,15 @@ std::optional<std::chrono::milliseconds> seconds(const QString &text)
 }
 } // namespace
 
+Drover::TaskOptions CheckOptions::taskOptions() const
+{
+    Drover::TaskOptions options;
+    options.retries = retries;
+    options.termTimeout = timeout.value_or(std::chrono::milliseconds(0));
+    options.killTimeout = killAfter.value_or(std::chrono::milliseconds(0));
+    return options;
+}
+
 std::optional<qint64> parseByteSize(const QString &text)
 {
     static constexpr std::pair<char, int> suffixes[] = {{'K', 10}, {'M', 20}, {'G', 30}, {'T', 40}};

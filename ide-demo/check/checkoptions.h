@@ -1,5 +1,7 @@
 #pragma once
 
+#include <drover/task.h>
+
 #include <QtCore/QStringList>
 
 #include <chrono>
@@ -20,6 +22,9 @@ struct CheckOptions
     //! --memory-limit SIZE: each worker's address-space ceiling in bytes (0: none).
     qint64 memoryLimit = 0;
     QStringList files;
+
+    //! --timeout, --kill-after and --retries, as every lemma's and query's task takes them.
+    Drover::TaskOptions taskOptions() const;
 };
 
 //! "512M", "2G", "1048576": bytes, with K, M, G or T as powers of 1024;

@@ -2,9 +2,11 @@
 
 #include "parfanout.h"
 
+#include "broadcasts.h"
 #include "jsonreporter.h"
 #include "lemmaoutcome.h"
 #include "prooflang.h"
+#include "prooftasks.h"
 #include "querychecks.h"
 #include "terminalreporter.h"
 #include "utf8file.h"
@@ -157,16 +159,10 @@ void CheckRun::connectQueue()
 // A document's options stand before any of its lemmas can reach a worker.
 void CheckRun::enqueueDocument(const QString &file, const ProofLang::Document &document)
 {
-    for (const ProofLang::Option &option : document.options)
-        m_queue->forwardFeedback(ProofLang::optionBroadcast(file, option));
+    DroverDemo::forwardBroadcasts(m_queue, DroverDemo::optionBroadcasts(file, document.options));
+    const DroverDemo::LemmaTaskSettings settings{.options = m_options.taskOptions(), .persistent = m_options.persistent};
     for (const ProofLang::Lemma &lemma : document.lemmas) {
-        Task task;
-        task.payload = ProofLang::lemmaPayload(file, lemma, m_options.persistent);
-        task.name = lemma.name;
-        task.options.retries = m_options.retries;
-        task.options.termTimeout = m_options.timeout.value_or(0ms);
-        task.options.killTimeout = m_options.killAfter.value_or(0ms);
-        const TaskId id = m_queue->enqueue(std::move(task));
+        const TaskId id = m_queue->enqueue(DroverDemo::lemmaTask(file, lemma, settings));
         m_lemmas.insert(id, {file, lemma.name, lemma.line});
         m_open.insert(id);
     }

@@ -1,5 +1,6 @@
 #include "querychecks.h"
 
+#include "askqueries.h"
 #include "prooflang.h"
 #include "queryoutcome.h"
 
@@ -37,19 +38,11 @@ void QueryChecks::enqueueDocument(const QString &file, const ProofLang::Document
 {
     if (document.queries.isEmpty())
         return;
-    for (const ProofLang::Option &option : document.options)
-        m_queue->forwardFeedback(ProofLang::optionBroadcast(file, option));
-    m_queue->forwardFeedback(ProofLang::indexBroadcast(file, document));
-    for (const ProofLang::Query &query : document.queries) {
-        Task task;
-        task.payload = ProofLang::queryPayload(file, query);
-        task.name = query.text;
-        task.options.retries = m_options.retries;
-        task.options.termTimeout = m_options.timeout.value_or(0ms);
-        task.options.killTimeout = m_options.killAfter.value_or(0ms);
-        const TaskId id = m_queue->enqueue(std::move(task));
-        m_queries.insert(id, {file, query.line, query.text});
-        m_open.insert(id);
+    const QList<TaskId> ids = DroverDemo::askQueries(m_queue, file, document, m_options.taskOptions());
+    for (qsizetype i = 0; i < ids.size(); ++i) {
+        const ProofLang::Query &query = document.queries.at(i);
+        m_queries.insert(ids.at(i), {file, query.line, query.text});
+        m_open.insert(ids.at(i));
         ++m_summary->queries;
     }
 }

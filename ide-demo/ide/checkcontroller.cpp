@@ -1,7 +1,8 @@
 #include "checkcontroller.h"
 
+#include "broadcasts.h"
 #include "lemmaoutcome.h"
-#include "prooflang.h"
+#include "prooftasks.h"
 
 #include <drover/taskqueue.h>
 
@@ -74,8 +75,7 @@ void CheckController::forwardOptions()
     // Options stand on the queue until cleared: the workers that start later
     // get them in their welcome, before their first lemma.
     m_queue->clearForwardedFeedback();
-    for (const ProofLang::Option &option : m_document->options())
-        m_queue->forwardFeedback(ProofLang::optionBroadcast(m_documentId, option));
+    DroverDemo::forwardBroadcasts(m_queue, DroverDemo::optionBroadcasts(m_documentId, m_document->options()));
     m_optionsDirty = false;
 }
 
@@ -89,19 +89,17 @@ void CheckController::enqueueEdited()
         if (entry.state == LemmaState::Edited)
             edited << entry.uid;
     }
+    DroverDemo::LemmaTaskSettings settings;
+    if (m_timeLimit > 0ms) {
+        settings.options.termTimeout = m_timeLimit;
+        settings.options.killTimeout = graceAfterTimeLimit;
+    }
     for (int uid : std::as_const(edited)) {
         const LemmaEntry *entry = m_document->lemma(uid);
         if (!entry)
             continue;
-        Drover::Task task;
-        task.payload = ProofLang::lemmaPayload(m_documentId, entry->lemma, false);
-        task.name = entry->lemma.name;
-        task.priority = priorityOf(entry->lemma.line, entry->lemma.endLine);
-        if (m_timeLimit > 0ms) {
-            task.options.termTimeout = m_timeLimit;
-            task.options.killTimeout = graceAfterTimeLimit;
-        }
-        const Drover::TaskId id = m_queue->enqueue(task);
+        settings.priority = priorityOf(entry->lemma.line, entry->lemma.endLine);
+        const Drover::TaskId id = m_queue->enqueue(DroverDemo::lemmaTask(m_documentId, entry->lemma, settings));
         m_lemmaOfTask.insert(id, uid);
         m_document->setQueued(uid, id);
     }
