@@ -1,5 +1,7 @@
 #pragma once
 
+#include "sharedoptions.h"
+
 #include <drover/task.h>
 
 #include <QtCore/QStringList>
@@ -10,10 +12,10 @@
 //! drover-check's command line, validated.
 struct CheckOptions
 {
-    int jobs = 2;
+    //! -j N and --timeout S (SIGTERM after this long running), as drover-ide
+    //! takes them too.
+    DroverDemo::SharedOptions shared;
     bool json = false;
-    //! --timeout S: SIGTERM after this long running.
-    std::optional<std::chrono::milliseconds> timeout;
     //! --kill-after S: SIGKILL this long after the SIGTERM, or after the
     //! start when there is no --timeout. Defaults to 2 s with --timeout.
     std::optional<std::chrono::milliseconds> killAfter;

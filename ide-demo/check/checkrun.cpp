@@ -89,9 +89,9 @@ bool CheckRun::start(int *exitCode)
         *exitCode = 3;
         return false;
     }
-    m_queue->setMaxWorkers(m_options.jobs);
+    m_queue->setMaxWorkers(m_options.shared.jobs);
     // `par prime` steps fan out to the `par` kind's workers, as many again.
-    Par::ParFanOut::attach(m_manager.get(), m_queue, m_options.jobs, m_manager.get());
+    Par::ParFanOut::attach(m_manager.get(), m_queue, m_options.shared.jobs, m_manager.get());
     limitMemory(QStringLiteral("proof"));
     limitMemory(QStringLiteral("par"));
     connectQueue();

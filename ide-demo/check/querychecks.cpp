@@ -17,7 +17,7 @@ QueryChecks::QueryChecks(TaskQueue *queue, const CheckOptions &options, Reporter
     , m_reporter(reporter)
     , m_summary(summary)
 {
-    m_queue->setMaxWorkers(m_options.jobs);
+    m_queue->setMaxWorkers(m_options.shared.jobs);
     connect(m_queue, &TaskQueue::taskFinished, this, &QueryChecks::onTaskFinished);
     connect(m_queue, &TaskQueue::drained, this, &QueryChecks::onDrained);
     connect(m_queue, &TaskQueue::errorOccurred, this, [this](const QString &message) { m_queueError = message; });

@@ -3,16 +3,13 @@
 #include "broadcasts.h"
 #include "lemmaoutcome.h"
 #include "prooftasks.h"
+#include "sharedoptions.h"
 
 #include <drover/taskqueue.h>
 
 using namespace std::chrono_literals;
 
 namespace DroverIde {
-
-namespace {
-constexpr auto graceAfterTimeLimit = 2s;
-}
 
 CheckController::CheckController(ProofDocument *document, Drover::TaskQueue *queue, QObject *parent)
     : QObject(parent)
@@ -92,7 +89,7 @@ void CheckController::enqueueEdited()
     DroverDemo::LemmaTaskSettings settings;
     if (m_timeLimit > 0ms) {
         settings.options.termTimeout = m_timeLimit;
-        settings.options.killTimeout = graceAfterTimeLimit;
+        settings.options.killTimeout = DroverDemo::defaultKillAfter;
     }
     for (int uid : std::as_const(edited)) {
         const LemmaEntry *entry = m_document->lemma(uid);

@@ -6,7 +6,7 @@
 #include <memory>
 
 class QLabel;
-class QSpinBox;
+class QDoubleSpinBox;
 
 namespace Drover {
 class Manager;
@@ -43,7 +43,9 @@ public:
     QString filePath() const { return m_path; }
 
     void setWorkerCount(int count);
-    void setTimeLimit(std::chrono::seconds limit);
+    //! Per-lemma time limit (zero: none, at most an hour), as the toolbar
+    //! shows it.
+    void setTimeLimit(std::chrono::milliseconds limit);
 
     Drover::TaskQueue *queue() const { return m_queue; }
     ProofDocument *document() const { return m_document; }
@@ -79,7 +81,7 @@ private:
     FeedbackLog *m_feedbackLog;
     CheckStatus *m_checkStatus;
     QLabel *m_position;
-    QSpinBox *m_timeLimit;
+    QDoubleSpinBox *m_timeLimit;
     QString m_path;
     bool m_loading = false;
 };
