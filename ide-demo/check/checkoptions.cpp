@@ -7,16 +7,14 @@
 #include <cmath>
 #include <utility>
 
-namespace {
-std::optional<std::chrono::milliseconds> seconds(const QString &text)
+Drover::TaskOptions CheckOptions::taskOptions() const
 {
-    bool ok = false;
-    const double value = text.toDouble(&ok);
-    if (!ok || !std::isfinite(value) || value < 0 || value > 1e7)
-        return std::nullopt;
-    return std::chrono::milliseconds(qint64(std::ceil(value * 1000.0)));
+    Drover::TaskOptions options;
+    options.retries = retries;
+    options.termTimeout = shared.timeout.value_or(std::chrono::milliseconds(0));
+    options.killTimeout = killAfter.value_or(std::chrono::milliseconds(0));
+    return options;
 }
-} // namespace
 
 std::optional<qint64> parseByteSize(const QString &text)
 {
@@ -49,32 +47,30 @@ std::optional<CheckOptions> parseCheckOptions(const QStringList &arguments, int 
         "2 bad usage or unreadable input, 3 internal error."));
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption version = parser.addVersionOption();
-    const QCommandLineOption jobs({QStringLiteral("j"), QStringLiteral("jobs")},
-                                  QStringLiteral("Check with N workers at once (default 2); `par` steps\n"
-                                                 "fan out to as many par workers more, and queries\n"
-                                                 "are answered by as many query workers."),
-                                  QStringLiteral("N"));
+    const DroverDemo::SharedOptionParser shared(
+        &parser, {.jobsHelp = QStringLiteral("Check with N workers at once (default 2); `par` steps "
+                                             "fan out to as many par workers more, and queries "
+                                             "are answered by as many query workers."),
+                  .timeoutHelp = QStringLiteral("A lemma (or query) running longer than S seconds gets SIGTERM "
+                                                "and ends timeout."),
+                  .zeroTimeoutMeansNone = false});
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object per line."));
-    const QCommandLineOption timeout(QStringLiteral("timeout"),
-                                     QStringLiteral("A lemma (or query) running longer than S seconds gets SIGTERM\n"
-                                                    "and ends timeout."),
-                                     QStringLiteral("S"));
     const QCommandLineOption killAfter(QStringLiteral("kill-after"),
-                                       QStringLiteral("SIGKILL S seconds after the timeout's SIGTERM (default 2),\n"
+                                       QStringLiteral("SIGKILL S seconds after the timeout's SIGTERM (default 2), "
                                                       "or S seconds after the start without --timeout."),
                                        QStringLiteral("S"));
     const QCommandLineOption retries(QStringLiteral("retries"),
-                                     QStringLiteral("Run a lemma (or query) again up to N times when its worker\n"
+                                     QStringLiteral("Run a lemma (or query) again up to N times when its worker "
                                                     "dies (default 0)."),
                                      QStringLiteral("N"));
     const QCommandLineOption persistent(QStringLiteral("persistent"),
                                         QStringLiteral("Keep workers between lemmas instead of a fresh one per lemma."));
     const QCommandLineOption memoryLimit(QStringLiteral("memory-limit"),
-                                         QStringLiteral("Each worker may map at most SIZE of memory (512M, 2G):\n"
-                                                        "a lemma that needs more fails saying so, instead of\n"
+                                         QStringLiteral("Each worker may map at most SIZE of memory (512M, 2G): "
+                                                        "a lemma that needs more fails saying so, instead of "
                                                         "taking the machine's memory."),
                                          QStringLiteral("SIZE"));
-    parser.addOptions({jobs, json, timeout, killAfter, retries, persistent, memoryLimit});
+    parser.addOptions({json, killAfter, retries, persistent, memoryLimit});
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Documents to check."), QStringLiteral("FILE..."));
 
     QTextStream err(stderr);
@@ -97,26 +93,20 @@ std::optional<CheckOptions> parseCheckOptions(const QStringList &arguments, int 
     }
 
     CheckOptions options;
+    QString error;
+    const std::optional<DroverDemo::SharedOptions> sharedValues = shared.read(&error);
+    if (!sharedValues)
+        return usageError(error);
+    options.shared = *sharedValues;
     options.json = parser.isSet(json);
     options.persistent = parser.isSet(persistent);
-    if (parser.isSet(jobs)) {
-        bool ok = false;
-        options.jobs = parser.value(jobs).toInt(&ok);
-        if (!ok || options.jobs < 1 || options.jobs > 1024)
-            return usageError(QStringLiteral("-j wants a number of workers from 1 to 1024, not \"%1\"").arg(parser.value(jobs)));
-    }
-    if (parser.isSet(timeout)) {
-        options.timeout = seconds(parser.value(timeout));
-        if (!options.timeout || *options.timeout <= std::chrono::milliseconds(0))
-            return usageError(QStringLiteral("--timeout wants a positive number of seconds, not \"%1\"").arg(parser.value(timeout)));
-    }
     if (parser.isSet(killAfter)) {
-        const auto value = seconds(parser.value(killAfter));
+        const auto value = DroverDemo::parseSeconds(parser.value(killAfter));
         if (!value)
             return usageError(QStringLiteral("--kill-after wants a number of seconds, not \"%1\"").arg(parser.value(killAfter)));
         options.killAfter = *value;
-    } else if (options.timeout) {
-        options.killAfter = std::chrono::seconds(2);
+    } else if (options.shared.timeout) {
+        options.killAfter = DroverDemo::defaultKillAfter;
     }
     if (parser.isSet(retries)) {
         bool ok = false;

@@ -1,5 +1,9 @@
 #pragma once
 
+#include "sharedoptions.h"
+
+#include <drover/task.h>
+
 #include <QtCore/QStringList>
 
 #include <chrono>
@@ -8,10 +12,10 @@
 //! drover-check's command line, validated.
 struct CheckOptions
 {
-    int jobs = 2;
+    //! -j N and --timeout S (SIGTERM after this long running), as drover-ide
+    //! takes them too.
+    DroverDemo::SharedOptions shared;
     bool json = false;
-    //! --timeout S: SIGTERM after this long running.
-    std::optional<std::chrono::milliseconds> timeout;
     //! --kill-after S: SIGKILL this long after the SIGTERM, or after the
     //! start when there is no --timeout. Defaults to 2 s with --timeout.
     std::optional<std::chrono::milliseconds> killAfter;
@@ -20,6 +24,9 @@ struct CheckOptions
     //! --memory-limit SIZE: each worker's address-space ceiling in bytes (0: none).
     qint64 memoryLimit = 0;
     QStringList files;
+
+    //! --timeout, --kill-after and --retries, as every lemma's and query's task takes them.
+    Drover::TaskOptions taskOptions() const;
 };
 
 //! "512M", "2G", "1048576": bytes, with K, M, G or T as powers of 1024;

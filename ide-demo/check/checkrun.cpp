@@ -2,16 +2,18 @@
 
 #include "parfanout.h"
 
+#include "broadcasts.h"
 #include "jsonreporter.h"
-#include "outcomestatus.h"
+#include "lemmaoutcome.h"
 #include "prooflang.h"
+#include "prooftasks.h"
 #include "querychecks.h"
 #include "terminalreporter.h"
+#include "utf8file.h"
 
 #include <drover/manager.h>
 #include <drover/taskqueue.h>
 
-#include <QtCore/QFile>
 #include <QtCore/QTextStream>
 
 #include <algorithm>
@@ -25,47 +27,6 @@ namespace {
 // those that do not within its quit timeout (5 s). Past this, the queue is
 // not keeping its word and the Manager's destructor reaps what is left.
 constexpr auto StopWatchdog = 15s;
-
-//! Reads a document; on failure says why in *error.
-std::optional<QString> readDocument(const QString &file, QString *error)
-{
-    QFile f(file);
-    if (!f.open(QIODevice::ReadOnly)) {
-        *error = f.errorString();
-        return std::nullopt;
-    }
-    const QByteArray bytes = f.readAll();
-    if (f.error() != QFileDevice::NoError) {
-        *error = f.errorString();
-        return std::nullopt;
-    }
-    QString text = QString::fromUtf8(bytes);
-    if (text.toUtf8() != bytes) {
-        *error = QStringLiteral("it is not UTF-8 text");
-        return std::nullopt;
-    }
-    return text;
-}
-
-//! The lemma status, step and message that a task's result stands for.
-void describe(const TaskResult &result, LemmaOutcome *o)
-{
-    o->message = result.message;
-    if (result.outcome != Outcome::Done) {
-        o->status = statusWithoutResponse(result.outcome);
-        return;
-    }
-    const ProofLang::Verdict verdict = ProofLang::verdictOf(result.response);
-    if (verdict.ok)
-        o->status = QStringLiteral("ok");
-    else if (verdict.status == QLatin1String("cancelled"))
-        o->status = QStringLiteral("cancelled");
-    else
-        o->status = QStringLiteral("error");
-    o->step = verdict.step;
-    o->message = verdict.message;
-}
-
 } // namespace
 
 CheckRun::CheckRun(CheckOptions options, QObject *parent)
@@ -100,9 +61,9 @@ bool CheckRun::start(int *exitCode)
     QList<std::pair<QString, ProofLang::Document>> documents;
     for (const QString &file : std::as_const(m_options.files)) {
         QString error;
-        const std::optional<QString> text = readDocument(file, &error);
+        const std::optional<QString> text = DroverDemo::readUtf8File(file, &error);
         if (!text) {
-            err << "drover-check: cannot read " << file << ": " << error << '\n';
+            err << "drover-check: " << error << '\n';
             *exitCode = 2;
             return false;
         }
@@ -128,9 +89,9 @@ bool CheckRun::start(int *exitCode)
         *exitCode = 3;
         return false;
     }
-    m_queue->setMaxWorkers(m_options.jobs);
+    m_queue->setMaxWorkers(m_options.shared.jobs);
     // `par prime` steps fan out to the `par` kind's workers, as many again.
-    Par::ParFanOut::attach(m_manager.get(), m_queue, m_options.jobs, m_manager.get());
+    Par::ParFanOut::attach(m_manager.get(), m_queue, m_options.shared.jobs, m_manager.get());
     limitMemory(QStringLiteral("proof"));
     limitMemory(QStringLiteral("par"));
     connectQueue();
@@ -198,16 +159,10 @@ void CheckRun::connectQueue()
 // A document's options stand before any of its lemmas can reach a worker.
 void CheckRun::enqueueDocument(const QString &file, const ProofLang::Document &document)
 {
-    for (const ProofLang::Option &option : document.options)
-        m_queue->forwardFeedback(ProofLang::optionBroadcast(file, option));
+    DroverDemo::forwardBroadcasts(m_queue, DroverDemo::optionBroadcasts(file, document.options));
+    const DroverDemo::LemmaTaskSettings settings{.options = m_options.taskOptions(), .persistent = m_options.persistent};
     for (const ProofLang::Lemma &lemma : document.lemmas) {
-        Task task;
-        task.payload = ProofLang::lemmaPayload(file, lemma, m_options.persistent);
-        task.name = lemma.name;
-        task.options.retries = m_options.retries;
-        task.options.termTimeout = m_options.timeout.value_or(0ms);
-        task.options.killTimeout = m_options.killAfter.value_or(0ms);
-        const TaskId id = m_queue->enqueue(std::move(task));
+        const TaskId id = m_queue->enqueue(DroverDemo::lemmaTask(file, lemma, settings));
         m_lemmas.insert(id, {file, lemma.name, lemma.line});
         m_open.insert(id);
     }
@@ -230,13 +185,16 @@ void CheckRun::onTaskFinished(TaskId id, const TaskResult &result)
         return;
     }
     const LemmaRef ref = m_lemmas.value(id);
-    LemmaOutcome o;
+    const DroverDemo::LemmaOutcome outcome = DroverDemo::lemmaOutcomeOf(result);
+    LemmaReport o;
     o.file = ref.file;
     o.name = ref.name;
     o.line = ref.line;
-    o.worker = result.workerId;
-    o.ms = result.elapsed.count();
-    describe(result, &o);
+    o.status = stateName(outcome.state);
+    o.step = outcome.step;
+    o.message = outcome.message;
+    o.worker = outcome.workerId;
+    o.ms = outcome.elapsed.count();
     // A lemma that never reached a worker died of the pool, not of itself.
     if (result.outcome == Outcome::WorkerDied && result.attempts == 0)
         internalError(m_queueError.isEmpty() ? result.message : m_queueError);

@@ -24,7 +24,7 @@ void JsonReporter::parseError(const QString &file, int line, int column, const Q
               {QStringLiteral("message"), message}});
 }
 
-void JsonReporter::lemmaFinished(const LemmaOutcome &o, int, int)
+void JsonReporter::lemmaFinished(const LemmaReport &o, int, int)
 {
     emitLine({{QStringLiteral("event"), QStringLiteral("lemma")},
               {QStringLiteral("file"), o.file},
@@ -37,7 +37,7 @@ void JsonReporter::lemmaFinished(const LemmaOutcome &o, int, int)
               {QStringLiteral("ms"), o.ms}});
 }
 
-void JsonReporter::queryFinished(const QueryOutcome &o)
+void JsonReporter::queryFinished(const QueryReport &o)
 {
     emitLine({{QStringLiteral("event"), QStringLiteral("query")},
               {QStringLiteral("file"), o.file},

@@ -8,8 +8,8 @@ class JsonReporter : public Reporter
 public:
     void parseError(const QString &file, int line, int column, const QString &message) override;
     void lemmaStarted(const QString &, const QString &, int, int) override {}
-    void lemmaFinished(const LemmaOutcome &outcome, int done, int total) override;
-    void queryFinished(const QueryOutcome &outcome) override;
+    void lemmaFinished(const LemmaReport &outcome, int done, int total) override;
+    void queryFinished(const QueryReport &outcome) override;
     void workerEvent(int id, qint64 pid, const QString &state, const QString &status) override;
     void summary(const CheckSummary &summary) override;
 };

@@ -1,28 +1,13 @@
 #include "querychecks.h"
 
-#include "outcomestatus.h"
+#include "askqueries.h"
 #include "prooflang.h"
+#include "queryoutcome.h"
 
 #include <drover/taskqueue.h>
 
 using namespace Drover;
 using namespace std::chrono_literals;
-
-namespace {
-//! The status, answer and message that a query task's result stands for.
-void describe(const TaskResult &result, QueryOutcome *o)
-{
-    o->message = result.message;
-    if (result.outcome != Outcome::Done) {
-        o->status = statusWithoutResponse(result.outcome);
-        return;
-    }
-    const ProofLang::QueryAnswer answer = ProofLang::queryAnswerOf(result.response);
-    o->status = answer.answered ? QStringLiteral("answered") : QStringLiteral("error");
-    o->answer = answer.answer;
-    o->message = answer.message;
-}
-} // namespace
 
 QueryChecks::QueryChecks(TaskQueue *queue, const CheckOptions &options, Reporter *reporter, CheckSummary *summary,
                          QObject *parent)
@@ -32,7 +17,7 @@ QueryChecks::QueryChecks(TaskQueue *queue, const CheckOptions &options, Reporter
     , m_reporter(reporter)
     , m_summary(summary)
 {
-    m_queue->setMaxWorkers(m_options.jobs);
+    m_queue->setMaxWorkers(m_options.shared.jobs);
     connect(m_queue, &TaskQueue::taskFinished, this, &QueryChecks::onTaskFinished);
     connect(m_queue, &TaskQueue::drained, this, &QueryChecks::onDrained);
     connect(m_queue, &TaskQueue::errorOccurred, this, [this](const QString &message) { m_queueError = message; });
@@ -53,19 +38,11 @@ void QueryChecks::enqueueDocument(const QString &file, const ProofLang::Document
 {
     if (document.queries.isEmpty())
         return;
-    for (const ProofLang::Option &option : document.options)
-        m_queue->forwardFeedback(ProofLang::optionBroadcast(file, option));
-    m_queue->forwardFeedback(ProofLang::indexBroadcast(file, document));
-    for (const ProofLang::Query &query : document.queries) {
-        Task task;
-        task.payload = ProofLang::queryPayload(file, query);
-        task.name = query.text;
-        task.options.retries = m_options.retries;
-        task.options.termTimeout = m_options.timeout.value_or(0ms);
-        task.options.killTimeout = m_options.killAfter.value_or(0ms);
-        const TaskId id = m_queue->enqueue(std::move(task));
-        m_queries.insert(id, {file, query.line, query.text});
-        m_open.insert(id);
+    const QList<TaskId> ids = DroverDemo::askQueries(m_queue, file, document, m_options.taskOptions());
+    for (qsizetype i = 0; i < ids.size(); ++i) {
+        const ProofLang::Query &query = document.queries.at(i);
+        m_queries.insert(ids.at(i), {file, query.line, query.text});
+        m_open.insert(ids.at(i));
         ++m_summary->queries;
     }
 }
@@ -89,17 +66,20 @@ void QueryChecks::onTaskFinished(TaskId id, const TaskResult &result)
         return;
     }
     const QueryRef ref = m_queries.value(id);
-    QueryOutcome o;
+    const DroverDemo::QueryOutcome outcome = DroverDemo::queryOutcomeOf(result);
+    QueryReport o;
     o.file = ref.file;
     o.line = ref.line;
     o.text = ref.text;
+    o.status = outcome.status;
+    o.answer = outcome.answer;
+    o.message = outcome.message;
     o.worker = result.workerId;
     o.ms = result.elapsed.count();
-    describe(result, &o);
     // A query that never reached a worker died of the pool, not of itself.
     if (result.outcome == Outcome::WorkerDied && result.attempts == 0)
         emit internalError(m_queueError.isEmpty() ? result.message : m_queueError);
-    if (o.status == QLatin1String("answered"))
+    if (outcome.answered())
         ++m_summary->answered;
     m_reporter->queryFinished(o);
     emit queryEnded();

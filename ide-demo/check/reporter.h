@@ -2,8 +2,9 @@
 
 #include <QtCore/QString>
 
-//! How one lemma ended, as drover-check reports it.
-struct LemmaOutcome
+//! The report of how one lemma ended: where it is, and its outcome as
+//! drover-check prints it.
+struct LemmaReport
 {
     QString file;
     QString name;
@@ -15,8 +16,8 @@ struct LemmaOutcome
     qint64 ms = 0;
 };
 
-//! How one query (`Eval`, `Search`) ended, as drover-check reports it.
-struct QueryOutcome
+//! The report of how one query (`Eval`, `Search`) ended.
+struct QueryReport
 {
     QString file;
     int line = 0;
@@ -49,8 +50,8 @@ public:
     virtual ~Reporter() = default;
     virtual void parseError(const QString &file, int line, int column, const QString &message) = 0;
     virtual void lemmaStarted(const QString &file, const QString &name, int done, int total) = 0;
-    virtual void lemmaFinished(const LemmaOutcome &outcome, int done, int total) = 0;
-    virtual void queryFinished(const QueryOutcome &outcome) = 0;
+    virtual void lemmaFinished(const LemmaReport &outcome, int done, int total) = 0;
+    virtual void queryFinished(const QueryReport &outcome) = 0;
     virtual void workerEvent(int id, qint64 pid, const QString &state, const QString &status) = 0;
     virtual void summary(const CheckSummary &summary) = 0;
 };

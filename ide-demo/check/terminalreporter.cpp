@@ -32,12 +32,12 @@ QString column(const QString &text, int width)
 
 // The queries, after the lemmas: where each stands, and its answer (or its
 // status and why there is none).
-void printQueries(QTextStream &out, const QList<QueryOutcome> &queries)
+void printQueries(QTextStream &out, const QList<QueryReport> &queries)
 {
     if (queries.isEmpty())
         return;
     int fileWidth = 4, textWidth = 5;
-    for (const QueryOutcome &q : queries) {
+    for (const QueryReport &q : queries) {
         fileWidth = std::max(fileWidth, int(q.file.size()));
         textWidth = std::max(textWidth, int(q.text.size()));
     }
@@ -45,7 +45,7 @@ void printQueries(QTextStream &out, const QList<QueryOutcome> &queries)
     textWidth = std::min(textWidth, 30);
     out << column(QStringLiteral("FILE"), fileWidth) << "  LINE  " << column(QStringLiteral("QUERY"), textWidth)
         << "  ANSWER\n";
-    for (const QueryOutcome &q : queries) {
+    for (const QueryReport &q : queries) {
         const QString answer = q.status == QLatin1String("answered") ? q.answer : q.status + QLatin1String(": ") + q.message;
         out << column(q.file, fileWidth) << "  " << QString::number(q.line).rightJustified(4) << "  "
             << column(q.text, textWidth) << "  " << answer << '\n';
@@ -81,13 +81,13 @@ void TerminalReporter::lemmaStarted(const QString &, const QString &name, int do
     progress(QStringLiteral("[%1/%2] checking %3 ...").arg(done).arg(total).arg(name));
 }
 
-void TerminalReporter::lemmaFinished(const LemmaOutcome &outcome, int done, int total)
+void TerminalReporter::lemmaFinished(const LemmaReport &outcome, int done, int total)
 {
     m_outcomes.append(outcome);
     progress(QStringLiteral("[%1/%2] %3 %4").arg(done).arg(total).arg(outcome.name, outcome.status));
 }
 
-void TerminalReporter::queryFinished(const QueryOutcome &outcome)
+void TerminalReporter::queryFinished(const QueryReport &outcome)
 {
     m_queries.append(outcome);
     progress(QStringLiteral("%1:%2 %3: %4").arg(outcome.file).arg(outcome.line).arg(outcome.text, outcome.status));
@@ -101,7 +101,7 @@ void TerminalReporter::summary(const CheckSummary &s)
         std::fflush(stderr);
     }
     int fileWidth = 4, nameWidth = 5;
-    for (const LemmaOutcome &o : std::as_const(m_outcomes)) {
+    for (const LemmaReport &o : std::as_const(m_outcomes)) {
         fileWidth = std::max(fileWidth, int(o.file.size()));
         nameWidth = std::max(nameWidth, int(o.name.size()));
     }
@@ -112,7 +112,7 @@ void TerminalReporter::summary(const CheckSummary &s)
         out << column(QStringLiteral("FILE"), fileWidth) << "  " << column(QStringLiteral("LEMMA"), nameWidth)
             << "  STATUS     STEP      TIME  MESSAGE\n";
     }
-    for (const LemmaOutcome &o : std::as_const(m_outcomes)) {
+    for (const LemmaReport &o : std::as_const(m_outcomes)) {
         const QString step = o.step > 0 ? QString::number(o.step) : QStringLiteral("-");
         QString row = column(o.file, fileWidth) + QLatin1String("  ") + column(o.name, nameWidth) + QLatin1String("  ")
                       + o.status.leftJustified(9) + QLatin1String("  ") + step.rightJustified(4) + QLatin1String("  ")

@@ -15,8 +15,8 @@ public:
     ~TerminalReporter() override;
     void parseError(const QString &, int, int, const QString &) override {}
     void lemmaStarted(const QString &file, const QString &name, int done, int total) override;
-    void lemmaFinished(const LemmaOutcome &outcome, int done, int total) override;
-    void queryFinished(const QueryOutcome &outcome) override;
+    void lemmaFinished(const LemmaReport &outcome, int done, int total) override;
+    void queryFinished(const QueryReport &outcome) override;
     void workerEvent(int, qint64, const QString &, const QString &) override {}
     void summary(const CheckSummary &summary) override;
 
@@ -24,6 +24,6 @@ private:
     void progress(const QString &text);
 
     bool m_interactive;
-    QList<LemmaOutcome> m_outcomes;
-    QList<QueryOutcome> m_queries;
+    QList<LemmaReport> m_outcomes;
+    QList<QueryReport> m_queries;
 };

@@ -1,17 +1,15 @@
 #include "checkcontroller.h"
 
+#include "broadcasts.h"
 #include "lemmaoutcome.h"
-#include "prooflang.h"
+#include "prooftasks.h"
+#include "sharedoptions.h"
 
 #include <drover/taskqueue.h>
 
 using namespace std::chrono_literals;
 
 namespace DroverIde {
-
-namespace {
-constexpr auto graceAfterTimeLimit = 2s;
-}
 
 CheckController::CheckController(ProofDocument *document, Drover::TaskQueue *queue, QObject *parent)
     : QObject(parent)
@@ -74,8 +72,7 @@ void CheckController::forwardOptions()
     // Options stand on the queue until cleared: the workers that start later
     // get them in their welcome, before their first lemma.
     m_queue->clearForwardedFeedback();
-    for (const ProofLang::Option &option : m_document->options())
-        m_queue->forwardFeedback(ProofLang::optionBroadcast(m_documentId, option));
+    DroverDemo::forwardBroadcasts(m_queue, DroverDemo::optionBroadcasts(m_documentId, m_document->options()));
     m_optionsDirty = false;
 }
 
@@ -89,19 +86,17 @@ void CheckController::enqueueEdited()
         if (entry.state == LemmaState::Edited)
             edited << entry.uid;
     }
+    DroverDemo::LemmaTaskSettings settings;
+    if (m_timeLimit > 0ms) {
+        settings.options.termTimeout = m_timeLimit;
+        settings.options.killTimeout = DroverDemo::defaultKillAfter;
+    }
     for (int uid : std::as_const(edited)) {
         const LemmaEntry *entry = m_document->lemma(uid);
         if (!entry)
             continue;
-        Drover::Task task;
-        task.payload = ProofLang::lemmaPayload(m_documentId, entry->lemma, false);
-        task.name = entry->lemma.name;
-        task.priority = priorityOf(entry->lemma.line, entry->lemma.endLine);
-        if (m_timeLimit > 0ms) {
-            task.options.termTimeout = m_timeLimit;
-            task.options.killTimeout = graceAfterTimeLimit;
-        }
-        const Drover::TaskId id = m_queue->enqueue(task);
+        settings.priority = priorityOf(entry->lemma.line, entry->lemma.endLine);
+        const Drover::TaskId id = m_queue->enqueue(DroverDemo::lemmaTask(m_documentId, entry->lemma, settings));
         m_lemmaOfTask.insert(id, uid);
         m_document->setQueued(uid, id);
     }
@@ -154,7 +149,7 @@ void CheckController::cancelAll()
             waiting << entry.uid;
     }
     for (int uid : std::as_const(waiting)) {
-        LemmaOutcome cancelled;
+        DroverDemo::LemmaOutcome cancelled;
         cancelled.state = LemmaState::Cancelled;
         cancelled.message = tr("cancelled before it was queued");
         m_document->setOutcome(uid, cancelled);
@@ -189,7 +184,7 @@ void CheckController::onTaskFinished(Drover::TaskId id, const Drover::TaskResult
     const int uid = m_lemmaOfTask.take(id);
     if (!uid)
         return;
-    const LemmaOutcome outcome = outcomeOf(result);
+    const DroverDemo::LemmaOutcome outcome = DroverDemo::lemmaOutcomeOf(result);
     m_document->setOutcome(uid, outcome);
     emit lemmaFinished(nameOf(uid), outcome.state, outcome.message);
     checkSettled();

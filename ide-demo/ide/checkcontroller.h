@@ -1,6 +1,6 @@
 #pragma once
 
-#include "lemmastate.h"
+#include "statecolors.h"
 #include "proofdocument.h"
 
 #include <drover/task.h>

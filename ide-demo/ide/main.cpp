@@ -1,6 +1,7 @@
 // drover-ide: the demo editor of Drover's proof language (docs/ide.md).
 
 #include "mainwindow.h"
+#include "sharedoptions.h"
 #include "whenchecked.h"
 
 #include <QtCore/QCommandLineParser>
@@ -44,11 +45,11 @@ int main(int argc, char **argv)
                                                     "their lemmas in worker processes while you type."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption workers({QStringLiteral("j"), QStringLiteral("workers")},
-                                     QStringLiteral("Run at most N workers at once (default 2)."), QStringLiteral("N"));
-    const QCommandLineOption timeout(QStringLiteral("timeout"),
-                                     QStringLiteral("Stop a lemma after S seconds; it ends as a timeout."),
-                                     QStringLiteral("S"));
+    // 0 is the toolbar's "none", so --timeout 0 is too.
+    const DroverDemo::SharedOptionParser shared(
+        &parser, {.jobsHelp = QStringLiteral("Run at most N workers at once (default 2)."),
+                  .timeoutHelp = QStringLiteral("Stop a lemma after S seconds (0.5 is fine; 0: none); it ends as a timeout."),
+                  .zeroTimeoutMeansNone = true});
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                         QStringLiteral("Once every lemma is checked, save a PNG of the window to FILE "
                                                        "(implies --quit-when-checked)."),
@@ -58,7 +59,7 @@ int main(int argc, char **argv)
     const QCommandLineOption size(QStringLiteral("size"),
                                   QStringLiteral("Window size (default: 1400x1150 headless, else most of the screen)."),
                                   QStringLiteral("WxH"));
-    parser.addOptions({workers, timeout, screenshot, quitWhenChecked, size});
+    parser.addOptions({screenshot, quitWhenChecked, size});
     parser.addPositionalArgument(QStringLiteral("DOC"), QStringLiteral("The document to open."), QStringLiteral("[DOC]"));
     parser.process(app);
 
@@ -68,13 +69,10 @@ int main(int argc, char **argv)
     const bool headless = parser.isSet(screenshot) || parser.isSet(quitWhenChecked);
     if (headless && documents.isEmpty())
         return usageError(QStringLiteral("--screenshot and --quit-when-checked need a document"));
-    bool ok = true;
-    const int workerCount = parser.isSet(workers) ? parser.value(workers).toInt(&ok) : 2;
-    if (!ok || workerCount < 1)
-        return usageError(QStringLiteral("-j wants a positive number"));
-    const int seconds = parser.isSet(timeout) ? parser.value(timeout).toInt(&ok) : 0;
-    if (!ok || seconds < 0)
-        return usageError(QStringLiteral("--timeout wants a number of seconds"));
+    QString error;
+    const std::optional<DroverDemo::SharedOptions> options = shared.read(&error);
+    if (!options)
+        return usageError(error);
     QSize windowSize = headless ? QSize(1400, 1150) : QSize(1400, 900).boundedTo(app.primaryScreen()->availableSize() * 0.9);
     if (parser.isSet(size)) {
         const QStringList parts = parser.value(size).split(QLatin1Char('x'));
@@ -84,20 +82,17 @@ int main(int argc, char **argv)
         windowSize = QSize(w, h);
     }
 
-    QString error;
     std::unique_ptr<DroverIde::MainWindow> window(DroverIde::MainWindow::create(&error));
     if (!window) {
         QTextStream(stderr) << "drover-ide: " << error << '\n';
         return 3;
     }
-    window->setWorkerCount(workerCount);
-    window->setTimeLimit(std::chrono::seconds(seconds));
+    window->setWorkerCount(options->jobs);
+    window->setTimeLimit(options->timeout.value_or(std::chrono::milliseconds(0)));
     window->resize(windowSize);
-    if (!documents.isEmpty() && !window->openFile(documents.first(), headless)) {
-        if (headless) {
-            QTextStream(stderr) << "drover-ide: cannot read " << documents.first() << '\n';
-            return 2;
-        }
+    if (!documents.isEmpty() && !window->openFile(documents.first(), headless, &error) && headless) {
+        QTextStream(stderr) << "drover-ide: " << error << '\n';
+        return 2;
     }
     window->show();
 

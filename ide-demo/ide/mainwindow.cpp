@@ -9,6 +9,7 @@
 #include "proofdocument.h"
 #include "proofeditor.h"
 #include "tasklistdock.h"
+#include "utf8file.h"
 #include "workermonitor.h"
 
 #include <drover/manager.h>
@@ -22,7 +23,7 @@
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QMenuBar>
 #include <QtWidgets/QMessageBox>
-#include <QtWidgets/QSpinBox>
+#include <QtWidgets/QDoubleSpinBox>
 #include <QtWidgets/QStatusBar>
 #include <QtWidgets/QStyle>
 #include <QtWidgets/QToolBar>
@@ -49,7 +50,7 @@ MainWindow::MainWindow(std::unique_ptr<Drover::Manager> manager, Drover::TaskQue
     , m_controller(new CheckController(m_document, queue, this))
     , m_editor(new ProofEditor(m_document))
     , m_position(new QLabel)
-    , m_timeLimit(new QSpinBox)
+    , m_timeLimit(new QDoubleSpinBox)
 {
     queue->setMaxWorkers(2);
     // A worker left holding a failed lemma for its repair is retired after a
@@ -141,12 +142,16 @@ void MainWindow::createActions()
     tools->addAction(cancelAll);
     tools->addSeparator();
     tools->addWidget(new QLabel(tr(" Time limit: ")));
+    // Seconds to the millisecond, as --timeout takes them: a limit of 40 ms
+    // must not show as "none".
+    m_timeLimit->setDecimals(3);
     m_timeLimit->setRange(0, 3600);
     m_timeLimit->setSuffix(tr(" s"));
     m_timeLimit->setSpecialValueText(tr("none"));
     m_timeLimit->setToolTip(tr("A lemma that runs longer is stopped and ends as a timeout"));
-    connect(m_timeLimit, &QSpinBox::valueChanged, this,
-            [this](int seconds) { m_controller->setTimeLimit(std::chrono::seconds(seconds)); });
+    connect(m_timeLimit, &QDoubleSpinBox::valueChanged, this, [this](double seconds) {
+        m_controller->setTimeLimit(std::chrono::milliseconds(qRound64(seconds * 1000)));
+    });
     tools->addWidget(m_timeLimit);
 }
 
@@ -155,38 +160,32 @@ void MainWindow::setWorkerCount(int count)
     m_workerMonitor->workerCountBox()->setValue(count);
 }
 
-void MainWindow::setTimeLimit(std::chrono::seconds limit)
+void MainWindow::setTimeLimit(std::chrono::milliseconds limit)
 {
-    m_timeLimit->setValue(int(limit.count()));
+    // The box tells the controller, holding the limit to its hour.
+    m_timeLimit->setValue(double(limit.count()) / 1000);
 }
 
-bool MainWindow::openFile(const QString &path, bool quiet)
+bool MainWindow::openFile(const QString &path, bool quiet, QString *error)
 {
-    QFile file(path);
     QString problem;
-    QString text;
-    if (!file.open(QIODevice::ReadOnly)) {
-        problem = file.errorString();
-    } else {
-        const QByteArray bytes = file.readAll();
-        text = QString::fromUtf8(bytes);
-        if (text.toUtf8() != bytes)
-            problem = tr("it is not UTF-8 text");
-    }
-    if (!problem.isEmpty()) {
+    const std::optional<QString> text = DroverDemo::readUtf8File(path, &problem);
+    if (!text) {
+        if (error)
+            *error = problem;
         if (!quiet)
-            QMessageBox::warning(this, tr("Open"), tr("Cannot read %1: %2").arg(path, problem));
+            QMessageBox::warning(this, tr("Open"), problem.left(1).toUpper() + problem.mid(1));
         return false;
     }
     m_path = QFileInfo(path).absoluteFilePath();
     m_loading = true;
-    m_editor->setPlainText(text);
+    m_editor->setPlainText(*text);
     m_loading = false;
     m_editor->document()->setModified(false);
     m_controller->setDocumentId(m_path);
     m_queries->setDocumentId(m_path);
     m_controller->setCursorLine(m_editor->cursorLine());
-    m_controller->load(text);
+    m_controller->load(*text);
     updateTitle();
     statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(path)), 5000);
     return true;

@@ -6,7 +6,7 @@
 #include <memory>
 
 class QLabel;
-class QSpinBox;
+class QDoubleSpinBox;
 
 namespace Drover {
 class Manager;
@@ -36,13 +36,16 @@ public:
     static MainWindow *create(QString *error, QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    //! Opens a file; false (and a message box unless quiet) when unreadable.
-    bool openFile(const QString &path, bool quiet = false);
+    //! Opens a UTF-8 file; false when it cannot, with a message box unless
+    //! quiet, and the one-line reason in *error.
+    bool openFile(const QString &path, bool quiet = false, QString *error = nullptr);
     bool saveFile(const QString &path);
     QString filePath() const { return m_path; }
 
     void setWorkerCount(int count);
-    void setTimeLimit(std::chrono::seconds limit);
+    //! Per-lemma time limit (zero: none, at most an hour), as the toolbar
+    //! shows it.
+    void setTimeLimit(std::chrono::milliseconds limit);
 
     Drover::TaskQueue *queue() const { return m_queue; }
     ProofDocument *document() const { return m_document; }
@@ -78,7 +81,7 @@ private:
     FeedbackLog *m_feedbackLog;
     CheckStatus *m_checkStatus;
     QLabel *m_position;
-    QSpinBox *m_timeLimit;
+    QDoubleSpinBox *m_timeLimit;
     QString m_path;
     bool m_loading = false;
 };

@@ -149,7 +149,7 @@ void ProofDocument::setChecking(int uid, int workerId)
     }
 }
 
-void ProofDocument::setOutcome(int uid, const LemmaOutcome &outcome)
+void ProofDocument::setOutcome(int uid, const DroverDemo::LemmaOutcome &outcome)
 {
     LemmaEntry *entry = find(uid);
     if (!entry)

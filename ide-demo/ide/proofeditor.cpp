@@ -189,7 +189,7 @@ QString ProofEditor::toolTipForLine(int line) const
     }
     if (const LemmaEntry *entry = m_document->lemmaAtLine(line)) {
         const QString name = entry->lemma.name;
-        const LemmaOutcome &o = entry->outcome;
+        const DroverDemo::LemmaOutcome &o = entry->outcome;
         switch (entry->state) {
         case LemmaState::Edited:
             parts << tr("%1: edited, checked when typing pauses").arg(name);

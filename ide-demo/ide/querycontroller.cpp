@@ -1,6 +1,9 @@
 #include "querycontroller.h"
 
+#include "askqueries.h"
+#include "broadcasts.h"
 #include "proofdocument.h"
+#include "queryoutcome.h"
 
 #include <drover/taskqueue.h>
 
@@ -37,15 +40,16 @@ void QueryController::refresh()
     if (!m_queue)
         return;
     // What the answers depend on: the options, the lemma index, the queries.
-    ProofLang::Document index;
+    ProofLang::Document asked;
+    asked.options = m_document->options();
     for (const LemmaEntry &entry : m_document->lemmas())
-        index.lemmas.append(entry.lemma);
+        asked.lemmas.append(entry.lemma);
+    asked.queries = m_document->queries();
     QCborArray state;
     state.append(m_documentId);
-    for (const ProofLang::Option &option : m_document->options())
-        state.append(ProofLang::optionBroadcast(m_documentId, option));
-    state.append(ProofLang::indexBroadcast(m_documentId, index));
-    for (const ProofLang::Query &query : m_document->queries())
+    for (const QCborValue &broadcast : DroverDemo::queryBroadcasts(m_documentId, asked))
+        state.append(broadcast);
+    for (const ProofLang::Query &query : std::as_const(asked.queries))
         state.append(ProofLang::queryPayload(m_documentId, query));
     const QString signature = QString::fromLatin1(state.toCborValue().toCbor().toBase64());
     if (signature == m_signature)
@@ -55,16 +59,11 @@ void QueryController::refresh()
     const QList<Drover::TaskId> stale = m_live.keys();
     m_live.clear();
     m_queue->cancel(stale);
+    // The broadcasts that the stale queries were answered from go with them.
     m_queue->clearForwardedFeedback();
-    for (const ProofLang::Option &option : m_document->options())
-        m_queue->forwardFeedback(ProofLang::optionBroadcast(m_documentId, option));
-    m_queue->forwardFeedback(ProofLang::indexBroadcast(m_documentId, index));
-    for (const ProofLang::Query &query : m_document->queries()) {
-        Drover::Task task;
-        task.payload = ProofLang::queryPayload(m_documentId, query);
-        task.name = query.text;
-        m_live.insert(m_queue->enqueue(task), {query.line, query.text});
-    }
+    const QList<Drover::TaskId> ids = DroverDemo::askQueries(m_queue, m_documentId, asked);
+    for (qsizetype i = 0; i < ids.size(); ++i)
+        m_live.insert(ids.at(i), {asked.queries.at(i).line, asked.queries.at(i).text});
 }
 
 void QueryController::onTaskFinished(Drover::TaskId id, const Drover::TaskResult &result)
@@ -74,12 +73,8 @@ void QueryController::onTaskFinished(Drover::TaskId id, const Drover::TaskResult
         return; // a stale query, cancelled
     const Asked asked = it.value();
     m_live.erase(it);
-    if (result.outcome != Drover::Outcome::Done) {
-        emit answered(asked.line, asked.text, result.message, false);
-        return;
-    }
-    const ProofLang::QueryAnswer answer = ProofLang::queryAnswerOf(result.response);
-    emit answered(asked.line, asked.text, answer.answered ? answer.answer : answer.message, answer.answered);
+    const DroverDemo::QueryOutcome outcome = DroverDemo::queryOutcomeOf(result);
+    emit answered(asked.line, asked.text, outcome.answered() ? outcome.answer : outcome.message, outcome.answered());
 }
 
 } // namespace DroverIde

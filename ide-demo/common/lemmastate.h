@@ -1,12 +1,12 @@
 #pragma once
 
 #include <QtCore/QString>
-#include <QtGui/QColor>
 
-namespace DroverIde {
+namespace DroverDemo {
 
-//! Where a lemma of the open document stands. The first three are "pending"
-//! (work still to come); the others are outcomes.
+//! Where a lemma stands. The first three are "pending" (work still to come,
+//! only drover-ide has them); the others are outcomes, and their words are
+//! the statuses drover-check reports.
 enum class LemmaState {
     Edited,    //!< changed, waiting for the typing pause before it is queued
     Queued,    //!< its task waits for a worker
@@ -26,13 +26,8 @@ inline constexpr LemmaState allLemmaStates[] = {
 //! Whether the lemma still waits for work to finish.
 bool isPending(LemmaState state);
 
-//! The lower-case word the user sees ("ok", "checking", "timeout", ...),
-//! the same words drover-check prints.
+//! The lower-case word for a state ("ok", "checking", "timeout", ...): what
+//! drover-ide shows and drover-check prints.
 QString stateName(LemmaState state);
 
-//! The strong colour of a state (margin marks, icons) and the pale one that
-//! tints the lemma's lines in the editor (invalid: no tint).
-QColor markColor(LemmaState state);
-QColor tintColor(LemmaState state);
-
-} // namespace DroverIde
+} // namespace DroverDemo
