@@ -381,6 +381,82 @@ private slots:
         QCOMPARE(Wire::typeOf(QCborValue::fromCbor(body).toMap()), Wire::Type::Unknown);
     }
 
+    // The envelope {t, task, body} is read without a map when it is laid
+    // out as the writer lays it out; either way the message is the frame's
+    // map, and a bad body is refused as it would be in a map.
+    void receivedEnvelope_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<bool>("envelope");
+        QTest::addColumn<qint64>("task");
+
+        const QByteArray head = QByteArray("\xa3\x61t\x68response", 12);
+        const QByteArray taskKey("\x64task", 5);
+        const QByteArray bodyKey("\x64" "body", 5);
+        const QByteArray small = cbor(QStringLiteral("ok"));
+        QTest::newRow("as written") << head + taskKey + QByteArray("\x07", 1) + bodyKey + small << true << qint64(7);
+        QTest::newRow("task in a longer head") << head + taskKey + QByteArray("\x19\x00\x07", 3) + bodyKey + small
+                                               << true << qint64(7);
+        QTest::newRow("negative task") << head + taskKey + QByteArray("\x20", 1) + bodyKey + small << true << qint64(-1);
+        QTest::newRow("largest task") << head + taskKey + QByteArray("\x1b\x7f\xff\xff\xff\xff\xff\xff\xff", 9)
+                                             + bodyKey + small
+                                      << true << std::numeric_limits<qint64>::max();
+        QTest::newRow("task beyond qint64: a map")
+            << head + taskKey + QByteArray("\x1b\x80\x00\x00\x00\x00\x00\x00\x00", 9) + bodyKey + small << false
+            << qint64(0);
+        QTest::newRow("task as text: a map") << head + taskKey + cbor(QStringLiteral("7")) + bodyKey + small << false
+                                             << qint64(0);
+        QTest::newRow("keys in another order: a map")
+            << QByteArray("\xa3\x61t\x68response", 12) + bodyKey + small + taskKey + QByteArray("\x07", 1) << false
+            << qint64(0);
+        QByteArray four = head + taskKey + QByteArray("\x07", 1) + bodyKey + small + cbor(QStringLiteral("n")) + cbor(1);
+        four[0] = char(0xa4);
+        QTest::newRow("a fourth key: a map") << four << false << qint64(0);
+        QTest::newRow("a nested body") << head + taskKey + QByteArray("\x05", 1) + bodyKey
+                                              + cbor(QCborMap{{QStringLiteral("a"), QCborArray{1, 2.5, true}}})
+                                       << true << qint64(5);
+    }
+    void receivedEnvelope()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(bool, envelope);
+        QFETCH(qint64, task);
+
+        Wire::FrameReader reader;
+        reader.addData(rawFrame(body));
+        Wire::Received received;
+        QVERIFY2(reader.next(&received) == Status::Message, qPrintable(reader.errorString()));
+        QCOMPARE(received.type, Wire::Type::Response);
+        QCOMPARE(received.isEnvelope, envelope);
+        if (envelope)
+            QCOMPARE(received.task, task);
+        QCOMPARE(received.toMap(), QCborValue::fromCbor(body).toMap());
+        QCOMPARE(reader.next(&received), Status::NeedMore);
+    }
+    void envelopeWithABadBody_data()
+    {
+        QTest::addColumn<QByteArray>("tail");
+        QTest::addColumn<QString>("error");
+        QTest::newRow("body cut short") << QByteArray("\x62o", 2) << "frame is not valid CBOR";
+        QTest::newRow("no body at all") << QByteArray() << "frame is not valid CBOR";
+        QTest::newRow("bytes after the body") << QByteArray("\x01\x02", 2) << "frame has 1 bytes after its CBOR item";
+    }
+    void envelopeWithABadBody()
+    {
+        QFETCH(QByteArray, tail);
+        QFETCH(QString, error);
+        const QByteArray body = QByteArray("\xa3\x61t\x68response\x64task\x07\x64" "body", 23) + tail;
+        Wire::FrameReader reader;
+        reader.addData(rawFrame(body));
+        Wire::Received received;
+        QCOMPARE(reader.next(&received), Status::Error);
+        QVERIFY2(reader.errorString().startsWith(error), qPrintable(reader.errorString()));
+        // The whole map is refused for the same reason.
+        QCborParserError whole;
+        QCborValue::fromCbor(body, &whole);
+        QVERIFY(whole.error != QCborError::NoError || whole.offset != body.size());
+    }
+
     void errorIsFinal_data()
     {
         QTest::addColumn<QByteArray>("bad");

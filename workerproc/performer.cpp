@@ -108,8 +108,8 @@ void Performer::warmUp()
     const QByteArrayView frame = Wire::frameOf(writer, Wire::Response{0, body}, Wire::DefaultMaxFrameSize);
     Wire::FrameReader reader;
     reader.addData(frame.toByteArray());
-    reader.drain([](Wire::Type, const QCborMap &map) {
-        Wire::Request::fromMap(map);
+    reader.drain([](const Wire::Received &message) {
+        Wire::decode<Wire::Request>(message);
         return true;
     });
 }

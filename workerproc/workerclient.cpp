@@ -60,8 +60,8 @@ void WorkerClient::onReadable()
     // in the middle of a task (the compute thread is not waited for).
     if (!m_link.readInto(&m_reader))
         Descendants::exitAfterEndingAll(0);
-    const bool intact = m_reader.drain([this](Wire::Type type, const QCborMap &message) {
-        handle(type, message);
+    const bool intact = m_reader.drain([this](const Wire::Received &message) {
+        handle(message);
         return true;
     });
     if (!intact)
@@ -78,16 +78,17 @@ void WorkerClient::welcome(const Wire::Welcome &welcome)
     m_performer->postInit();
 }
 
-void WorkerClient::handle(Wire::Type type, const QCborMap &message)
+void WorkerClient::handle(const Wire::Received &message)
 {
+    const Wire::Type type = message.type;
     if (!m_welcomed && type != Wire::Type::Welcome)
         die(4, QStringLiteral("protocol error: \"%1\" before welcome").arg(Wire::typeName(type)));
     switch (type) {
     case Wire::Type::Welcome:
-        welcome(Wire::Welcome::fromMap(message));
+        welcome(Wire::decode<Wire::Welcome>(message));
         return;
     case Wire::Type::Request: {
-        const Wire::Request request = Wire::Request::fromMap(message);
+        const Wire::Request request = Wire::decode<Wire::Request>(message);
         const TaskId task = TaskId(request.task);
         if (const TaskId running = m_state.currentTask())
             die(4, QStringLiteral("protocol error: request for task %1 while task %2 runs").arg(task).arg(running));
@@ -96,20 +97,20 @@ void WorkerClient::handle(Wire::Type type, const QCborMap &message)
         return;
     }
     case Wire::Type::Message: {
-        const Wire::Message delivered = Wire::Message::fromMap(message);
+        const Wire::Message delivered = Wire::decode<Wire::Message>(message);
         m_state.deliverMessage(TaskId(delivered.task), delivered.body);
         return;
     }
     case Wire::Type::Answer: {
-        const Wire::Answer answer = Wire::Answer::fromMap(message);
+        const Wire::Answer answer = Wire::decode<Wire::Answer>(message);
         m_state.deliverAnswer(quint64(answer.serial), answer.body, answer.error);
         return;
     }
     case Wire::Type::Cancel:
-        m_state.cancel(TaskId(Wire::Cancel::fromMap(message).task));
+        m_state.cancel(TaskId(Wire::decode<Wire::Cancel>(message).task));
         return;
     case Wire::Type::Broadcast: {
-        const Wire::Broadcast broadcast = Wire::Broadcast::fromMap(message);
+        const Wire::Broadcast broadcast = Wire::decode<Wire::Broadcast>(message);
         if (broadcast.clear)
             m_state.clearForwarded();
         else
@@ -117,7 +118,7 @@ void WorkerClient::handle(Wire::Type type, const QCborMap &message)
         return;
     }
     case Wire::Type::Ping:
-        m_link.send(Wire::Pong{Wire::Ping::fromMap(message).serial});
+        m_link.send(Wire::Pong{Wire::decode<Wire::Ping>(message).serial});
         return;
     case Wire::Type::Quit:
         // Frames are written whole as they are sent: nothing is left to flush.

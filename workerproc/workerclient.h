@@ -38,7 +38,7 @@ public:
 private:
     WorkerState::Outbox outbox();
     void onReadable();
-    void handle(Drover::Internal::Wire::Type type, const QCborMap &message);
+    void handle(const Drover::Internal::Wire::Received &message);
     void welcome(const Drover::Internal::Wire::Welcome &welcome);
     [[noreturn]] void die(int code, const QString &why);
 

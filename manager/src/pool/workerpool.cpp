@@ -55,7 +55,7 @@ WorkerProcess *WorkerPool::spawn()
     w->setHandshakeTimeout(settings.handshakeTimeout);
     connect(w, &WorkerProcess::connected, this, [this, w] { emit workerConnected(w); });
     connect(w, &WorkerProcess::messageReceived, this,
-            [this, w](Wire::Type type, const QCborMap &m) { emit messageReceived(w, type, m); });
+            [this, w](const Wire::Received &m) { emit messageReceived(w, m); });
     connect(w, &WorkerProcess::idleTooLong, this, [this, w] { emit idleTooLong(w); });
     connect(w, &WorkerProcess::outputLine, this, [this, id](const QString &line) { emit outputLine(id, line); });
     // Queued: a process that fails to start may say so from inside start().

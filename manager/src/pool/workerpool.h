@@ -68,8 +68,7 @@ public:
 Q_SIGNALS:
     //! A worker was authenticated: it waits for its welcome.
     void workerConnected(Drover::Internal::WorkerProcess *worker);
-    void messageReceived(Drover::Internal::WorkerProcess *worker, Drover::Internal::Wire::Type type,
-                         const QCborMap &message);
+    void messageReceived(Drover::Internal::WorkerProcess *worker, const Drover::Internal::Wire::Received &message);
     //! An idle worker had no task for the idle timeout.
     void idleTooLong(Drover::Internal::WorkerProcess *worker);
     void outputLine(int workerId, const QString &line);

@@ -286,9 +286,9 @@ void WorkerProcess::readFrames()
         return;
     m_reader.readFrom(m_socket);
     m_lastHeard.restart();
-    const bool intact = m_reader.drain([this](Wire::Type type, const QCborMap &message) {
-        if (type != Wire::Type::Pong)
-            emit messageReceived(type, message);
+    const bool intact = m_reader.drain([this](const Wire::Received &message) {
+        if (message.type != Wire::Type::Pong)
+            emit messageReceived(message);
         return m_socket != nullptr; // a handler may have killed us
     });
     if (!intact)

@@ -119,7 +119,7 @@ public:
 Q_SIGNALS:
     void connected();
     //! A message other than a pong (heartbeats are this class's business).
-    void messageReceived(Drover::Internal::Wire::Type type, const QCborMap &message);
+    void messageReceived(const Drover::Internal::Wire::Received &message);
     void outputLine(const QString &line);
     void finished(const QString &status);
     void idleTooLong();

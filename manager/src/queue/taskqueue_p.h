@@ -86,7 +86,7 @@ private:
     // workerevents.cpp
     void connectPool();
     void onConnected(WorkerProcess *w);
-    void onMessage(WorkerProcess *w, Wire::Type type, const QCborMap &message);
+    void onMessage(WorkerProcess *w, const Wire::Received &message);
     void onTaskAnswer(WorkerProcess *w, TaskId id, Outcome outcome, const QString &text, const QCborValue &response);
     void onWorkerMessage(WorkerProcess *w, const Wire::Message &message);
     void onAsk(WorkerProcess *w, const Wire::Ask &ask);

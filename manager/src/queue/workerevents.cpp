@@ -55,35 +55,35 @@ void TaskQueuePrivate::onConnected(WorkerProcess *w)
     }
 }
 
-void TaskQueuePrivate::onMessage(WorkerProcess *w, Wire::Type type, const QCborMap &message)
+void TaskQueuePrivate::onMessage(WorkerProcess *w, const Wire::Received &message)
 {
-    switch (type) {
+    switch (message.type) {
     case Wire::Type::Response: {
-        const Wire::Response response = Wire::Response::fromMap(message);
+        const Wire::Response response = Wire::decode<Wire::Response>(message);
         onTaskAnswer(w, TaskId(response.task), Outcome::Done, {}, response.body);
         return;
     }
     case Wire::Type::Error: {
-        const Wire::Error error = Wire::Error::fromMap(message);
+        const Wire::Error error = Wire::decode<Wire::Error>(message);
         onTaskAnswer(w, TaskId(error.task),
                      error.kind == Wire::Error::Kind::Marshal ? Outcome::MarshalError : Outcome::Failed, error.message,
                      {});
         return;
     }
     case Wire::Type::Feedback: {
-        const Wire::Feedback feedback = Wire::Feedback::fromMap(message);
+        const Wire::Feedback feedback = Wire::decode<Wire::Feedback>(message);
         if (feedback.task != 0 && TaskId(feedback.task) == w->currentTask())
             emit q->taskFeedback(TaskId(feedback.task), feedback.body);
         return;
     }
     case Wire::Type::Message:
-        onWorkerMessage(w, Wire::Message::fromMap(message));
+        onWorkerMessage(w, Wire::decode<Wire::Message>(message));
         return;
     case Wire::Type::Ask:
-        onAsk(w, Wire::Ask::fromMap(message));
+        onAsk(w, Wire::decode<Wire::Ask>(message));
         return;
     default:
-        w->kill(QStringLiteral("protocol error: a worker may not send \"%1\"").arg(Wire::typeName(type)));
+        w->kill(QStringLiteral("protocol error: a worker may not send \"%1\"").arg(Wire::typeName(message.type)));
         return;
     }
 }

@@ -37,6 +37,7 @@ struct Envelope
     QCborValue body;
     QCborMap toMap() const;
     static Envelope fromMap(const QCborMap &map);
+    static Envelope fromEnvelope(qint64 task, QCborValue body) { return {task, std::move(body)}; }
 };
 using Response = Envelope<Type::Response>;
 using Feedback = Envelope<Type::Feedback>;
@@ -93,6 +94,7 @@ struct Request
     bool batch = false; //!< a map() chunk: the body is run element by element
     QCborMap toMap() const;
     static Request fromMap(const QCborMap &map);
+    static Request fromEnvelope(qint64 task, QCborValue body) { return {task, std::move(body), false}; }
 };
 
 struct Cancel
@@ -138,6 +140,20 @@ struct Answer
     QCborMap toMap() const;
     static Answer fromMap(const QCborMap &map);
 };
+
+// ---- received ----------------------------------------------------------
+
+//! A received message as type M: an envelope straight from its task and
+//! body (no map), anything else from its map.
+template<typename M>
+M decode(const Received &received)
+{
+    if constexpr (requires { M::fromEnvelope(qint64(), QCborValue()); }) {
+        if (received.isEnvelope)
+            return M::fromEnvelope(received.task, received.body);
+    }
+    return M::fromMap(received.isEnvelope ? received.toMap() : received.map);
+}
 
 // ---- frames ------------------------------------------------------------
 

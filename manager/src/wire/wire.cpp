@@ -95,6 +95,47 @@ Type peekType(const char *body, qsizetype length)
     return Type::Unknown;
 }
 
+//! Where the body of an envelope {t, task, body} starts, the head written
+//! as FrameWriter writes it (a map of 3 pairs in that order, a task that
+//! fits a qint64): the frame's offset of the body, and *task; -1 when the
+//! frame is laid out otherwise (then the whole map is decoded).
+qsizetype envelopeBodyOffset(const char *body, qsizetype length, qint64 *task)
+{
+    const auto *p = reinterpret_cast<const uchar *>(body);
+    if (length < 1 || p[0] != 0xa3) // a map of exactly 3 pairs
+        return -1;
+    qsizetype at = 4 + (p[3] & 0x1f); // past "t" and the type's name (peekType checked it)
+    auto text = [&](const char (&word)[5]) {
+        if (at + 5 > length || p[at] != 0x64 || memcmp(p + at + 1, word, 4) != 0)
+            return false;
+        at += 5;
+        return true;
+    };
+    if (!text("task") || at >= length)
+        return -1;
+    const uchar major = p[at] >> 5;
+    const uchar info = p[at] & 0x1f;
+    if (major > 1 || info > 27)
+        return -1;
+    quint64 value = info;
+    qsizetype size = 1;
+    if (info >= 24) {
+        size = 1 + (qsizetype(1) << (info - 24));
+        if (at + size > length)
+            return -1;
+        value = 0;
+        for (qsizetype i = 1; i < size; ++i)
+            value = (value << 8) | p[at + i];
+    }
+    if (value > quint64(std::numeric_limits<qint64>::max()))
+        return -1; // out of qint64's range: the map decoder says what it is
+    *task = major == 0 ? qint64(value) : -1 - qint64(value);
+    at += size;
+    if (!text("body") || at >= length)
+        return -1;
+    return at;
+}
+
 QLatin1StringView latin1Name(Type type)
 {
     for (const auto &[t, name] : TypeNames) {
@@ -104,38 +145,6 @@ QLatin1StringView latin1Name(Type type)
     return QLatin1StringView("unknown");
 }
 } // namespace
-
-QByteArray takeSecret(QString *error)
-{
-    error->clear();
-    bool ok = false;
-    const int fd = qEnvironmentVariableIntValue(EnvSecretFd, &ok);
-    qunsetenv(EnvSecretFd);
-    struct stat info{};
-    if (!ok || fd < 0 || ::fstat(fd, &info) != 0 || !S_ISFIFO(info.st_mode)) {
-        *error = QStringLiteral("%1 does not name an open pipe").arg(QLatin1String(EnvSecretFd));
-        return {};
-    }
-    QByteArray secret;
-    char buffer[256];
-    for (;;) {
-        const ssize_t got = ::read(fd, buffer, sizeof buffer);
-        if (got > 0 && secret.size() + got <= 4096) {
-            secret.append(buffer, qsizetype(got));
-            continue;
-        }
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got != 0)
-            *error = got < 0 ? QStringLiteral("cannot read the secret: %1").arg(QString::fromLocal8Bit(::strerror(errno)))
-                             : QStringLiteral("the secret is too long");
-        break;
-    }
-    ::close(fd);
-    if (error->isEmpty() && secret.isEmpty())
-        *error = QStringLiteral("the secret pipe was empty");
-    return error->isEmpty() ? secret : QByteArray();
-}
 
 QString typeName(Type type)
 {
@@ -310,6 +319,18 @@ FrameReader::Status FrameReader::fail(const QString &reason)
 
 FrameReader::Status FrameReader::next(QCborMap *message, Type *type)
 {
+    Received received;
+    const Status status = next(&received);
+    if (status == Status::Message) {
+        *message = received.isEnvelope ? received.toMap() : std::move(received.map);
+        if (type)
+            *type = received.type;
+    }
+    return status;
+}
+
+FrameReader::Status FrameReader::next(Received *message)
+{
     if (hasError())
         return Status::Error;
     const qsizetype available = m_buffer.size() - m_offset;
@@ -324,31 +345,42 @@ FrameReader::Status FrameReader::next(QCborMap *message, Type *type)
         return Status::NeedMore;
 
     const char *bytes = m_buffer.constData() + m_offset + LengthPrefixSize;
-    const QByteArray body = QByteArray::fromRawData(bytes, qsizetype(length));
+    const Type peeked = peekType(bytes, qsizetype(length));
+    // The envelope's head by hand, its body alone; anything else whole.
+    const qsizetype bodyAt = peeked == Type::Unknown ? -1 : envelopeBodyOffset(bytes, qsizetype(length), &message->task);
+    const qsizetype decodedFrom = bodyAt >= 0 ? bodyAt : 0;
+    const QByteArray cbor = QByteArray::fromRawData(bytes + decodedFrom, qsizetype(length) - decodedFrom);
     QCborParserError parseError;
-    const QCborValue value = QCborValue::fromCbor(body, &parseError);
+    QCborValue value = QCborValue::fromCbor(cbor, &parseError);
     if (parseError.error != QCborError::NoError) {
         return fail(QStringLiteral("frame is not valid CBOR (%1 at byte %2)")
-                        .arg(parseError.errorString()).arg(parseError.offset));
+                        .arg(parseError.errorString()).arg(decodedFrom + parseError.offset));
     }
-    if (parseError.offset != qint64(length))
-        return fail(QStringLiteral("frame has %1 bytes after its CBOR item").arg(qint64(length) - parseError.offset));
-    if (!value.isMap())
-        return fail(QStringLiteral("frame is not a CBOR map"));
-    QCborMap map = value.toMap();
-    Type found = peekType(bytes, qsizetype(length));
-    if (found == Type::Unknown)
-        found = typeOf(map);
-    if (found == Type::Unknown) {
-        const QCborValue t = map.value(Key::Type);
-        return fail(t.isString()
-                        ? QStringLiteral("unknown message type \"%1\"").arg(t.toString())
-                        : QStringLiteral("message has no type"));
+    if (parseError.offset != qint64(cbor.size()))
+        return fail(QStringLiteral("frame has %1 bytes after its CBOR item").arg(qint64(cbor.size()) - parseError.offset));
+    if (bodyAt >= 0) {
+        message->type = peeked;
+        message->isEnvelope = true;
+        message->body = std::move(value);
+        message->map = QCborMap();
+    } else {
+        if (!value.isMap())
+            return fail(QStringLiteral("frame is not a CBOR map"));
+        QCborMap map = value.toMap();
+        Type found = peeked != Type::Unknown ? peeked : typeOf(map);
+        if (found == Type::Unknown) {
+            const QCborValue t = map.value(Key::Type);
+            return fail(t.isString()
+                            ? QStringLiteral("unknown message type \"%1\"").arg(t.toString())
+                            : QStringLiteral("message has no type"));
+        }
+        message->type = found;
+        message->isEnvelope = false;
+        message->task = 0;
+        message->body = QCborValue();
+        message->map = std::move(map);
     }
     m_offset += LengthPrefixSize + qsizetype(length);
-    *message = std::move(map);
-    if (type)
-        *type = found;
     return Status::Message;
 }
 

@@ -35,7 +35,7 @@ inline constexpr int OutOfMemoryExitCode = 86;
 
 //! In a worker: reads the secret from the pipe DROVER_SECRET_FD names and
 //! closes it (so nothing the worker starts inherits it). Empty, with
-//! *error set, when there is none or it cannot be read.
+//! *error set, when there is none or it cannot be read (secret.cpp).
 QByteArray takeSecret(QString *error);
 
 //! DROVER_SERVER names an abstract socket (Linux) when it starts with this.
@@ -133,6 +133,22 @@ private:
     QCborStreamWriter m_writer;
 };
 
+//! A message as the reader hands it over. The envelope {t, task, body}
+//! that carries most traffic (requests, responses, feedback, messages) is
+//! read without building a map: its task, and its body decoded on its own.
+//! Any other message is its map. The typed decoders (messages.h) take
+//! either.
+struct Received
+{
+    Type type = Type::Unknown;
+    bool isEnvelope = false;
+    qint64 task = 0;   //!< envelope only
+    QCborValue body;   //!< envelope only
+    QCborMap map;      //!< not an envelope
+    //! The message as a map, either way (one is built for an envelope).
+    QCborMap toMap() const;
+};
+
 //! Splits a byte stream into messages. Feed it what arrives (addData) and
 //! take whole messages (next); any violation is final and leaves the reader
 //! in the error state, with errorString() saying what was wrong.
@@ -153,23 +169,24 @@ public:
     qint64 readFrom(int fd, bool *atEnd);
     //! The next whole message; *type (if given) says which it is.
     Status next(QCborMap *message, Type *type = nullptr);
+    //! The same, with an envelope read without a map (Received).
+    Status next(Received *message);
     //! The loop every receiver runs: hands each whole message to
-    //! onMessage(type, map), which returns false to stop early. True when
+    //! onMessage(const Received &), which returns false to stop early. True when
     //! it wants more bytes (or was stopped), false once the stream is
     //! broken (errorString() says how).
     template<typename OnMessage>
     bool drain(OnMessage &&onMessage)
     {
-        QCborMap message;
-        Type type = Type::Unknown;
+        Received message;
         for (;;) {
-            switch (next(&message, &type)) {
+            switch (next(&message)) {
             case Status::NeedMore:
                 return true;
             case Status::Error:
                 return false;
             case Status::Message:
-                if (!onMessage(type, message))
+                if (!onMessage(std::as_const(message)))
                     return true;
                 break;
             }
