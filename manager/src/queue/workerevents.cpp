@@ -105,6 +105,15 @@ void TaskQueuePrivate::onTaskAnswer(WorkerProcess *w, TaskId id, Outcome outcome
         w->endTask(false);
         afterTask(w, false);
         finishTask(id, Outcome::Cancelled, QStringLiteral("cancelled while running"), {}, false);
+    } else if (record.timedOut) {
+        // Its time ran out and it was signalled: what it answers now (a
+        // child the signal killed, say) is the signal's doing.
+        const auto limit = record.task.options.termTimeout > 0ms ? record.task.options.termTimeout
+                                                                  : record.task.options.killTimeout;
+        w->endTask(false);
+        afterTask(w, false);
+        finishTask(id, Outcome::TimedOut,
+                   QStringLiteral("timed out after %1; it answered after the signal").arg(ms(limit)), {}, false);
     } else if (outcome != Outcome::Done) {
         if (outcome == Outcome::MarshalError)
             taskKind->onMarshalError(text, record.task);
