@@ -10,10 +10,13 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${BUILD_DIR:-$here/build}
 jobs=${JOBS:-$(nproc)}
 packages=(cmake ninja-build g++ qt6-base-dev libgl-dev)
+# The tests also build real Coq sources (tests/tst_coq.cpp): coqc, coqdep
+# and stdpp's sources.
+test_packages=(coq libcoq-stdpp)
 
 install_missing() {
     local missing=()
-    for p in "${packages[@]}"; do
+    for p in "${packages[@]}" "$@"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
     [ ${#missing[@]} -eq 0 ] && return
@@ -38,7 +41,7 @@ demo)
     exec "$build/bin/drover-check" -j 2 "${@:-$here/ide-demo/examples/sample.proof}"
     ;;
 test)
-    install_missing
+    install_missing "${test_packages[@]}"
     configure_and_build
     cd "$build"
     exec ctest --output-on-failure --parallel "$jobs" --timeout 600

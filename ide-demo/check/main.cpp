@@ -3,6 +3,7 @@
 
 #include "checkoptions.h"
 #include "checkrun.h"
+#include "coqbuild.h"
 #include "sigintwatcher.h"
 
 #include <QtCore/QCoreApplication>
@@ -24,6 +25,20 @@ int main(int argc, char *argv[])
         return exitCode;
 
     int result = 0;
+    if (CoqLib::CoqProject::looksLikeCoq(options->files)) {
+        // A Coq development (a directory, a _CoqProject, .v files): docs/coq.md.
+        CoqBuild build(*options);
+        SigintWatcher sigint;
+        QObject::connect(&sigint, &SigintWatcher::interrupted, &build, &CoqBuild::interrupt);
+        QObject::connect(&build, &CoqBuild::finished, &app, [&](int code) {
+            result = code;
+            app.quit();
+        });
+        if (!build.start(&exitCode))
+            return exitCode;
+        app.exec();
+        return result;
+    }
     {
         CheckRun run(*options);
         SigintWatcher sigint;

@@ -1,0 +1,261 @@
+#include "coqbuild.h"
+
+#include "coqtask.h"
+
+#include <drover/manager.h>
+#include <drover/taskqueue.h>
+
+#include <QtCore/QDir>
+#include <QtCore/QFileInfo>
+#include <QtCore/QProcess>
+#include <QtCore/QStandardPaths>
+#include <QtCore/QTextStream>
+
+using namespace Drover;
+
+namespace {
+//! coqc and coqdep as Coq's own tools find them: $COQBIN, else PATH.
+QString coqTool(const QString &name)
+{
+    const QString bin = qEnvironmentVariable("COQBIN");
+    if (!bin.isEmpty()) {
+        const QString path = QDir(bin).filePath(name);
+        return QFileInfo(path).isExecutable() ? path : QString();
+    }
+    return QStandardPaths::findExecutable(name);
+}
+
+QString voOf(const QString &file)
+{
+    return file + QLatin1Char('o');
+}
+} // namespace
+
+CoqBuild::CoqBuild(CheckOptions options, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+    , m_report(m_options.json)
+{
+}
+
+CoqBuild::~CoqBuild()
+{
+    m_manager.reset(); // every worker (and its coqc) is reaped before the report goes
+}
+
+bool CoqBuild::start(int *exitCode)
+{
+    m_clock.start();
+    QTextStream err(stderr);
+    QString error;
+    std::optional<CoqLib::CoqProject> project = CoqLib::CoqProject::fromArguments(m_options.files, &error);
+    if (!project) {
+        err << "drover-check: " << error << '\n';
+        *exitCode = 2;
+        return false;
+    }
+    m_project = std::move(*project);
+    m_coqc = coqTool(QStringLiteral("coqc"));
+    m_coqdep = coqTool(QStringLiteral("coqdep"));
+    if (m_coqc.isEmpty() || m_coqdep.isEmpty()) {
+        err << "drover-check: no " << (m_coqc.isEmpty() ? "coqc" : "coqdep")
+            << (qEnvironmentVariableIsSet("COQBIN") ? " in $COQBIN" : " on PATH")
+            << " (install Coq, or set COQBIN to the directory of its programs)\n";
+        *exitCode = 2;
+        return false;
+    }
+    if (!runCoqdep(&error)) {
+        err << "drover-check: " << error << '\n';
+        *exitCode = 2;
+        return false;
+    }
+    m_manager = std::make_unique<Manager>();
+    m_queue = m_manager->queue(QStringLiteral("coq"));
+    if (!m_queue) {
+        err << "drover-check: " << m_manager->errorString() << '\n';
+        *exitCode = 3;
+        return false;
+    }
+    m_queue->setMaxWorkers(m_options.shared.jobs);
+    if (m_options.memoryLimit > 0)
+        m_queue->setResourceLimits(m_options.memoryLimit, std::chrono::seconds(0));
+    connect(m_queue, &TaskQueue::taskFinished, this, &CoqBuild::onTaskFinished);
+    connect(m_queue, &TaskQueue::stopped, this, [this] {
+        m_summary.wallMs = m_clock.elapsed();
+        m_report.summary(m_summary);
+        const bool clean = m_summary.ok == m_summary.files;
+        emit finished(clean ? 0 : 1);
+    });
+    m_states = QList<State>(m_graph->nodes().size(), State::Waiting);
+    m_summary.files = int(m_states.size());
+    enqueueReady();
+    finishIfDone();
+    return true;
+}
+
+bool CoqBuild::runCoqdep(QString *error)
+{
+    QProcess coqdep;
+    coqdep.setWorkingDirectory(m_project.root);
+    coqdep.start(m_coqdep, m_project.flags + m_project.files);
+    if (!coqdep.waitForFinished(120000) || coqdep.exitStatus() != QProcess::NormalExit || coqdep.exitCode() != 0) {
+        *error = QStringLiteral("coqdep failed on %1: %2").arg(m_project.root,
+            coqdep.error() == QProcess::UnknownError ? QString::fromLocal8Bit(coqdep.readAllStandardError()).trimmed()
+                                                     : coqdep.errorString());
+        return false;
+    }
+    // Its warnings (a library it cannot find) are coqc's to turn into errors.
+    const QString warnings = QString::fromLocal8Bit(coqdep.readAllStandardError()).trimmed();
+    if (!warnings.isEmpty() && !m_options.json)
+        QTextStream(stderr) << "drover-check: coqdep: " << warnings << '\n';
+    m_graph = CoqLib::CoqGraph::fromCoqdep(m_project.files, coqdep.readAllStandardOutput(), error);
+    return m_graph.has_value();
+}
+
+bool CoqBuild::upToDate(int node) const
+{
+    const CoqLib::CoqGraph::Node &n = m_graph->nodes().at(node);
+    const QFileInfo vo(voOf(n.file));
+    if (!vo.exists() || vo.lastModified() < QFileInfo(n.file).lastModified())
+        return false;
+    for (int need : n.needs) {
+        const QFileInfo dep(voOf(m_graph->nodes().at(need).file));
+        if (!dep.exists() || dep.lastModified() > vo.lastModified())
+            return false;
+    }
+    return true;
+}
+
+void CoqBuild::enqueueReady()
+{
+    for (int node = 0; node < m_states.size(); ++node) {
+        if (m_states.at(node) != State::Waiting || m_interrupted)
+            continue;
+        const CoqLib::CoqGraph::Node &n = m_graph->nodes().at(node);
+        if (!std::all_of(n.needs.begin(), n.needs.end(), [this](int need) { return m_states.at(need) == State::Done; }))
+            continue;
+        if (upToDate(node)) {
+            FileReport report;
+            report.status = QStringLiteral("ok");
+            report.upToDate = true;
+            settle(node, report);
+            enqueueReady(); // what it unblocks
+            return;
+        }
+        CoqLib::CoqRequest request;
+        request.file = n.file;
+        request.root = m_project.root;
+        request.flags = m_project.flags;
+        request.coqc = m_coqc;
+        Task task;
+        task.payload = request.toCbor();
+        task.name = QDir(m_project.root).relativeFilePath(n.file);
+        task.priority = int(std::min<qint64>(n.rank, std::numeric_limits<int>::max()));
+        task.options = m_options.taskOptions();
+        m_states[node] = State::Queued;
+        m_tasks.insert(m_queue->enqueue(task), node);
+        m_report.fileStarted(task.name, m_done, int(m_states.size()));
+    }
+}
+
+void CoqBuild::onTaskFinished(TaskId id, const TaskResult &result)
+{
+    const auto it = m_tasks.constFind(id);
+    if (it == m_tasks.cend())
+        return;
+    const int node = *it;
+    m_tasks.erase(it);
+    FileReport report;
+    report.worker = result.workerId;
+    report.ms = result.elapsed.count();
+    switch (result.outcome) {
+    case Outcome::Done: {
+        const CoqLib::CoqResult coq = CoqLib::CoqResult::fromCbor(result.response.toMap());
+        report.status = coq.status;
+        report.errors = coq.diagnostics;
+        report.message = coq.message;
+        report.ms = coq.ms;
+        report.peakRss = coq.peakRssBytes;
+        break;
+    }
+    case Outcome::TimedOut:
+        report.status = QStringLiteral("timeout");
+        report.message = result.message;
+        break;
+    case Outcome::Cancelled:
+        report.status = QStringLiteral("cancelled");
+        report.message = result.message;
+        break;
+    case Outcome::WorkerDied:
+        report.status = QStringLiteral("crashed");
+        report.message = result.message;
+        break;
+    default:
+        report.status = QStringLiteral("error");
+        report.message = result.message;
+        break;
+    }
+    settle(node, report);
+    if (m_states.at(node) == State::Failed)
+        skipDependents(node);
+    enqueueReady();
+    finishIfDone();
+}
+
+void CoqBuild::settle(int node, FileReport report)
+{
+    const bool ok = report.status == QLatin1String("ok");
+    m_states[node] = ok ? State::Done : State::Failed;
+    report.file = QDir(m_project.root).relativeFilePath(m_graph->nodes().at(node).file);
+    ++m_done;
+    if (ok)
+        ++m_summary.ok;
+    if (report.upToDate)
+        ++m_summary.upToDate;
+    const QString &s = report.status;
+    m_summary.error += s == QLatin1String("error");
+    m_summary.skipped += s == QLatin1String("skipped");
+    m_summary.crashed += s == QLatin1String("crashed");
+    m_summary.timeout += s == QLatin1String("timeout");
+    m_summary.cancelled += s == QLatin1String("cancelled");
+    m_report.fileFinished(report, m_done, int(m_states.size()));
+}
+
+void CoqBuild::skipDependents(int node)
+{
+    const QString failed = QDir(m_project.root).relativeFilePath(m_graph->nodes().at(node).file);
+    for (int dependent : m_graph->nodes().at(node).neededBy) {
+        if (m_states.at(dependent) != State::Waiting)
+            continue;
+        FileReport report;
+        report.status = QStringLiteral("skipped");
+        report.message = QStringLiteral("needs %1, which did not build").arg(failed);
+        settle(dependent, report);
+        skipDependents(dependent);
+    }
+}
+
+void CoqBuild::interrupt()
+{
+    if (m_interrupted || !m_queue)
+        return;
+    m_interrupted = true;
+    for (int node = 0; node < m_states.size(); ++node) {
+        if (m_states.at(node) != State::Waiting)
+            continue;
+        FileReport report;
+        report.status = QStringLiteral("cancelled");
+        report.message = QStringLiteral("interrupted before it started");
+        settle(node, report);
+    }
+    m_queue->cancelAll();
+    finishIfDone();
+}
+
+void CoqBuild::finishIfDone()
+{
+    if (m_stopping || m_done < m_states.size())
+        return;
+    m_stopping = true;
+    QMetaObject::invokeMethod(m_queue, &TaskQueue::stop, Qt::QueuedConnection);
+}
