@@ -71,7 +71,10 @@ std::optional<CheckOptions> parseCheckOptions(const QStringList &arguments, int 
                                                         "taking the machine's memory."),
                                          QStringLiteral("SIZE"));
     parser.addOptions({json, killAfter, retries, persistent, memoryLimit});
-    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Documents to check."), QStringLiteral("FILE..."));
+    parser.addPositionalArgument(QStringLiteral("FILE"),
+                                 QStringLiteral("Documents to check; or a Coq development to build: a directory with a "
+                                                "_CoqProject, a _CoqProject, or .v files (docs/coq.md)."),
+                                 QStringLiteral("FILE..."));
 
     QTextStream err(stderr);
     auto usageError = [&](const QString &message) -> std::optional<CheckOptions> {

@@ -69,6 +69,10 @@ bool CoqBuild::start(int *exitCode)
         *exitCode = 2;
         return false;
     }
+    // Ranked by last time's times where there are some, else by size.
+    m_history.emplace(m_project.root);
+    m_history->load();
+    m_graph->setWeights(m_history->weights(m_project.files));
     m_manager = std::make_unique<Manager>();
     m_queue = m_manager->queue(QStringLiteral("coq"));
     if (!m_queue) {
@@ -80,7 +84,11 @@ bool CoqBuild::start(int *exitCode)
     if (m_options.memoryLimit > 0)
         m_queue->setResourceLimits(m_options.memoryLimit, std::chrono::seconds(0));
     connect(m_queue, &TaskQueue::taskFinished, this, &CoqBuild::onTaskFinished);
+    connect(m_queue, &TaskQueue::taskStarted, this, [this](TaskId id) { m_started.insert(id, m_clock.elapsed()); });
     connect(m_queue, &TaskQueue::stopped, this, [this] {
+        if (!m_history->save() && !m_options.json)
+            QTextStream(stderr) << "drover-check: cannot keep the files' times in " << m_history->path()
+                                << "; the next build ranks them by size\n";
         m_summary.wallMs = m_clock.elapsed();
         m_report.summary(m_summary);
         const bool clean = m_summary.ok == m_summary.files;
@@ -168,6 +176,7 @@ void CoqBuild::onTaskFinished(TaskId id, const TaskResult &result)
     FileReport report;
     report.worker = result.workerId;
     report.ms = result.elapsed.count();
+    report.startMs = m_started.contains(id) ? m_started.take(id) : -1;
     switch (result.outcome) {
     case Outcome::Done: {
         const CoqLib::CoqResult coq = CoqLib::CoqResult::fromCbor(result.response.toMap());
@@ -195,7 +204,10 @@ void CoqBuild::onTaskFinished(TaskId id, const TaskResult &result)
         report.message = result.message;
         break;
     }
+    const bool built = report.status == QLatin1String("ok");
     settle(node, report);
+    if (built)
+        reweigh(node, report.ms);
     if (m_states.at(node) == State::Failed)
         skipDependents(node);
     enqueueReady();
@@ -207,6 +219,7 @@ void CoqBuild::settle(int node, FileReport report)
     const bool ok = report.status == QLatin1String("ok");
     m_states[node] = ok ? State::Done : State::Failed;
     report.file = QDir(m_project.root).relativeFilePath(m_graph->nodes().at(node).file);
+    report.endMs = m_clock.elapsed();
     ++m_done;
     if (ok)
         ++m_summary.ok;
@@ -232,6 +245,17 @@ void CoqBuild::skipDependents(int node)
         report.message = QStringLiteral("needs %1, which did not build").arg(failed);
         settle(dependent, report);
         skipDependents(dependent);
+    }
+}
+
+void CoqBuild::reweigh(int node, qint64 ms)
+{
+    const QString &file = m_graph->nodes().at(node).file;
+    m_history->record(file, ms);
+    m_graph->setWeights({{file, ms}});
+    for (auto it = m_tasks.cbegin(); it != m_tasks.cend(); ++it) {
+        if (!m_queue->isRunning(it.key()))
+            m_queue->setPriority(it.key(), int(std::min<qint64>(m_graph->nodes().at(*it).rank, std::numeric_limits<int>::max())));
     }
 }
 

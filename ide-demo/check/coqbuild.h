@@ -2,6 +2,7 @@
 
 #include "checkoptions.h"
 #include "coqgraph.h"
+#include "coqhistory.h"
 #include "coqproject.h"
 #include "coqreport.h"
 
@@ -23,7 +24,8 @@ struct TaskResult;
 //! asks coqdep for the graph, and compiles each file on a `coq` queue as
 //! soon as what it needs is built, the longest remaining chain first. A file
 //! whose dependency failed is skipped, naming it; a file whose .vo is newer
-//! than its source and than every .vo it needs is not rebuilt.
+//! than its source and than every .vo it needs is not rebuilt. The files'
+//! times are kept for the next build's ranks (CoqHistory).
 //!
 //! Ends as CheckRun does: start() returns false (nothing was built), or
 //! finished() fires once, after every file has its outcome and the workers
@@ -54,18 +56,23 @@ private:
     void onTaskFinished(Drover::TaskId id, const Drover::TaskResult &result);
     void settle(int node, FileReport report);
     void skipDependents(int node);
+    //! A file's real time came in: it weighs that now, and every queued
+    //! file's rank (its priority) follows.
+    void reweigh(int node, qint64 ms);
     void finishIfDone();
 
     CheckOptions m_options;
     CoqReport m_report;
     CoqLib::CoqProject m_project;
     std::optional<CoqLib::CoqGraph> m_graph;
+    std::optional<CoqLib::CoqHistory> m_history;
     QString m_coqc;
     QString m_coqdep;
     std::unique_ptr<Drover::Manager> m_manager;
     Drover::TaskQueue *m_queue = nullptr;
     QList<State> m_states;
     QHash<Drover::TaskId, int> m_tasks;
+    QHash<Drover::TaskId, qint64> m_started; //!< ms since the start, by task
     BuildSummary m_summary;
     int m_done = 0;
     bool m_interrupted = false;

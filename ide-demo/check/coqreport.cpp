@@ -64,6 +64,8 @@ void CoqReport::fileFinished(const FileReport &r, int, int)
               {QStringLiteral("message"), r.message.isEmpty() ? QJsonValue() : QJsonValue(r.message)},
               {QStringLiteral("worker"), r.worker >= 0 ? QJsonValue(r.worker) : QJsonValue()},
               {QStringLiteral("ms"), r.ms},
+              {QStringLiteral("start_ms"), r.startMs >= 0 ? QJsonValue(r.startMs) : QJsonValue()},
+              {QStringLiteral("end_ms"), r.endMs},
               {QStringLiteral("peak_rss"), r.peakRss}});
 }
 

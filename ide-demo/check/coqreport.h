@@ -16,6 +16,8 @@ struct FileReport
     int worker = -1;
     qint64 ms = 0;
     qint64 peakRss = 0;
+    qint64 startMs = -1; //!< when its task started, since the build began (-1: never ran)
+    qint64 endMs = 0;    //!< when it ended, since the build began
 };
 
 struct BuildSummary
