@@ -88,6 +88,7 @@ private Q_SLOTS:
     void buildsLikeCoqc();
     void errorsArePlacedInUtf16_data();
     void errorsArePlacedInUtf16();
+    void quickFindsWhatVosPasses();
     void touchingRebuildsExactlyItsDependents();
     void badDevelopments_data();
     void badDevelopments();
@@ -218,6 +219,34 @@ void TestCoq::errorsArePlacedInUtf16()
     QTEST(e.value(QLatin1String("column")).toInt(), "column");
     QTEST(e.value(QLatin1String("end_line")).toInt(), "endLine");
     QTEST(e.value(QLatin1String("end_column")).toInt(), "endColumn");
+}
+
+// --quick: every .vos in order, every file's proofs checked with -vok. A
+// wrong proof that -vos skips is found, and the files that need its file
+// build all the same (they need only its .vos).
+void TestCoq::quickFindsWhatVosPasses()
+{
+    QTemporaryDir dir;
+    const QString root = development(dir);
+    QFile file(QDir(root).filePath(QStringLiteral("theories/decidable.v")));
+    QVERIFY(file.open(QIODevice::Append));
+    file.write("\nLemma drover_seeded : 1 = 2.\nProof. reflexivity. Qed.\n");
+    file.close();
+    const Run run = check({QStringLiteral("--quick"), QStringLiteral("-j"), QStringLiteral("2"), root});
+    QCOMPARE(run.exitCode, 1);
+    for (const QString &name : StdppFiles) {
+        const QString path = QStringLiteral("theories/%1.v").arg(name);
+        QCOMPARE(status(run, path), name == QLatin1String("decidable") ? QStringLiteral("error") : QStringLiteral("ok"));
+        QVERIFY2(QFileInfo::exists(QDir(root).filePath(path + QStringLiteral("os"))), qPrintable(path)); // its .vos
+    }
+    const QJsonObject event = run.files.value(QStringLiteral("theories/decidable.v"));
+    QVERIFY(event.value(QLatin1String("message")).toString().contains(QLatin1String("Unable to unify")));
+    const QJsonObject error = event.value(QLatin1String("errors")).toArray().last().toObject();
+    // The error is on the seeded proof's line, the file's last.
+    QFile seeded(file.fileName());
+    QVERIFY(seeded.open(QIODevice::ReadOnly));
+    const int lines = int(seeded.readAll().count('\n'));
+    QCOMPARE(error.value(QLatin1String("line")).toInt(), lines);
 }
 
 void TestCoq::touchingRebuildsExactlyItsDependents()

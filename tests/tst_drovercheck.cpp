@@ -159,6 +159,8 @@ private slots:
         QTest::newRow("unknown flag") << QStringList{QStringLiteral("--frobnicate"), example("all-ok.proof")} << 2
                                       << "Unknown option 'frobnicate'";
         QTest::newRow("no file") << QStringList{} << 2 << "no FILE to check";
+        QTest::newRow("--quick on a document") << QStringList{QStringLiteral("--quick"), example("all-ok.proof")} << 2
+                                               << "drover-check: --quick is for Coq developments";
         QTest::newRow("directory") << QStringList{QStringLiteral(DROVER_EXAMPLES_DIR)} << 2
                                    << "drover-check: cannot read " DROVER_EXAMPLES_DIR ": ";
         QTest::newRow("second file missing") << QStringList{example("all-ok.proof"), QStringLiteral("/nonexistent/y.proof")} << 2

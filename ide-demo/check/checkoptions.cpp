@@ -70,7 +70,10 @@ std::optional<CheckOptions> parseCheckOptions(const QStringList &arguments, int 
                                                         "a lemma that needs more fails saying so, instead of "
                                                         "taking the machine's memory."),
                                          QStringLiteral("SIZE"));
-    parser.addOptions({json, killAfter, retries, persistent, memoryLimit});
+    const QCommandLineOption quick(QStringLiteral("quick"),
+                                   QStringLiteral("Coq developments: build every .vos in dependency order, and check "
+                                                  "each file's proofs (-vok) as soon as the .vos it needs exist."));
+    parser.addOptions({json, killAfter, retries, persistent, memoryLimit, quick});
     parser.addPositionalArgument(QStringLiteral("FILE"),
                                  QStringLiteral("Documents to check; or a Coq development to build: a directory with a "
                                                 "_CoqProject, a _CoqProject, or .v files (docs/coq.md)."),
@@ -103,6 +106,7 @@ std::optional<CheckOptions> parseCheckOptions(const QStringList &arguments, int 
     options.shared = *sharedValues;
     options.json = parser.isSet(json);
     options.persistent = parser.isSet(persistent);
+    options.quick = parser.isSet(quick);
     if (parser.isSet(killAfter)) {
         const auto value = DroverDemo::parseSeconds(parser.value(killAfter));
         if (!value)

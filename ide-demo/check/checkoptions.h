@@ -23,6 +23,8 @@ struct CheckOptions
     bool persistent = false;
     //! --memory-limit SIZE: each worker's address-space ceiling in bytes (0: none).
     qint64 memoryLimit = 0;
+    //! --quick: a Coq development as .vos first, then each file's -vok.
+    bool quick = false;
     QStringList files;
 
     //! --timeout, --kill-after and --retries, as every lemma's and query's task takes them.

@@ -122,12 +122,15 @@ bool CoqBuild::runCoqdep(QString *error)
 
 bool CoqBuild::upToDate(int node) const
 {
+    // As make judges it: full builds by the .vo and those of what it needs;
+    // --quick by its .vok and the .vos of what it needs.
+    const QString target = m_options.quick ? QStringLiteral("k") : QStringLiteral("");
     const CoqLib::CoqGraph::Node &n = m_graph->nodes().at(node);
-    const QFileInfo vo(voOf(n.file));
+    const QFileInfo vo(voOf(n.file) + target);
     if (!vo.exists() || vo.lastModified() < QFileInfo(n.file).lastModified())
         return false;
     for (int need : n.needs) {
-        const QFileInfo dep(voOf(m_graph->nodes().at(need).file));
+        const QFileInfo dep(voOf(m_graph->nodes().at(need).file) + (m_options.quick ? QStringLiteral("s") : QString()));
         if (!dep.exists() || dep.lastModified() > vo.lastModified())
             return false;
     }
@@ -150,20 +153,34 @@ void CoqBuild::enqueueReady()
             enqueueReady(); // what it unblocks
             return;
         }
-        CoqLib::CoqRequest request;
-        request.file = n.file;
-        request.root = m_project.root;
-        request.flags = m_project.flags;
-        request.coqc = m_coqc;
-        Task task;
-        task.payload = request.toCbor();
-        task.name = QDir(m_project.root).relativeFilePath(n.file);
-        task.priority = int(std::min<qint64>(n.rank, std::numeric_limits<int>::max()));
-        task.options = m_options.taskOptions();
         m_states[node] = State::Queued;
-        m_tasks.insert(m_queue->enqueue(task), node);
-        m_report.fileStarted(task.name, m_done, int(m_states.size()));
+        if (m_options.quick) {
+            enqueue(node, CoqLib::CoqRequest::Mode::Quick);
+            enqueue(node, CoqLib::CoqRequest::Mode::ProofCheck);
+        } else {
+            enqueue(node, CoqLib::CoqRequest::Mode::Full);
+        }
+        m_report.fileStarted(QDir(m_project.root).relativeFilePath(n.file), m_done, int(m_states.size()));
     }
+}
+
+void CoqBuild::enqueue(int node, CoqLib::CoqRequest::Mode mode)
+{
+    const CoqLib::CoqGraph::Node &n = m_graph->nodes().at(node);
+    CoqLib::CoqRequest request;
+    request.file = n.file;
+    request.root = m_project.root;
+    request.flags = m_project.flags;
+    request.coqc = m_coqc;
+    request.mode = mode;
+    Task task;
+    task.payload = request.toCbor();
+    task.name = QDir(m_project.root).relativeFilePath(n.file);
+    // Every .vos before any proof check: the .vos unblock what needs them.
+    const qint64 rank = std::min<qint64>(n.rank, std::numeric_limits<int>::max() / 2);
+    task.priority = int(mode == CoqLib::CoqRequest::Mode::ProofCheck ? rank : rank + std::numeric_limits<int>::max() / 2);
+    task.options = m_options.taskOptions();
+    m_tasks.insert(m_queue->enqueue(task), {node, mode});
 }
 
 void CoqBuild::onTaskFinished(TaskId id, const TaskResult &result)
@@ -171,7 +188,8 @@ void CoqBuild::onTaskFinished(TaskId id, const TaskResult &result)
     const auto it = m_tasks.constFind(id);
     if (it == m_tasks.cend())
         return;
-    const int node = *it;
+    const Job job = *it;
+    const int node = job.node;
     m_tasks.erase(it);
     FileReport report;
     report.worker = result.workerId;
@@ -184,6 +202,7 @@ void CoqBuild::onTaskFinished(TaskId id, const TaskResult &result)
         report.errors = coq.diagnostics;
         report.message = coq.message;
         report.ms = coq.ms;
+        report.cpuMs = coq.cpuMs;
         report.peakRss = coq.peakRssBytes;
         break;
     }
@@ -204,20 +223,62 @@ void CoqBuild::onTaskFinished(TaskId id, const TaskResult &result)
         report.message = result.message;
         break;
     }
-    const bool built = report.status == QLatin1String("ok");
-    settle(node, report);
-    if (built)
-        reweigh(node, report.ms);
-    if (m_states.at(node) == State::Failed)
-        skipDependents(node);
+    if (m_options.quick) {
+        onQuickPhase(node, job.mode, report);
+    } else {
+        const bool built = report.status == QLatin1String("ok");
+        settle(node, report);
+        if (built) // by CPU time: two coqc sharing two cores inflate each other's wall time
+            reweigh(node, std::max<qint64>(1, report.cpuMs));
+        if (m_states.at(node) == State::Failed)
+            skipDependents(node);
+    }
     enqueueReady();
     finishIfDone();
+}
+
+void CoqBuild::onQuickPhase(int node, CoqLib::CoqRequest::Mode mode, FileReport phase)
+{
+    if (mode == CoqLib::CoqRequest::Mode::Quick && m_states.at(node) == State::Queued) {
+        // Its .vos is what its dependents need.
+        m_states[node] = phase.status == QLatin1String("ok") ? State::Done : State::Failed;
+        if (m_states.at(node) == State::Failed)
+            skipDependents(node);
+    }
+    if (!m_firstPhase.contains(node)) {
+        m_firstPhase.insert(node, phase);
+        return;
+    }
+    // Both ended: the file is as bad as its worse phase, with every message
+    // of both once (a statement's error is in both).
+    const FileReport first = m_firstPhase.take(node);
+    FileReport merged = first.status != QLatin1String("ok") ? first : phase;
+    const FileReport &other = first.status != QLatin1String("ok") ? phase : first;
+    for (const CoqLib::CoqDiagnostic &d : other.errors) {
+        const bool known = std::any_of(merged.errors.cbegin(), merged.errors.cend(), [&](const CoqLib::CoqDiagnostic &e) {
+            return e.line == d.line && e.column == d.column && e.message == d.message;
+        });
+        if (!known)
+            merged.errors << d;
+    }
+    merged.ms = first.ms + phase.ms;
+    merged.cpuMs = first.cpuMs + phase.cpuMs;
+    merged.peakRss = std::max(first.peakRss, phase.peakRss);
+    if (first.startMs >= 0 && (merged.startMs < 0 || first.startMs < merged.startMs))
+        merged.startMs = first.startMs;
+    report(node, merged);
 }
 
 void CoqBuild::settle(int node, FileReport report)
 {
     const bool ok = report.status == QLatin1String("ok");
     m_states[node] = ok ? State::Done : State::Failed;
+    this->report(node, std::move(report));
+}
+
+void CoqBuild::report(int node, FileReport report)
+{
+    const bool ok = report.status == QLatin1String("ok");
     report.file = QDir(m_project.root).relativeFilePath(m_graph->nodes().at(node).file);
     report.endMs = m_clock.elapsed();
     ++m_done;
@@ -255,7 +316,7 @@ void CoqBuild::reweigh(int node, qint64 ms)
     m_graph->setWeights({{file, ms}});
     for (auto it = m_tasks.cbegin(); it != m_tasks.cend(); ++it) {
         if (!m_queue->isRunning(it.key()))
-            m_queue->setPriority(it.key(), int(std::min<qint64>(m_graph->nodes().at(*it).rank, std::numeric_limits<int>::max())));
+            m_queue->setPriority(it.key(), int(std::min<qint64>(m_graph->nodes().at(it->node).rank, std::numeric_limits<int>::max())));
     }
 }
 

@@ -5,6 +5,7 @@
 #include "coqhistory.h"
 #include "coqproject.h"
 #include "coqreport.h"
+#include "coqtask.h"
 
 #include <drover/task.h>
 
@@ -53,8 +54,14 @@ private:
     bool runCoqdep(QString *error);
     void enqueueReady();
     bool upToDate(int node) const;
+    void enqueue(int node, CoqLib::CoqRequest::Mode mode);
     void onTaskFinished(Drover::TaskId id, const Drover::TaskResult &result);
+    //! --quick: one of a file's two tasks ended; the file is reported once both have.
+    void onQuickPhase(int node, CoqLib::CoqRequest::Mode mode, FileReport phase);
+    //! The file's dependents may build on it (ok) or not, and it is reported.
     void settle(int node, FileReport report);
+    //! Counts and prints a file's outcome.
+    void report(int node, FileReport report);
     void skipDependents(int node);
     //! A file's real time came in: it weighs that now, and every queued
     //! file's rank (its priority) follows.
@@ -71,7 +78,13 @@ private:
     std::unique_ptr<Drover::Manager> m_manager;
     Drover::TaskQueue *m_queue = nullptr;
     QList<State> m_states;
-    QHash<Drover::TaskId, int> m_tasks;
+    struct Job
+    {
+        int node;
+        CoqLib::CoqRequest::Mode mode;
+    };
+    QHash<Drover::TaskId, Job> m_tasks;
+    QHash<int, FileReport> m_firstPhase; //!< --quick: the phase of a file that ended first
     QHash<Drover::TaskId, qint64> m_started; //!< ms since the start, by task
     BuildSummary m_summary;
     int m_done = 0;

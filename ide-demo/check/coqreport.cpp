@@ -64,6 +64,7 @@ void CoqReport::fileFinished(const FileReport &r, int, int)
               {QStringLiteral("message"), r.message.isEmpty() ? QJsonValue() : QJsonValue(r.message)},
               {QStringLiteral("worker"), r.worker >= 0 ? QJsonValue(r.worker) : QJsonValue()},
               {QStringLiteral("ms"), r.ms},
+              {QStringLiteral("cpu_ms"), r.cpuMs},
               {QStringLiteral("start_ms"), r.startMs >= 0 ? QJsonValue(r.startMs) : QJsonValue()},
               {QStringLiteral("end_ms"), r.endMs},
               {QStringLiteral("peak_rss"), r.peakRss}});

@@ -15,6 +15,7 @@ struct FileReport
     QString message;
     int worker = -1;
     qint64 ms = 0;
+    qint64 cpuMs = 0;    //!< coqc's CPU time (user + system)
     qint64 peakRss = 0;
     qint64 startMs = -1; //!< when its task started, since the build began (-1: never ran)
     qint64 endMs = 0;    //!< when it ended, since the build began

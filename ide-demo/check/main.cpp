@@ -8,6 +8,7 @@
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QLoggingCategory>
+#include <QtCore/QTextStream>
 
 int main(int argc, char *argv[])
 {
@@ -38,6 +39,10 @@ int main(int argc, char *argv[])
             return exitCode;
         app.exec();
         return result;
+    }
+    if (options->quick) {
+        QTextStream(stderr) << "drover-check: --quick is for Coq developments (see drover-check --help)\n";
+        return 2;
     }
     {
         CheckRun run(*options);

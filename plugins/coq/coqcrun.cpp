@@ -29,14 +29,27 @@ QString signalText(int signal)
     return name ? QStringLiteral("SIG%1").arg(QLatin1String(name)) : QStringLiteral("signal %1").arg(signal);
 }
 
-//! Removes the .vo (and its .glob) that a coqc which did not finish wrote
-//! after `started`.
-void removeHalfWritten(const QString &file, const QDateTime &started)
+//! Removes what a coqc that did not finish wrote after `started`: for a
+//! full build its .vo, .glob, .vos and .vok; for -vos its .vos; for -vok
+//! its .vok (the other mode's outputs, written meanwhile by another task
+//! of the same file, are not its to remove).
+void removeHalfWritten(const QString &file, CoqRequest::Mode mode, const QDateTime &started)
 {
+    QStringList suffixes;
+    switch (mode) {
+    case CoqRequest::Mode::Full:
+        suffixes = {QStringLiteral("vo"), QStringLiteral("glob"), QStringLiteral("vos"), QStringLiteral("vok")};
+        break;
+    case CoqRequest::Mode::Quick:
+        suffixes = {QStringLiteral("vos")};
+        break;
+    case CoqRequest::Mode::ProofCheck:
+        suffixes = {QStringLiteral("vok")};
+        break;
+    }
     const QString base = file.chopped(1); // x.v -> x.
-    for (const QString &suffix : {QStringLiteral(".vo"), QStringLiteral(".vos"), QStringLiteral(".vok"),
-                                  QStringLiteral(".glob")}) {
-        const QFileInfo info(base + suffix.mid(1));
+    for (const QString &suffix : std::as_const(suffixes)) {
+        const QFileInfo info(base + suffix);
         if (info.exists() && info.lastModified() >= started.addSecs(-1))
             QFile::remove(info.absoluteFilePath());
     }
@@ -128,6 +141,8 @@ CoqResult runCoqc(const CoqRequest &request, const std::function<bool()> &cancel
 
     result.ms = clock.elapsed();
     result.peakRssBytes = qint64(usage.ru_maxrss) * 1024;
+    auto ms = [](const timeval &t) { return qint64(t.tv_sec) * 1000 + t.tv_usec / 1000; };
+    result.cpuMs = ms(usage.ru_utime) + ms(usage.ru_stime);
     result.output = QString::fromUtf8(output.right(KeptOutput));
     QFile source(request.file);
     const QByteArray text = source.open(QIODevice::ReadOnly) ? source.readAll() : QByteArray();
@@ -153,6 +168,6 @@ CoqResult runCoqc(const CoqRequest &request, const std::function<bool()> &cancel
             result.message += QStringLiteral(" (by someone else: the kernel's OOM killer, a user)");
     }
     if (result.status != QLatin1String("ok"))
-        removeHalfWritten(request.file, started);
+        removeHalfWritten(request.file, request.mode, started);
     return result;
 }

@@ -6,7 +6,9 @@
 
 namespace CoqLib {
 
-//! How long each file of a development took to build last time, kept in a
+//! How much CPU each file of a development took to build last time (coqc's
+//! user + system time, which another coqc on the machine does not inflate
+//! as it does the wall time), kept in a
 //! small file beside the build outputs (`.drover-times.json` in its root),
 //! so that the next build ranks the critical path by real times.
 class CoqHistory

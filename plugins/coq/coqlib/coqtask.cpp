@@ -66,6 +66,7 @@ QCborMap CoqResult::toCbor() const
     m.insert(QLatin1String("diagnostics"), list);
     m.insert(QLatin1String("output"), output);
     m.insert(QLatin1String("ms"), ms);
+    m.insert(QLatin1String("cpu_ms"), cpuMs);
     m.insert(QLatin1String("peak_rss"), peakRssBytes);
     m.insert(QLatin1String("message"), message);
     return m;
@@ -81,6 +82,7 @@ CoqResult CoqResult::fromCbor(const QCborMap &m)
         r.diagnostics << CoqDiagnostic::fromCbor(d.toMap());
     r.output = m.value(QLatin1String("output")).toString();
     r.ms = m.value(QLatin1String("ms")).toInteger();
+    r.cpuMs = m.value(QLatin1String("cpu_ms")).toInteger();
     r.peakRssBytes = m.value(QLatin1String("peak_rss")).toInteger();
     r.message = m.value(QLatin1String("message")).toString();
     return r;

@@ -31,7 +31,8 @@ struct CoqResult
     int signal = 0;          //!< the signal that ended coqc, 0 if it exited
     QList<CoqDiagnostic> diagnostics;
     QString output;          //!< coqc's stdout and stderr (the last 64 KiB)
-    qint64 ms = 0;
+    qint64 ms = 0;           //!< coqc's wall time
+    qint64 cpuMs = 0;        //!< coqc's user + system time (wait4): what it costs, whatever else runs
     qint64 peakRssBytes = 0; //!< coqc's peak resident memory (wait4)
     QString message;         //!< why, for a person, when not ok
 
