@@ -1,6 +1,7 @@
 #include "coqbuild.h"
 
 #include "coqtask.h"
+#include "lemmaoutcome.h"
 
 #include <drover/manager.h>
 #include <drover/taskqueue.h>
@@ -195,8 +196,7 @@ void CoqBuild::onTaskFinished(TaskId id, const TaskResult &result)
     report.worker = result.workerId;
     report.ms = result.elapsed.count();
     report.startMs = m_started.contains(id) ? m_started.take(id) : -1;
-    switch (result.outcome) {
-    case Outcome::Done: {
+    if (result.outcome == Outcome::Done) {
         const CoqLib::CoqResult coq = CoqLib::CoqResult::fromCbor(result.response.toMap());
         report.status = coq.status;
         report.errors = coq.diagnostics;
@@ -204,24 +204,10 @@ void CoqBuild::onTaskFinished(TaskId id, const TaskResult &result)
         report.ms = coq.ms;
         report.cpuMs = coq.cpuMs;
         report.peakRss = coq.peakRssBytes;
-        break;
-    }
-    case Outcome::TimedOut:
-        report.status = QStringLiteral("timeout");
+    } else {
+        // The word a lemma or a query would have for the same end.
+        report.status = DroverDemo::stateName(DroverDemo::stateWithoutResponse(result.outcome));
         report.message = result.message;
-        break;
-    case Outcome::Cancelled:
-        report.status = QStringLiteral("cancelled");
-        report.message = result.message;
-        break;
-    case Outcome::WorkerDied:
-        report.status = QStringLiteral("crashed");
-        report.message = result.message;
-        break;
-    default:
-        report.status = QStringLiteral("error");
-        report.message = result.message;
-        break;
     }
     if (m_options.quick) {
         onQuickPhase(node, job.mode, report);

@@ -1,7 +1,8 @@
 #include "coqreport.h"
 
+#include "jsonlines.h"
+
 #include <QtCore/QJsonArray>
-#include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtCore/QTextStream>
 
@@ -9,13 +10,6 @@
 #include <unistd.h>
 
 namespace {
-void emitLine(const QJsonObject &object)
-{
-    const QByteArray line = QJsonDocument(object).toJson(QJsonDocument::Compact);
-    std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
-    std::fputc('\n', stdout);
-    std::fflush(stdout);
-}
 
 QJsonObject diagnostic(const CoqLib::CoqDiagnostic &d)
 {
@@ -56,7 +50,7 @@ void CoqReport::fileFinished(const FileReport &r, int, int)
     QJsonArray errors;
     for (const CoqLib::CoqDiagnostic &d : r.errors)
         errors.append(diagnostic(d));
-    emitLine({{QStringLiteral("event"), QStringLiteral("file")},
+    emitJsonLine({{QStringLiteral("event"), QStringLiteral("file")},
               {QStringLiteral("file"), r.file},
               {QStringLiteral("status"), r.status},
               {QStringLiteral("up_to_date"), r.upToDate},
@@ -73,7 +67,7 @@ void CoqReport::fileFinished(const FileReport &r, int, int)
 void CoqReport::summary(const BuildSummary &s)
 {
     if (m_json) {
-        emitLine({{QStringLiteral("event"), QStringLiteral("summary")},
+        emitJsonLine({{QStringLiteral("event"), QStringLiteral("summary")},
                   {QStringLiteral("files"), s.files},
                   {QStringLiteral("ok"), s.ok},
                   {QStringLiteral("up_to_date"), s.upToDate},

@@ -1,23 +1,12 @@
 #include "jsonreporter.h"
 
-#include <QtCore/QJsonDocument>
+#include "jsonlines.h"
+
 #include <QtCore/QJsonObject>
-
-#include <cstdio>
-
-namespace {
-void emitLine(const QJsonObject &object)
-{
-    const QByteArray line = QJsonDocument(object).toJson(QJsonDocument::Compact);
-    std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
-    std::fputc('\n', stdout);
-    std::fflush(stdout);
-}
-} // namespace
 
 void JsonReporter::parseError(const QString &file, int line, int column, const QString &message)
 {
-    emitLine({{QStringLiteral("event"), QStringLiteral("parse-error")},
+    emitJsonLine({{QStringLiteral("event"), QStringLiteral("parse-error")},
               {QStringLiteral("file"), file},
               {QStringLiteral("line"), line},
               {QStringLiteral("column"), column},
@@ -26,7 +15,7 @@ void JsonReporter::parseError(const QString &file, int line, int column, const Q
 
 void JsonReporter::lemmaFinished(const LemmaReport &o, int, int)
 {
-    emitLine({{QStringLiteral("event"), QStringLiteral("lemma")},
+    emitJsonLine({{QStringLiteral("event"), QStringLiteral("lemma")},
               {QStringLiteral("file"), o.file},
               {QStringLiteral("name"), o.name},
               {QStringLiteral("line"), o.line},
@@ -39,7 +28,7 @@ void JsonReporter::lemmaFinished(const LemmaReport &o, int, int)
 
 void JsonReporter::queryFinished(const QueryReport &o)
 {
-    emitLine({{QStringLiteral("event"), QStringLiteral("query")},
+    emitJsonLine({{QStringLiteral("event"), QStringLiteral("query")},
               {QStringLiteral("file"), o.file},
               {QStringLiteral("line"), o.line},
               {QStringLiteral("text"), o.text},
@@ -58,12 +47,12 @@ void JsonReporter::workerEvent(int id, qint64 pid, const QString &state, const Q
                       {QStringLiteral("state"), state}};
     if (!status.isEmpty())
         event.insert(QStringLiteral("status"), status);
-    emitLine(event);
+    emitJsonLine(event);
 }
 
 void JsonReporter::summary(const CheckSummary &s)
 {
-    emitLine({{QStringLiteral("event"), QStringLiteral("summary")},
+    emitJsonLine({{QStringLiteral("event"), QStringLiteral("summary")},
               {QStringLiteral("lemmas"), s.lemmas},
               {QStringLiteral("ok"), s.ok},
               {QStringLiteral("error"), s.error},
