@@ -10,6 +10,28 @@
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QTextStream>
 
+namespace {
+//! Runs a CheckRun or a CoqBuild to its end: Ctrl-C interrupts it, and its
+//! exit code is the program's. The run (and with it its Manager, so every
+//! worker) is gone before this returns.
+template<typename Run>
+int runToEnd(QCoreApplication &app, const CheckOptions &options)
+{
+    int result = 0;
+    Run run(options);
+    SigintWatcher sigint;
+    QObject::connect(&sigint, &SigintWatcher::interrupted, &run, &Run::interrupt);
+    QObject::connect(&run, &Run::finished, &app, [&](int code) {
+        result = code;
+        app.quit();
+    });
+    if (!run.start(&result))
+        return result;
+    app.exec();
+    return result;
+}
+} // namespace
+
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
@@ -24,37 +46,12 @@ int main(int argc, char *argv[])
     const std::optional<CheckOptions> options = parseCheckOptions(app.arguments(), &exitCode);
     if (!options)
         return exitCode;
-
-    int result = 0;
-    if (CoqLib::CoqProject::looksLikeCoq(options->files)) {
-        // A Coq development (a directory, a _CoqProject, .v files): docs/coq.md.
-        CoqBuild build(*options);
-        SigintWatcher sigint;
-        QObject::connect(&sigint, &SigintWatcher::interrupted, &build, &CoqBuild::interrupt);
-        QObject::connect(&build, &CoqBuild::finished, &app, [&](int code) {
-            result = code;
-            app.quit();
-        });
-        if (!build.start(&exitCode))
-            return exitCode;
-        app.exec();
-        return result;
-    }
+    // A Coq development (a directory, a _CoqProject, .v files): docs/coq.md.
+    if (CoqLib::CoqProject::looksLikeCoq(options->files))
+        return runToEnd<CoqBuild>(app, *options);
     if (options->quick) {
         QTextStream(stderr) << "drover-check: --quick is for Coq developments (see drover-check --help)\n";
         return 2;
     }
-    {
-        CheckRun run(*options);
-        SigintWatcher sigint;
-        QObject::connect(&sigint, &SigintWatcher::interrupted, &run, &CheckRun::interrupt);
-        QObject::connect(&run, &CheckRun::finished, &app, [&](int code) {
-            result = code;
-            app.quit();
-        });
-        if (!run.start(&exitCode))
-            return exitCode;
-        app.exec();
-    } // the run's Manager is gone here: every worker is reaped
-    return result;
+    return runToEnd<CheckRun>(app, *options);
 }
