@@ -13,62 +13,18 @@
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QTest>
 
+#include "support/coqcheck.h"
+
 #include <csignal>
 #include <utime.h>
+
+using namespace TestSupport;
 
 namespace {
 
 // In dependency order: each needs only those before it.
 const QStringList StdppFiles{QStringLiteral("options"), QStringLiteral("base"), QStringLiteral("proof_irrel"),
                              QStringLiteral("decidable"), QStringLiteral("tactics"), QStringLiteral("option")};
-
-struct Run
-{
-    int exitCode = -1;
-    QHash<QString, QJsonObject> files; //!< `file` events by file
-    QJsonObject summary;
-    QString err;
-};
-
-Run check(const QStringList &arguments, const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment())
-{
-    QProcess p;
-    p.setProcessEnvironment(environment);
-    p.start(QStringLiteral(DROVER_CHECK_BIN), QStringList{QStringLiteral("--json")} + arguments);
-    Run run;
-    if (!p.waitForFinished(180000))
-        return run;
-    run.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    run.err = QString::fromUtf8(p.readAllStandardError());
-    for (const QByteArray &line : p.readAllStandardOutput().split('\n')) {
-        const QJsonObject event = QJsonDocument::fromJson(line).object();
-        if (event.value(QLatin1String("event")) == QLatin1String("file"))
-            run.files.insert(event.value(QLatin1String("file")).toString(), event);
-        else if (event.value(QLatin1String("event")) == QLatin1String("summary"))
-            run.summary = event;
-    }
-    return run;
-}
-
-QString status(const Run &run, const QString &file)
-{
-    return run.files.value(file).value(QLatin1String("status")).toString();
-}
-
-//! The coqc processes compiling `file`, anywhere on the machine.
-QStringList coqcProcessesFor(const QString &file)
-{
-    QStringList found;
-    for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-        QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(entry));
-        if (!cmdline.open(QIODevice::ReadOnly))
-            continue;
-        const QList<QByteArray> argv = cmdline.readAll().split('\0');
-        if (!argv.isEmpty() && argv.first().split('/').last().startsWith("coqc") && argv.contains(QFile::encodeName(file)))
-            found << entry;
-    }
-    return found;
-}
 
 void setMtime(const QString &file, qint64 secondsFromNow)
 {

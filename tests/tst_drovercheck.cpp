@@ -2,6 +2,7 @@
 // flags, timeouts, retries, Ctrl-C, and no worker left behind.
 
 #include "support/processes.h"
+#include "support/memorycgroup.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QFile>
@@ -372,20 +373,10 @@ private slots:
 #endif
         // A memory cgroup of 300 MiB of our own (root and cgroup v1 or v2
         // needed): the kernel's OOM killer, not Drover, kills the worker.
-        const QString name = QStringLiteral("drover-oomtest-%1").arg(::getpid());
-        QString group = QStringLiteral("/sys/fs/cgroup/memory/") + name;
-        QString limitFile = QStringLiteral("memory.limit_in_bytes");
-        if (!QDir().mkpath(group)) {
-            group = QStringLiteral("/sys/fs/cgroup/") + name;
-            limitFile = QStringLiteral("memory.max");
-            if (!QFile::exists(QStringLiteral("/sys/fs/cgroup/cgroup.controllers")) || !QDir().mkpath(group))
-                QSKIP("no memory cgroup can be made here (needs root)");
-        }
+        const QString group = TestSupport::makeMemoryCgroup(QStringLiteral("oomtest"), "300M");
+        if (group.isEmpty())
+            QSKIP("no memory cgroup can be made here (needs root and a memory controller)");
         const auto removeGroup = qScopeGuard([group] { QDir().rmdir(group); });
-        QFile limit(group + QLatin1Char('/') + limitFile);
-        if (!limit.open(QIODevice::WriteOnly) || limit.write("300M") < 0 || !limit.flush())
-            QSKIP("the memory cgroup takes no limit here");
-        limit.close();
         QProcess p;
         p.start(QStringLiteral("/bin/sh"),
                 {QStringLiteral("-c"), QStringLiteral("echo $$ > %1/cgroup.procs && exec \"$0\" --json \"$1\"").arg(group),

@@ -1,5 +1,9 @@
 #include "coqcrun.h"
 
+#include "coqcending.h"
+
+#include <drover/processfate.h>
+
 #include <QtCore/QDateTime>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QFile>
@@ -22,12 +26,6 @@ using namespace CoqLib;
 namespace {
 constexpr qsizetype KeptOutput = 64 * 1024;
 constexpr int TermGraceMs = 1000;
-
-QString signalText(int signal)
-{
-    const char *name = ::sigabbrev_np(signal);
-    return name ? QStringLiteral("SIG%1").arg(QLatin1String(name)) : QStringLiteral("signal %1").arg(signal);
-}
 
 //! Removes what a coqc that did not finish wrote after `started`: for a
 //! full build its .vo, .glob, .vos and .vok; for -vos its .vos; for -vok
@@ -87,6 +85,7 @@ CoqResult runCoqc(const CoqRequest &request, const std::function<bool()> &cancel
     if (!root.isEmpty())
         posix_spawn_file_actions_addchdir_np(&actions, root.constData());
     pid_t pid = -1;
+    const qint64 oomBefore = Drover::kernelOomKills();
     // posix_spawnp: `coqc` is looked up on PATH, as a shell would.
     const int spawned = ::posix_spawnp(&pid, argv.front(), &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
@@ -147,26 +146,11 @@ CoqResult runCoqc(const CoqRequest &request, const std::function<bool()> &cancel
     QFile source(request.file);
     const QByteArray text = source.open(QIODevice::ReadOnly) ? source.readAll() : QByteArray();
     result.diagnostics = parseCoqOutput(result.output, text);
-    if (WIFEXITED(status)) {
-        result.exitCode = WEXITSTATUS(status);
-        result.status = result.exitCode == 0 ? QStringLiteral("ok") : QStringLiteral("error");
-        if (result.exitCode != 0) {
-            for (const CoqDiagnostic &d : std::as_const(result.diagnostics)) {
-                if (d.severity == CoqDiagnostic::Severity::Error) {
-                    result.message = d.message;
-                    break;
-                }
-            }
-            if (result.message.isEmpty())
-                result.message = QStringLiteral("coqc exited with code %1").arg(result.exitCode);
-        }
-    } else {
-        result.signal = WTERMSIG(status);
-        result.status = termAt >= 0 ? QStringLiteral("cancelled") : QStringLiteral("crashed");
-        result.message = QStringLiteral("coqc was killed by %1").arg(signalText(result.signal));
-        if (result.signal == SIGKILL && termAt < 0)
-            result.message += QStringLiteral(" (by someone else: the kernel's OOM killer, a user)");
-    }
+    if (const std::optional<CoqDiagnostic> warning = CoqcEnding::notUtf8(text))
+        result.diagnostics.prepend(*warning);
+    const bool killedByUs = termAt >= 0;
+    CoqcEnding::describe(result, status, killedByUs,
+                         oomBefore, WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL ? Drover::kernelOomKills() : oomBefore);
     if (result.status != QLatin1String("ok"))
         removeHalfWritten(request.file, request.mode, started);
     return result;

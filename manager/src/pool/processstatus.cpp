@@ -30,13 +30,6 @@ QString workerEndText(QProcess::ExitStatus status, int exitCode, qint64 addressS
     return text;
 }
 
-QString signalName(int signal)
-{
-    if (const char *abbrev = sigabbrev_np(signal))
-        return QStringLiteral("SIG") + QString::fromLatin1(abbrev);
-    return QStringLiteral("signal %1").arg(signal);
-}
-
 QString exitStatusText(QProcess::ExitStatus status, int exitCode)
 {
     // On Unix QProcess reports the terminating signal as the exit code of a
@@ -44,19 +37,6 @@ QString exitStatusText(QProcess::ExitStatus status, int exitCode)
     if (status == QProcess::CrashExit)
         return QStringLiteral("was killed by %1").arg(signalName(exitCode));
     return QStringLiteral("exited with code %1").arg(exitCode);
-}
-
-qint64 kernelOomKills()
-{
-    QFile vmstat(QStringLiteral("/proc/vmstat"));
-    if (!vmstat.open(QIODevice::ReadOnly))
-        return -1;
-    // A /proc file has no size: read it whole, not up to atEnd().
-    for (const QByteArray &line : vmstat.readAll().split('\n')) {
-        if (line.startsWith("oom_kill "))
-            return line.mid(9).trimmed().toLongLong();
-    }
-    return -1;
 }
 
 bool signalProcessGroup(qint64 pid, int signal)

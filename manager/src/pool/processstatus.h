@@ -1,5 +1,7 @@
 #pragma once
 
+#include "drover/processfate.h"
+
 #include <QtCore/QProcess>
 #include <QtCore/QString>
 
@@ -16,12 +18,9 @@ QString exitStatusText(QProcess::ExitStatus status, int exitCode);
 QString workerEndText(QProcess::ExitStatus status, int exitCode, qint64 addressSpaceLimit, qint64 oomKillsAtStart,
                       bool killedByDrover);
 
-//! "SIGTERM" for 15; "signal 99" for what the C library cannot name.
-QString signalName(int signal);
-
-//! How many processes the kernel's OOM killer has killed since boot
-//! (oom_kill in /proc/vmstat), -1 if unknown.
-qint64 kernelOomKills();
+// signalName() and kernelOomKills(), which plugins use too.
+using Drover::kernelOomKills;
+using Drover::signalName;
 
 //! Sends a signal to the process group that a worker leads (it calls
 //! setpgid(0, 0) before exec), so its own children get it too. While the
