@@ -34,6 +34,23 @@ void closeFd(int *fd)
     *fd = -1;
 }
 
+//! Whether a process of group `pgid` is alive (a zombie is not).
+bool groupHasLiveMember(pid_t pgid)
+{
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &entry : entries) {
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(entry));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses.
+        const QByteArray line = stat.readAll();
+        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+        if (fields.size() > 2 && fields.at(2).toLongLong() == pgid && fields.at(0) != "Z")
+            return true;
+    }
+    return false;
+}
+
 void setNonBlocking(int fd)
 {
     ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
@@ -167,6 +184,12 @@ void CoqChild::end(std::chrono::milliseconds grace)
         }
         m_reaped = true;
         m_peakRssBytes = qint64(usage.ru_maxrss) * 1024;
+        // SIGKILL is not instant: an orphaned proof worker is still alive in
+        // the group while it frees its memory. (Its zombie is init's to
+        // reap.) No new process takes the id of a group that has members.
+        const QDeadlineTimer gone(grace);
+        while (groupHasLiveMember(m_pid) && !gone.hasExpired())
+            ::usleep(10 * 1000);
     }
     closeFd(&m_in);
     closeFd(&m_out);

@@ -52,8 +52,9 @@ public:
     //! Waits up to `timeout` for the program to end by itself; true if it did.
     bool waitForEnd(std::chrono::milliseconds timeout);
     //! SIGTERM to the group, up to `grace` for the program to end, SIGKILL to
-    //! the group (orphaned proof workers included), then reaps the program.
-    //! Safe to call again. Closes the pipes.
+    //! the group (orphaned proof workers included), reaps the program, and
+    //! waits up to `grace` more for the group to be empty. Safe to call
+    //! again. Closes the pipes.
     void end(std::chrono::milliseconds grace);
 
     //! After end(): "exited with code N" or "was killed by SIGNAME".

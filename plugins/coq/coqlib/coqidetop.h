@@ -58,7 +58,10 @@ namespace CoqLib {
 //!   from the start of the line.
 //! - SIGINT interrupts the command running: the call fails with
 //!   "User interrupt." on the interrupted sentence, and coqidetop goes on
-//!   (Edit_at the last good state, then add again).
+//!   (Edit_at the last good state, then add again). Quirk: a SIGINT that
+//!   lands just as a sentence starts (right after the previous one's
+//!   `processed`) made, in about half of the runs, the following Edit_at
+//!   fail with "User interrupt." too.
 //! - A -Q or -R directory that does not exist is only a warning for coqidetop
 //!   (stderr); this client refuses it in start(). An option coqidetop does
 //!   not know makes it exit with code 1 before it answers; init() then
