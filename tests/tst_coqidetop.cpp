@@ -85,24 +85,6 @@ QString coqcSays(const QByteArray &document)
     return m.hasMatch() ? m.captured(1) : out;
 }
 
-//! The pids whose process group is `pgid`, but for the zombies of orphans:
-//! those are init's to reap (and this sandbox's init does not).
-QList<qint64> groupMembers(qint64 pgid)
-{
-    QList<qint64> members;
-    for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-        QFile stat(QStringLiteral("/proc/%1/stat").arg(entry));
-        if (!stat.open(QIODevice::ReadOnly))
-            continue;
-        const QByteArray line = stat.readAll();
-        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
-        const bool orphanZombie = fields.size() > 1 && fields.at(0) == "Z" && fields.at(1).toLongLong() != ::getpid();
-        if (fields.size() > 2 && fields.at(2).toLongLong() == pgid && !orphanZombie)
-            members << entry.toLongLong();
-    }
-    return members;
-}
-
 struct Session
 {
     CoqIdeTop::Options options;
@@ -470,7 +452,7 @@ void TestCoqIdeTop::hangPastTimeout()
     QVERIFY(status.failure.processLost);
     QCOMPARE(status.failure.message, QStringLiteral("coqidetop did not answer Status within 1500 ms"));
     QVERIFY(!TestSupport::processExists(hung));
-    QCOMPARE(groupMembers(hung), QList<qint64>());
+    QCOMPARE(TestSupport::processGroupMembers(hung), QList<qint64>());
     // Every later call says why.
     const CoqIdeTop::GoalReply later = s.top->goal();
     QVERIFY(later.failure.processLost);
@@ -498,9 +480,9 @@ void TestCoqIdeTop::stop()
     QCOMPARE(addAll(&s, "Lemma x : 1 = 1.\nProof.\n  reflexivity.\nQed.\n", s.root).size(), 4);
     QVERIFY(s.top->status(true).ok);
     const qint64 pgid = s.top->pid();
-    QTRY_VERIFY_WITH_TIMEOUT(groupMembers(pgid).size() >= members, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(TestSupport::processGroupMembers(pgid).size() >= members, 30000);
     s.top->stop();
-    QCOMPARE(groupMembers(pgid), QList<qint64>());
+    QCOMPARE(TestSupport::processGroupMembers(pgid), QList<qint64>());
     QVERIFY(!TestSupport::processExists(pgid));
     QVERIFY(s.top->peakRssBytes() > 1024 * 1024);
     QVERIFY(!s.top->isRunning());

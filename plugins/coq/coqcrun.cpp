@@ -1,5 +1,7 @@
 #include "coqcrun.h"
 
+#include "coqchild.h"
+
 #include <QtCore/QDateTime>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QFile>
@@ -22,12 +24,6 @@ using namespace CoqLib;
 namespace {
 constexpr qsizetype KeptOutput = 64 * 1024;
 constexpr int TermGraceMs = 1000;
-
-QString signalText(int signal)
-{
-    const char *name = ::sigabbrev_np(signal);
-    return name ? QStringLiteral("SIG%1").arg(QLatin1String(name)) : QStringLiteral("signal %1").arg(signal);
-}
 
 //! Removes what a coqc that did not finish wrote after `started`: for a
 //! full build its .vo, .glob, .vos and .vok; for -vos its .vos; for -vok
@@ -163,7 +159,7 @@ CoqResult runCoqc(const CoqRequest &request, const std::function<bool()> &cancel
     } else {
         result.signal = WTERMSIG(status);
         result.status = termAt >= 0 ? QStringLiteral("cancelled") : QStringLiteral("crashed");
-        result.message = QStringLiteral("coqc was killed by %1").arg(signalText(result.signal));
+        result.message = QStringLiteral("coqc was killed by %1").arg(signalName(result.signal));
         if (result.signal == SIGKILL && termAt < 0)
             result.message += QStringLiteral(" (by someone else: the kernel's OOM killer, a user)");
     }
