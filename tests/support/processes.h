@@ -11,28 +11,50 @@
 
 namespace TestSupport {
 
-//! The pids of this process's children, zombies included (a zombie is a
-//! child that nobody reaped, which is a leak too).
-inline QList<qint64> childProcesses(qint64 parent = ::getpid())
+//! The fields of /proc/<pid>/stat after "pid (comm) ": state, ppid, pgrp, …
+//! (comm may hold spaces, so the split is after the last ')'); empty if the
+//! process is gone.
+inline QList<QByteArray> statFields(qint64 pid)
 {
-    QList<qint64> children;
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return {};
+    const QByteArray line = stat.readAll();
+    return line.mid(line.lastIndexOf(')') + 2).split(' ');
+}
+
+//! The pids of /proc whose stat fields satisfy `keep`.
+template<typename Keep>
+QList<qint64> processesWhere(Keep keep)
+{
+    QList<qint64> found;
     const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
     for (const QString &entry : entries) {
         bool isPid = false;
         const qint64 pid = entry.toLongLong(&isPid);
         if (!isPid)
             continue;
-        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-        if (!stat.open(QIODevice::ReadOnly))
-            continue;
-        // "pid (comm) state ppid ...": comm may hold spaces, so split after ')'.
-        const QByteArray line = stat.readAll();
-        const qsizetype close = line.lastIndexOf(')');
-        const QList<QByteArray> fields = line.mid(close + 2).split(' ');
-        if (fields.size() > 1 && fields.at(1).toLongLong() == parent)
-            children << pid;
+        const QList<QByteArray> fields = statFields(pid);
+        if (fields.size() > 2 && keep(fields))
+            found << pid;
     }
-    return children;
+    return found;
+}
+
+//! The pids of this process's children, zombies included (a zombie is a
+//! child that nobody reaped, which is a leak too).
+inline QList<qint64> childProcesses(qint64 parent = ::getpid())
+{
+    return processesWhere([parent](const QList<QByteArray> &f) { return f.at(1).toLongLong() == parent; });
+}
+
+//! The members of process group `pgid`, but for zombies that are not this
+//! process's children: those are orphans, init's to reap.
+inline QList<qint64> processGroupMembers(qint64 pgid)
+{
+    return processesWhere([pgid](const QList<QByteArray> &f) {
+        return f.at(2).toLongLong() == pgid && (f.at(0) != "Z" || f.at(1).toLongLong() == ::getpid());
+    });
 }
 
 //! Whether a process exists (a zombie counts as existing).
