@@ -108,15 +108,9 @@ void TestCoqSentences::realFiles()
     const QString original = QDir(m_coqLib).filePath(path);
     if (!QFile::exists(original))
         QSKIP(qPrintable(QStringLiteral("%1 is not installed").arg(original)));
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString name = QFileInfo(path).fileName();
-    QVERIFY(QFile::copy(original, dir.filePath(name)));
-    QFile file(original);
-    QVERIFY(file.open(QIODevice::ReadOnly));
-    const QByteArray source = file.readAll();
-
-    const TestSupport::CoqTimeRun coqc = TestSupport::runCoqTime(dir.path(), name);
+    const QByteArray source = TestSupport::readAll(original);
+    QVERIFY(!source.isEmpty());
+    const TestSupport::CoqTimeRun coqc = TestSupport::runCoqTimeOn(source, QFileInfo(path).fileName());
     QVERIFY2(coqc.compiled, qPrintable(coqc.output.right(2000)));
     QVERIFY2(coqc.sentences.size() >= atLeast, qPrintable(QString::number(coqc.sentences.size())));
 
@@ -234,13 +228,7 @@ void TestCoqSentences::snippets()
 
     if (m_coqLib.isEmpty())
         QSKIP("coqc is not installed: the split was not compared with coqc's");
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    QFile file(dir.filePath(QStringLiteral("snippet.v")));
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(source);
-    file.close();
-    const TestSupport::CoqTimeRun coqc = TestSupport::runCoqTime(dir.path(), QStringLiteral("snippet.v"));
+    const TestSupport::CoqTimeRun coqc = TestSupport::runCoqTimeOn(source, QStringLiteral("snippet.v"));
     if (error == int(CoqSentenceSplit::Error::None)) {
         QVERIFY2(coqc.compiled, qPrintable(coqc.output));
         compareWithCoqc(source, split.sentences, coqc);

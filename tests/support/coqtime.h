@@ -14,6 +14,7 @@
 #include <QtCore/QRegularExpression>
 #include <QtCore/QStandardPaths>
 #include <QtCore/QString>
+#include <QtCore/QTemporaryDir>
 
 namespace TestSupport {
 
@@ -48,15 +49,16 @@ struct CoqTimeRun
 
 //! Compiles `dir/name` with `coqc -time`, the directory bound to a logical
 //! name of its own so that a copy of a library file is not taken for the
-//! installed one.
-inline CoqTimeRun runCoqTime(const QString &dir, const QString &name)
+//! installed one. `extra` goes before the file (e.g. `-vos`, under which
+//! the proofs coqc may check apart are skipped: their tactics print no Chars).
+inline CoqTimeRun runCoqTime(const QString &dir, const QString &name, const QStringList &extra = {})
 {
     CoqTimeRun run;
     QProcess p;
     p.setWorkingDirectory(dir);
     p.setProcessChannelMode(QProcess::MergedChannels);
-    p.start(coqcProgram(), {QStringLiteral("-Q"), QStringLiteral("."), QStringLiteral("DroverOracle"),
-                            QStringLiteral("-time"), name});
+    p.start(coqcProgram(), QStringList{QStringLiteral("-Q"), QStringLiteral("."), QStringLiteral("DroverOracle"),
+                            QStringLiteral("-time")} + extra + QStringList{name});
     if (!p.waitForFinished(120000)) {
         p.kill();
         p.waitForFinished();
@@ -85,6 +87,25 @@ inline CoqTimeRun runCoqTime(const QString &dir, const QString &name)
         }
     }
     return run;
+}
+
+//! runCoqTime() on `source` written as `name` in a directory of its own,
+//! removed after.
+inline CoqTimeRun runCoqTimeOn(const QByteArray &source, const QString &name, const QStringList &extra = {})
+{
+    QTemporaryDir dir;
+    QFile file(dir.filePath(name));
+    if (!dir.isValid() || !file.open(QIODevice::WriteOnly) || file.write(source) != source.size())
+        return {};
+    file.close();
+    return runCoqTime(dir.path(), name, extra);
+}
+
+//! The bytes of a file, empty if it cannot be read.
+inline QByteArray readAll(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
 } // namespace TestSupport
