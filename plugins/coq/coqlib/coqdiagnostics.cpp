@@ -1,33 +1,13 @@
 #include "coqdiagnostics.h"
 
+#include "coqtextpositions.h"
+
 #include <QtCore/QCborMap>
 #include <QtCore/QRegularExpression>
 
 namespace CoqLib {
 
 namespace {
-//! Byte offsets of the start of each line of the source.
-QList<qsizetype> lineStarts(const QByteArray &source)
-{
-    QList<qsizetype> starts{0};
-    for (qsizetype i = 0; i < source.size(); ++i) {
-        if (source.at(i) == '\n')
-            starts << i + 1;
-    }
-    return starts;
-}
-
-//! The (1-based line, 0-based UTF-16 column) of an absolute byte offset.
-std::pair<int, int> place(const QByteArray &source, const QList<qsizetype> &starts, qsizetype offset)
-{
-    offset = std::clamp<qsizetype>(offset, 0, source.size());
-    const auto after = std::upper_bound(starts.begin(), starts.end(), offset);
-    const qsizetype line = std::max<qsizetype>(0, (after - starts.begin()) - 1);
-    const qsizetype start = starts.at(line);
-    const int column = int(QString::fromUtf8(source.constData() + start, offset - start).size());
-    return {int(line) + 1, column};
-}
-
 // The head of every located message, and of the rest.
 const QRegularExpression &located()
 {
@@ -76,7 +56,7 @@ CoqDiagnostic CoqDiagnostic::fromCbor(const QCborMap &m)
 
 QList<CoqDiagnostic> parseCoqOutput(const QString &output, const QByteArray &source)
 {
-    const QList<qsizetype> starts = lineStarts(source);
+    const CoqTextPositions positions(source);
     QList<CoqDiagnostic> diagnostics;
     const QStringList lines = output.split(QLatin1Char('\n'));
     CoqDiagnostic current;
@@ -107,9 +87,13 @@ QList<CoqDiagnostic> parseCoqOutput(const QString &output, const QByteArray &sou
             current.line = head.captured(2).toInt();
             current.byteStart = head.captured(3).toInt();
             current.byteEnd = head.captured(4).toInt();
-            const qsizetype lineStart = current.line - 1 < starts.size() ? starts.at(current.line - 1) : source.size();
-            std::tie(current.line, current.column) = place(source, starts, lineStart + current.byteStart);
-            std::tie(current.endLine, current.endColumn) = place(source, starts, lineStart + current.byteEnd);
+            const qsizetype lineStart = positions.lineStart(current.line);
+            const CoqTextPositions::Place start = positions.utf16Place(lineStart + current.byteStart);
+            const CoqTextPositions::Place end = positions.utf16Place(lineStart + current.byteEnd);
+            current.line = start.line;
+            current.column = start.column;
+            current.endLine = end.line;
+            current.endColumn = end.column;
             continue;
         }
         const bool isError = line.startsWith(QLatin1String("Error:"));
