@@ -3,6 +3,8 @@
 // coqc through Drover's workers. Skipped where Coq or stdpp is not
 // installed (CI installs both: coq, libcoq-stdpp).
 
+#include "support/coq.h"
+
 #include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QJsonArray>
@@ -59,14 +61,10 @@ private:
 
 void TestCoq::initTestCase()
 {
-    if (QStandardPaths::findExecutable(QStringLiteral("coqc")).isEmpty())
-        QSKIP("no coqc on PATH (Debian: apt-get install coq)");
-    QProcess where;
-    where.start(QStringLiteral("coqc"), {QStringLiteral("-where")});
-    QVERIFY(where.waitForFinished(30000));
-    m_stdpp = QDir(QString::fromLocal8Bit(where.readAllStandardOutput()).trimmed()).filePath(QStringLiteral("user-contrib/stdpp"));
-    if (!QFileInfo::exists(QDir(m_stdpp).filePath(QStringLiteral("base.v"))))
-        QSKIP("no stdpp sources (Debian: apt-get install libcoq-stdpp)");
+    QString whyNot;
+    m_stdpp = TestSupport::stdppSources(&whyNot);
+    if (m_stdpp.isEmpty())
+        QSKIP(qPrintable(whyNot));
 }
 
 QString TestCoq::development(QTemporaryDir &dir, qsizetype count)
@@ -301,14 +299,14 @@ void TestCoq::endsLeaveNoCoqcAndNoVo()
         arguments << QStringLiteral("--timeout") << QStringLiteral("1.5");
     p.start(QStringLiteral(DROVER_CHECK_BIN), arguments << file);
     QVERIFY(p.waitForStarted());
-    QTRY_VERIFY_WITH_TIMEOUT(!coqcProcessesFor(file).isEmpty(), 60000); // coqc runs
+    QTRY_VERIFY_WITH_TIMEOUT(!TestSupport::coqcProcesses(file).isEmpty(), 60000); // coqc runs
     if (how == QLatin1String("sigint"))
         ::kill(pid_t(p.processId()), SIGINT);
     QVERIFY(p.waitForFinished(60000));
     QCOMPARE(p.exitCode(), 1);
     const QByteArray output = p.readAllStandardOutput();
     QVERIFY2(output.contains(QByteArray("\"status\":\"%1\"").replace("%1", status.toUtf8())), output.constData());
-    QCOMPARE(coqcProcessesFor(file), QStringList());
+    QCOMPARE(TestSupport::coqcProcesses(file), QStringList());
     QVERIFY(!QFileInfo::exists(QDir(dir.path()).filePath(QStringLiteral("slow.vo"))));
 }
 

@@ -6,6 +6,7 @@
 // coqc every time; rows that need root's powers (a memory cgroup, an
 // immutable directory) are skipped where those are not to be had.
 
+#include "support/coq.h"
 #include "support/coqcheck.h"
 #include "support/memorycgroup.h"
 
@@ -74,7 +75,7 @@ QString TestCoqFailures::development(QTemporaryDir &dir, const QByteArray &a)
 void TestCoqFailures::expectNoCoqcAndNoVo(const QString &root)
 {
     const QString a = QDir(root).filePath(QStringLiteral("theories/a.v"));
-    QCOMPARE(coqcProcessesFor(a), QStringList());
+    QCOMPARE(coqcProcesses(a), QStringList());
     QVERIFY(!QFileInfo::exists(a + QLatin1Char('o')));
     QVERIFY(!QFileInfo::exists(QDir(root).filePath(QStringLiteral("theories/b.vo"))));
 }
@@ -104,8 +105,8 @@ void TestCoqFailures::coqcKilled()
     QProcess p;
     p.start(QStringLiteral(DROVER_CHECK_BIN), {QStringLiteral("--json"), root});
     QVERIFY(p.waitForStarted());
-    QTRY_VERIFY_WITH_TIMEOUT(!coqcProcessesFor(a).isEmpty(), 60000);
-    for (const QString &pid : coqcProcessesFor(a))
+    QTRY_VERIFY_WITH_TIMEOUT(!coqcProcesses(a).isEmpty(), 60000);
+    for (const QString &pid : coqcProcesses(a))
         ::kill(pid_t(pid.toInt()), signal);
     const Run run = finishRun(p);
     QCOMPARE(run.exitCode, 1);

@@ -11,6 +11,7 @@
 #include "proofeditor.h"
 #include "querycontroller.h"
 #include "support/processes.h"
+#include "support/workerrows.h"
 #include "tasklistdock.h"
 #include "tasklistmodel.h"
 #include "workermonitor.h"
@@ -87,18 +88,7 @@ bool placeCursorBeforeDot(ProofEditor *editor, const QString &line)
     return true;
 }
 
-int rowOfBusyWorker(const Drover::WorkerListModel *model, const QString &lemma)
-{
-    for (int row = 0; row < model->rowCount(); ++row) {
-        const auto cell = [&](Drover::WorkerListModel::Column column) {
-            return model->data(model->index(row, column)).toString();
-        };
-        if (cell(Drover::WorkerListModel::StateColumn) == QLatin1String("busy")
-            && cell(Drover::WorkerListModel::TaskColumn) == lemma)
-            return row;
-    }
-    return -1;
-}
+using TestSupport::rowOfBusyWorker;
 } // namespace
 
 class tst_Ide : public QObject

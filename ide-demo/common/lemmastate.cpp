@@ -18,8 +18,19 @@ QString stateName(LemmaState state)
     case LemmaState::Crashed: return QStringLiteral("crashed");
     case LemmaState::Timeout: return QStringLiteral("timeout");
     case LemmaState::Cancelled: return QStringLiteral("cancelled");
+    case LemmaState::Skipped: return QStringLiteral("skipped");
+    case LemmaState::UpToDate: return QStringLiteral("up-to-date");
     }
     return {};
+}
+
+std::optional<LemmaState> stateNamed(const QString &word)
+{
+    for (LemmaState state : allLemmaStates) {
+        if (stateName(state) == word)
+            return state;
+    }
+    return std::nullopt;
 }
 
 } // namespace DroverDemo

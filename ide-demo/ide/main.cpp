@@ -1,5 +1,6 @@
 // drover-ide: the demo editor of Drover's proof language (docs/ide.md).
 
+#include "coqcontroller.h"
 #include "mainwindow.h"
 #include "sharedoptions.h"
 #include "whenchecked.h"
@@ -42,7 +43,8 @@ int main(int argc, char **argv)
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Edits documents of Drover's demo proof language and checks "
-                                                    "their lemmas in worker processes while you type."));
+                                                    "their lemmas in worker processes while you type, or "
+                                                    "builds a Coq development and shows its files."));
     parser.addHelpOption();
     parser.addVersionOption();
     // 0 is the toolbar's "none", so --timeout 0 is too.
@@ -55,12 +57,18 @@ int main(int argc, char **argv)
                                                        "(implies --quit-when-checked)."),
                                         QStringLiteral("FILE"));
     const QCommandLineOption quitWhenChecked(QStringLiteral("quit-when-checked"),
-                                             QStringLiteral("Exit 0 once every lemma of DOC has an outcome."));
+                                             QStringLiteral("Exit 0 once every lemma of DOC (or file of the "
+                                                            "development) has an outcome."));
+    const QCommandLineOption openInDevelopment(QStringLiteral("open"),
+                                               QStringLiteral("Show FILE of the Coq development (relative to its root)."),
+                                               QStringLiteral("FILE"));
     const QCommandLineOption size(QStringLiteral("size"),
                                   QStringLiteral("Window size (default: 1400x1150 headless, else most of the screen)."),
                                   QStringLiteral("WxH"));
-    parser.addOptions({screenshot, quitWhenChecked, size});
-    parser.addPositionalArgument(QStringLiteral("DOC"), QStringLiteral("The document to open."), QStringLiteral("[DOC]"));
+    parser.addOptions({screenshot, quitWhenChecked, openInDevelopment, size});
+    parser.addPositionalArgument(QStringLiteral("DOC"), QStringLiteral("The document to open, or a Coq development: a directory with a "
+                                                                            "_CoqProject, a _CoqProject, or a .v file."),
+                                 QStringLiteral("[DOC]"));
     parser.process(app);
 
     const QStringList documents = parser.positionalArguments();
@@ -90,8 +98,16 @@ int main(int argc, char **argv)
     window->setWorkerCount(options->jobs);
     window->setTimeLimit(options->timeout.value_or(std::chrono::milliseconds(0)));
     window->resize(windowSize);
-    if (!documents.isEmpty() && !window->openFile(documents.first(), headless, &error) && headless) {
+    const bool development = !documents.isEmpty() && DroverIde::CoqController::isDevelopment(documents.first());
+    if (parser.isSet(openInDevelopment) && !development)
+        return usageError(QStringLiteral("--open needs a Coq development (a directory with a _CoqProject, a _CoqProject or a .v file)"));
+    if (!documents.isEmpty() && !window->openPath(documents.first(), headless, &error) && headless) {
         QTextStream(stderr) << "drover-ide: " << error << '\n';
+        return 2;
+    }
+    if (parser.isSet(openInDevelopment) && window->coq()->build()
+        && !window->coq()->showFile(parser.value(openInDevelopment), &error)) {
+        QTextStream(stderr) << "drover-ide: --open: " << error << '\n';
         return 2;
     }
     window->show();

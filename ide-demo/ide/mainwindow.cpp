@@ -5,6 +5,9 @@
 
 #include "checkcontroller.h"
 #include "checkstatus.h"
+#include "coqcontroller.h"
+#include "coqfilesdock.h"
+#include "coqfileview.h"
 #include "feedbacklog.h"
 #include "proofdocument.h"
 #include "proofeditor.h"
@@ -24,6 +27,7 @@
 #include <QtWidgets/QMenuBar>
 #include <QtWidgets/QMessageBox>
 #include <QtWidgets/QDoubleSpinBox>
+#include <QtWidgets/QStackedWidget>
 #include <QtWidgets/QStatusBar>
 #include <QtWidgets/QStyle>
 #include <QtWidgets/QToolBar>
@@ -51,6 +55,8 @@ MainWindow::MainWindow(std::unique_ptr<Drover::Manager> manager, Drover::TaskQue
     , m_editor(new ProofEditor(m_document))
     , m_position(new QLabel)
     , m_timeLimit(new QDoubleSpinBox)
+    , m_central(new QStackedWidget)
+    , m_coqView(new CoqFileView)
 {
     queue->setMaxWorkers(2);
     // A worker left holding a failed lemma for its repair is retired after a
@@ -58,7 +64,9 @@ MainWindow::MainWindow(std::unique_ptr<Drover::Manager> manager, Drover::TaskQue
     queue->setIdleTimeout(std::chrono::minutes(1));
     // `par prime` steps fan out to the `par` kind's workers.
     Par::ParFanOut::attach(m_manager.get(), queue, 2, this);
-    setCentralWidget(m_editor);
+    m_central->addWidget(m_editor);
+    m_central->addWidget(m_coqView);
+    setCentralWidget(m_central);
     m_workerMonitor = new WorkerMonitor(queue, this);
     m_taskList = new TaskListDock(m_controller, this);
     m_feedbackLog = new FeedbackLog(m_controller, this);
@@ -66,12 +74,28 @@ MainWindow::MainWindow(std::unique_ptr<Drover::Manager> manager, Drover::TaskQue
     m_queries = new QueryController(m_document, m_manager->queue(QStringLiteral("query")), this);
     connect(m_queries, &QueryController::answered, m_feedbackLog, &FeedbackLog::addAnswer);
     m_checkStatus = new CheckStatus(m_document);
+    // A Coq development: its files where the tasks are, shown when one is open.
+    m_coqFiles = new CoqFilesDock(this);
+    m_coq = new CoqController(m_manager.get(), m_coqFiles, m_coqView, this);
+    connect(m_coq, &CoqController::queueCreated, this, [this](Drover::TaskQueue *coqQueue) {
+        m_workerMonitor->addQueue(coqQueue);
+        connect(coqQueue, &Drover::TaskQueue::workerIdle, this, &MainWindow::checkProgressed);
+        connect(coqQueue, &Drover::TaskQueue::workerExited, this, &MainWindow::checkProgressed);
+        connect(coqQueue, &Drover::TaskQueue::errorOccurred, this,
+                [this](const QString &message) { statusBar()->showMessage(message, 10000); });
+    });
+    connect(m_coq, &CoqController::settled, this, &MainWindow::checkProgressed);
+    connect(m_controller, &CheckController::settled, this, &MainWindow::checkProgressed);
+    connect(m_queue, &Drover::TaskQueue::workerIdle, this, &MainWindow::checkProgressed);
+    connect(m_queue, &Drover::TaskQueue::workerExited, this, &MainWindow::checkProgressed);
     // The editor with the workers under it; tasks and feedback to the right,
     // the whole height.
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     addDockWidget(Qt::RightDockWidgetArea, m_taskList);
     splitDockWidget(m_taskList, m_feedbackLog, Qt::Vertical);
     addDockWidget(Qt::BottomDockWidgetArea, m_workerMonitor);
+    tabifyDockWidget(m_taskList, m_coqFiles);
+    m_coqFiles->hide();
     resizeDocks({m_taskList}, {460}, Qt::Horizontal);
     resizeDocks({m_taskList, m_feedbackLog}, {220, 600}, Qt::Vertical);
     resizeDocks({m_workerMonitor}, {215}, Qt::Vertical);
@@ -101,6 +125,7 @@ MainWindow::~MainWindow()
     delete m_taskList;
     delete m_feedbackLog;
     delete m_controller;
+    delete m_coq;
     m_manager.reset();
 }
 
@@ -109,9 +134,11 @@ void MainWindow::createActions()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QAction *openAction = file->addAction(style()->standardIcon(QStyle::SP_DialogOpenButton), tr("&Open…"),
                                           QKeySequence::Open, this, &MainWindow::open);
-    QAction *saveAction = file->addAction(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("&Save"),
-                                          QKeySequence::Save, this, &MainWindow::save);
-    file->addAction(tr("Save &As…"), QKeySequence::SaveAs, this, &MainWindow::saveAs);
+    file->addAction(style()->standardIcon(QStyle::SP_DirOpenIcon), tr("Open Coq &Development…"),
+                    QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this, &MainWindow::openFolder);
+    m_saveAction = file->addAction(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("&Save"),
+                                   QKeySequence::Save, this, &MainWindow::save);
+    m_saveAsAction = file->addAction(tr("Save &As…"), QKeySequence::SaveAs, this, &MainWindow::saveAs);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -126,17 +153,18 @@ void MainWindow::createActions()
     cancelAll->setIcon(style()->standardIcon(QStyle::SP_BrowserStop));
     cancelAll->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
     check->addAction(cancelAll);
+    check->addAction(m_coqFiles->cancelAllAction());
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget *dock : {static_cast<QDockWidget *>(m_workerMonitor), static_cast<QDockWidget *>(m_taskList),
-                              static_cast<QDockWidget *>(m_feedbackLog)})
+                              static_cast<QDockWidget *>(m_feedbackLog), static_cast<QDockWidget *>(m_coqFiles)})
         view->addAction(dock->toggleViewAction());
 
     QToolBar *tools = addToolBar(tr("Main"));
     tools->setObjectName(QStringLiteral("mainToolBar"));
     tools->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     tools->addAction(openAction);
-    tools->addAction(saveAction);
+    tools->addAction(m_saveAction);
     tools->addSeparator();
     tools->addAction(recheck);
     tools->addAction(cancelAll);
@@ -177,6 +205,7 @@ bool MainWindow::openFile(const QString &path, bool quiet, QString *error)
             QMessageBox::warning(this, tr("Open"), problem.left(1).toUpper() + problem.mid(1));
         return false;
     }
+    showDevelopment(false);
     m_path = QFileInfo(path).absoluteFilePath();
     m_loading = true;
     m_editor->setPlainText(*text);
@@ -189,6 +218,55 @@ bool MainWindow::openFile(const QString &path, bool quiet, QString *error)
     updateTitle();
     statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(path)), 5000);
     return true;
+}
+
+bool MainWindow::openDevelopment(const QString &path, bool quiet, QString *error)
+{
+    QString problem;
+    if (!m_coq->open(path, m_controller->timeLimit(), &problem)) {
+        if (error)
+            *error = problem;
+        if (!quiet)
+            QMessageBox::warning(this, tr("Open Coq Development"), problem.left(1).toUpper() + problem.mid(1));
+        return false;
+    }
+    m_controller->cancelAll(); // a proof document's lemmas are put away
+    showDevelopment(true);
+    m_path = m_coq->root();
+    updateTitle();
+    statusBar()->showMessage(tr("Building %1").arg(QDir::toNativeSeparators(m_path)), 5000);
+    return true;
+}
+
+bool MainWindow::openPath(const QString &path, bool quiet, QString *error)
+{
+    return CoqController::isDevelopment(path) ? openDevelopment(path, quiet, error) : openFile(path, quiet, error);
+}
+
+void MainWindow::showDevelopment(bool development)
+{
+    m_development = development;
+    m_central->setCurrentWidget(development ? static_cast<QWidget *>(m_coqView) : m_editor);
+    m_coqFiles->setVisible(development);
+    m_taskList->setVisible(!development);
+    m_feedbackLog->setVisible(!development);
+    m_checkStatus->setVisible(!development);
+    m_position->setVisible(!development);
+    // A development's files are read, not edited, here.
+    m_saveAction->setEnabled(!development);
+    m_saveAsAction->setEnabled(!development);
+    if (development)
+        m_coqFiles->raise();
+}
+
+bool MainWindow::isChecked() const
+{
+    return m_development ? m_coq->isSettled() : m_controller->isSettled();
+}
+
+Drover::TaskQueue *MainWindow::activeQueue() const
+{
+    return m_development ? m_coq->queue() : m_queue;
 }
 
 bool MainWindow::saveFile(const QString &path)
@@ -209,10 +287,19 @@ void MainWindow::open()
 {
     if (!maybeSave())
         return;
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Proof Document"), QFileInfo(m_path).path(),
-                                                      tr("Proof documents (*.proof);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open"), QFileInfo(m_path).path(),
+                                                      tr("Proof documents (*.proof);;Coq developments (_CoqProject *.v);;All files (*)"));
     if (!path.isEmpty())
-        openFile(path);
+        openPath(path);
+}
+
+void MainWindow::openFolder()
+{
+    if (!maybeSave())
+        return;
+    const QString path = QFileDialog::getExistingDirectory(this, tr("Open Coq Development"), QFileInfo(m_path).path());
+    if (!path.isEmpty())
+        openDevelopment(path);
 }
 
 bool MainWindow::save()

@@ -5,8 +5,10 @@
 #include <chrono>
 #include <memory>
 
+class QAction;
 class QLabel;
 class QDoubleSpinBox;
+class QStackedWidget;
 
 namespace Drover {
 class Manager;
@@ -17,6 +19,9 @@ namespace DroverIde {
 
 class CheckController;
 class CheckStatus;
+class CoqController;
+class CoqFilesDock;
+class CoqFileView;
 class FeedbackLog;
 class ProofDocument;
 class ProofEditor;
@@ -26,7 +31,9 @@ class WorkerMonitor;
 
 //! The editor window: the proof editor in the middle, the worker monitor,
 //! task list and feedback log as docks, counts and progress in the status
-//! bar. It owns the Manager, so closing it stops every worker.
+//! bar. A Coq development shows instead its files dock and, in the middle,
+//! the file chosen there. It owns the Manager, so closing it stops every
+//! worker.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -39,6 +46,15 @@ public:
     //! Opens a UTF-8 file; false when it cannot, with a message box unless
     //! quiet, and the one-line reason in *error.
     bool openFile(const QString &path, bool quiet = false, QString *error = nullptr);
+    //! Opens a Coq development (CoqController::isDevelopment()); the same
+    //! contract as openFile().
+    bool openDevelopment(const QString &path, bool quiet = false, QString *error = nullptr);
+    //! openDevelopment() or openFile(), as the path says.
+    bool openPath(const QString &path, bool quiet = false, QString *error = nullptr);
+    //! Whether what is open has an outcome for every lemma, or every file.
+    bool isChecked() const;
+    //! The queue whose workers run what is open: `proof`, or `coq`.
+    Drover::TaskQueue *activeQueue() const;
     bool saveFile(const QString &path);
     QString filePath() const { return m_path; }
 
@@ -56,6 +72,13 @@ public:
     TaskListDock *taskList() const { return m_taskList; }
     FeedbackLog *feedbackLog() const { return m_feedbackLog; }
     CheckStatus *checkStatus() const { return m_checkStatus; }
+    CoqController *coq() const { return m_coq; }
+    CoqFilesDock *coqFiles() const { return m_coqFiles; }
+    CoqFileView *coqView() const { return m_coqView; }
+
+Q_SIGNALS:
+    //! What is open may have become checked (see isChecked()).
+    void checkProgressed();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -64,6 +87,9 @@ private:
     MainWindow(std::unique_ptr<Drover::Manager> manager, Drover::TaskQueue *queue, QWidget *parent);
     void createActions();
     void open();
+    void openFolder();
+    //! The proof document's widgets, or the development's.
+    void showDevelopment(bool development);
     bool save();
     bool saveAs();
     bool maybeSave();
@@ -80,8 +106,15 @@ private:
     TaskListDock *m_taskList;
     FeedbackLog *m_feedbackLog;
     CheckStatus *m_checkStatus;
+    CoqFilesDock *m_coqFiles;
+    CoqController *m_coq;
+    bool m_development = false;
+    QAction *m_saveAction = nullptr;
+    QAction *m_saveAsAction = nullptr;
     QLabel *m_position;
     QDoubleSpinBox *m_timeLimit;
+    QStackedWidget *m_central;
+    CoqFileView *m_coqView;
     QString m_path;
     bool m_loading = false;
 };

@@ -1,6 +1,7 @@
 #include "proofeditor.h"
 
 #include "lemmamargin.h"
+#include "linetooltip.h"
 #include "proofdocument.h"
 #include "stateicon.h"
 
@@ -8,7 +9,6 @@
 #include <QtGui/QPainter>
 #include <QtGui/QTextBlock>
 #include <QtWidgets/QMenu>
-#include <QtWidgets/QToolTip>
 
 namespace DroverIde {
 
@@ -216,7 +216,9 @@ QString ProofEditor::toolTipForLine(int line) const
             parts << tr("%1: timeout: %2").arg(name, o.message);
             break;
         case LemmaState::Cancelled:
-            parts << tr("%1: cancelled").arg(name);
+        case LemmaState::Skipped:
+        case LemmaState::UpToDate: // a Coq file's, never a lemma's
+            parts << tr("%1: %2").arg(name, stateName(entry->state));
             break;
         }
     }
@@ -225,15 +227,8 @@ QString ProofEditor::toolTipForLine(int line) const
 
 bool ProofEditor::viewportEvent(QEvent *event)
 {
-    if (event->type() == QEvent::ToolTip) {
-        auto *help = static_cast<QHelpEvent *>(event);
-        const QString text = toolTipForLine(cursorForPosition(help->pos()).blockNumber() + 1);
-        if (text.isEmpty())
-            QToolTip::hideText();
-        else
-            QToolTip::showText(help->globalPos(), text, viewport());
+    if (showLineToolTip(this, event, [this](int line) { return toolTipForLine(line); }))
         return true;
-    }
     return QPlainTextEdit::viewportEvent(event);
 }
 

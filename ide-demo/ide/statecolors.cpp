@@ -13,6 +13,8 @@ QColor markColor(LemmaState state)
     case LemmaState::Crashed: return QColor(0x8e, 0x24, 0xaa);
     case LemmaState::Timeout: return QColor(0xef, 0x6c, 0x00);
     case LemmaState::Cancelled: return QColor(0x75, 0x75, 0x75);
+    case LemmaState::Skipped: return QColor(0x9e, 0x9e, 0x9e);
+    case LemmaState::UpToDate: return QColor(0x7f, 0xb8, 0x8f);
     }
     return {};
 }
@@ -28,6 +30,8 @@ QColor tintColor(LemmaState state)
     case LemmaState::Crashed: return QColor(0xf3, 0xe5, 0xf5);
     case LemmaState::Timeout: return QColor(0xff, 0xee, 0xdc);
     case LemmaState::Cancelled: return QColor(0xee, 0xee, 0xee);
+    case LemmaState::Skipped: return QColor(0xf2, 0xf2, 0xf2);
+    case LemmaState::UpToDate: return QColor(0xee, 0xf6, 0xf0);
     }
     return {};
 }

@@ -41,6 +41,12 @@ void paintStateIcon(QPainter *painter, const QRectF &rect, LemmaState state)
         painter->drawPie(inner, 90 * 16, 180 * 16);
         break;
     }
+    case LemmaState::UpToDate:
+        // The tick, paler, on a disc: ok from an earlier build.
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(tintColor(LemmaState::Ok).darker(108));
+        painter->drawEllipse(inner);
+        [[fallthrough]];
     case LemmaState::Ok: {
         QPainterPath tick;
         tick.moveTo(at(0.08, 0.55));
@@ -84,6 +90,18 @@ void paintStateIcon(QPainter *painter, const QRectF &rect, LemmaState state)
         painter->setBrush(Qt::NoBrush);
         painter->drawEllipse(inner);
         painter->drawLine(at(0.2, 0.8), at(0.8, 0.2));
+        break;
+    case LemmaState::Skipped:
+        // A dashed circle with an arrow through it: passed over.
+        pen.setStyle(Qt::DotLine);
+        painter->setPen(pen);
+        painter->setBrush(Qt::NoBrush);
+        painter->drawEllipse(inner);
+        pen.setStyle(Qt::SolidLine);
+        painter->setPen(pen);
+        painter->drawLine(at(0.15, 0.5), at(0.85, 0.5));
+        painter->drawLine(at(0.6, 0.28), at(0.85, 0.5));
+        painter->drawLine(at(0.6, 0.72), at(0.85, 0.5));
         break;
     }
     painter->restore();

@@ -1,5 +1,7 @@
 #include "tasklistdock.h"
 
+#include "dockbody.h"
+
 #include "checkcontroller.h"
 #include "tasklistmodel.h"
 
@@ -10,8 +12,6 @@
 #include <QtWidgets/QHeaderView>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QTableView>
-#include <QtWidgets/QToolButton>
-#include <QtWidgets/QVBoxLayout>
 
 namespace DroverIde {
 
@@ -50,21 +50,8 @@ TaskListDock::TaskListDock(CheckController *controller, QWidget *parent)
     connect(controller, &CheckController::prioritiesChanged, m_model, &TaskListModel::refreshOrder);
 
     auto *bar = new QHBoxLayout;
-    bar->setContentsMargins(0, 0, 0, 0);
     bar->addWidget(m_summary, 1);
-    for (QAction *action : {m_cancel, m_cancelAll}) {
-        auto *button = new QToolButton;
-        button->setDefaultAction(action);
-        button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-        button->setObjectName(action == m_cancel ? QStringLiteral("cancelButton") : QStringLiteral("cancelAllButton"));
-        bar->addWidget(button);
-    }
-    auto *body = new QWidget;
-    auto *layout = new QVBoxLayout(body);
-    layout->setContentsMargins(4, 4, 4, 4);
-    layout->addLayout(bar);
-    layout->addWidget(m_view);
-    setWidget(body);
+    setWidget(dockBody(bar, {{m_cancel, QStringLiteral("cancelButton")}, {m_cancelAll, QStringLiteral("cancelAllButton")}}, m_view));
 
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &TaskListDock::updateActions);
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &TaskListDock::updateActions);

@@ -1,6 +1,5 @@
 #include "whenchecked.h"
 
-#include "checkcontroller.h"
 #include "mainwindow.h"
 
 #include <drover/taskqueue.h>
@@ -15,19 +14,16 @@ WhenChecked::WhenChecked(MainWindow *window, const QString &screenshotFile, QObj
     , m_window(window)
     , m_screenshot(screenshotFile)
 {
-    Drover::TaskQueue *queue = window->queue();
-    connect(window->controller(), &CheckController::settled, this, &WhenChecked::check);
-    connect(queue, &Drover::TaskQueue::workerIdle, this, &WhenChecked::check);
-    connect(queue, &Drover::TaskQueue::workerExited, this, &WhenChecked::check);
+    connect(window, &MainWindow::checkProgressed, this, &WhenChecked::check);
     // A document without lemmas is settled from the start.
     QMetaObject::invokeMethod(this, &WhenChecked::check, Qt::QueuedConnection);
 }
 
 void WhenChecked::check()
 {
-    if (m_done || !m_window->controller()->isSettled())
+    if (m_done || !m_window->isChecked())
         return;
-    for (const Drover::WorkerInfo &worker : m_window->queue()->workers()) {
+    for (const Drover::WorkerInfo &worker : m_window->activeQueue()->workers()) {
         if (worker.state != Drover::WorkerInfo::State::Idle)
             return; // its exit (or its idleness) is worth waiting for: the table shows it
     }

@@ -7,8 +7,8 @@ namespace DroverIde {
 
 class MainWindow;
 
-//! The headless end of a run: once every lemma of the window's document has
-//! an outcome and no worker is busy, optionally saves a PNG of the window
+//! The headless end of a run: once every lemma of the window's document (or
+//! every file of its Coq development) has an outcome and no worker is busy, optionally saves a PNG of the window
 //! (QWidget::grab(), so it works on the offscreen platform) and emits
 //! finished() with the exit code: 0, or 1 when the picture cannot be saved.
 class WhenChecked : public QObject

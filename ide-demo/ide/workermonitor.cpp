@@ -1,5 +1,6 @@
 #include "workermonitor.h"
 
+#include "dockbody.h"
 #include "stateicon.h"
 
 #include <drover/taskqueue.h>
@@ -13,8 +14,6 @@
 #include <QtWidgets/QMenu>
 #include <QtWidgets/QSpinBox>
 #include <QtWidgets/QTableView>
-#include <QtWidgets/QToolButton>
-#include <QtWidgets/QVBoxLayout>
 
 namespace DroverIde {
 
@@ -90,29 +89,20 @@ WorkerMonitor::WorkerMonitor(Drover::TaskQueue *queue, QWidget *parent)
 
     m_workers->setRange(1, 64);
     m_workers->setValue(queue->maxWorkers());
-    m_workers->setToolTip(tr("How many workers may run lemmas at once"));
+    m_workers->setToolTip(tr("How many workers may run lemmas (or compile Coq files) at once"));
     connect(m_workers, &QSpinBox::valueChanged, queue, &Drover::TaskQueue::setMaxWorkers);
 
     auto *bar = new QHBoxLayout;
-    bar->setContentsMargins(0, 0, 0, 0);
     auto *workersLabel = new QLabel(tr("&Workers:"));
     workersLabel->setBuddy(m_workers);
     bar->addWidget(workersLabel);
     bar->addWidget(m_workers);
     bar->addSpacing(8);
     bar->addWidget(m_summary, 1);
-    for (QAction *action : {m_interrupt, m_terminate, m_kill}) {
-        auto *button = new QToolButton;
-        button->setDefaultAction(action);
-        button->setObjectName(action->text().toLower() + QLatin1String("Button"));
-        bar->addWidget(button);
-    }
-    auto *body = new QWidget;
-    auto *layout = new QVBoxLayout(body);
-    layout->setContentsMargins(4, 4, 4, 4);
-    layout->addLayout(bar);
-    layout->addWidget(m_view);
-    setWidget(body);
+    QList<std::pair<QAction *, QString>> buttons;
+    for (QAction *action : {m_interrupt, m_terminate, m_kill})
+        buttons.append({action, action->text().toLower() + QLatin1String("Button")});
+    setWidget(dockBody(bar, buttons, m_view));
 
     connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
         const QModelIndex index = m_view->indexAt(pos);
@@ -128,6 +118,13 @@ WorkerMonitor::WorkerMonitor(Drover::TaskQueue *queue, QWidget *parent)
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &WorkerMonitor::updateActions);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &WorkerMonitor::updateActions);
     updateActions();
+}
+
+void WorkerMonitor::addQueue(Drover::TaskQueue *queue)
+{
+    m_model->addQueue(queue);
+    queue->setMaxWorkers(m_workers->value());
+    connect(m_workers, &QSpinBox::valueChanged, queue, &Drover::TaskQueue::setMaxWorkers);
 }
 
 int WorkerMonitor::selectedRow() const

@@ -22,6 +22,8 @@ class WorkerMonitor : public QDockWidget
     Q_OBJECT
 public:
     explicit WorkerMonitor(Drover::TaskQueue *queue, QWidget *parent = nullptr);
+    //! Shows another queue's workers too; the Workers box sizes it as well.
+    void addQueue(Drover::TaskQueue *queue);
 
     QTableView *view() const { return m_view; }
     QSpinBox *workerCountBox() const { return m_workers; }

@@ -1,7 +1,7 @@
 #pragma once
 
-// drover-check on a Coq development, run as a whole process, and the coqc
-// processes a test must not leave behind (tst_coq, tst_coqfailures).
+// drover-check on a Coq development, run as a whole process, its events
+// read (tst_coq, tst_coqfailures, tst_coqdoc).
 
 #include <QtCore/QDir>
 #include <QtCore/QFile>
@@ -50,21 +50,6 @@ inline Run check(const QStringList &arguments, const QProcessEnvironment &enviro
 inline QString status(const Run &run, const QString &file)
 {
     return run.files.value(file).value(QLatin1String("status")).toString();
-}
-
-//! The coqc processes compiling `file`, anywhere on the machine.
-inline QStringList coqcProcessesFor(const QString &file)
-{
-    QStringList found;
-    for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-        QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(entry));
-        if (!cmdline.open(QIODevice::ReadOnly))
-            continue;
-        const QList<QByteArray> argv = cmdline.readAll().split('\0');
-        if (!argv.isEmpty() && argv.first().split('/').last().startsWith("coqc") && argv.contains(QFile::encodeName(file)))
-            found << entry;
-    }
-    return found;
 }
 
 } // namespace TestSupport

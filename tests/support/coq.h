@@ -1,0 +1,56 @@
+#pragma once
+
+// What the suites that build real Coq developments share: finding stdpp's
+// sources, and the coqc processes a build left.
+
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QProcess>
+#include <QtCore/QStandardPaths>
+#include <QtCore/QStringList>
+
+namespace TestSupport {
+
+//! The directory of stdpp's .v files; empty, with the reason to skip in
+//! *whyNot, when coqc or stdpp is not installed.
+inline QString stdppSources(QString *whyNot)
+{
+    if (QStandardPaths::findExecutable(QStringLiteral("coqc")).isEmpty()) {
+        *whyNot = QStringLiteral("no coqc on PATH (Debian: apt-get install coq)");
+        return {};
+    }
+    QProcess where;
+    where.start(QStringLiteral("coqc"), {QStringLiteral("-where")});
+    where.waitForFinished(30000);
+    const QString stdpp = QDir(QString::fromLocal8Bit(where.readAllStandardOutput()).trimmed()).filePath(QStringLiteral("user-contrib/stdpp"));
+    if (!QFileInfo::exists(QDir(stdpp).filePath(QStringLiteral("base.v")))) {
+        *whyNot = QStringLiteral("no stdpp sources (Debian: apt-get install libcoq-stdpp)");
+        return {};
+    }
+    return stdpp;
+}
+
+//! The coqc processes, anywhere on the machine, one of whose arguments is
+//! `argument` or lies under it (`argument/...`).
+inline QStringList coqcProcesses(const QString &argument)
+{
+    QStringList found;
+    const QByteArray wanted = QFile::encodeName(argument);
+    for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(entry));
+        if (!cmdline.open(QIODevice::ReadOnly))
+            continue;
+        const QList<QByteArray> argv = cmdline.readAll().split('\0');
+        if (argv.isEmpty() || !argv.first().split('/').last().startsWith("coqc"))
+            continue;
+        for (const QByteArray &arg : argv) {
+            if (arg == wanted || arg.startsWith(wanted + '/')) {
+                found << entry;
+                break;
+            }
+        }
+    }
+    return found;
+}
+
+} // namespace TestSupport
