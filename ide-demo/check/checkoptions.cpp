@@ -1,5 +1,7 @@
 #include "checkoptions.h"
 
+#include <drover/taskqueue.h>
+
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>
 #include <QtCore/QTextStream>
@@ -73,7 +75,10 @@ std::optional<CheckOptions> parseCheckOptions(const QStringList &arguments, int 
     const QCommandLineOption quick(QStringLiteral("quick"),
                                    QStringLiteral("Coq developments: build every .vos in dependency order, and check "
                                                   "each file's proofs (-vok) as soon as the .vos it needs exist."));
-    parser.addOptions({json, killAfter, retries, persistent, memoryLimit, quick});
+    const QCommandLineOption sentences(QStringLiteral("sentences"),
+                                       QStringLiteral("Coq: check one .v file sentence by sentence on coqidetop, as "
+                                                      "an editor would, its independent proofs on up to -j workers."));
+    parser.addOptions({json, killAfter, retries, persistent, memoryLimit, quick, sentences});
     parser.addPositionalArgument(QStringLiteral("FILE"),
                                  QStringLiteral("Documents to check; or a Coq development to build: a directory with a "
                                                 "_CoqProject, a _CoqProject, or .v files (docs/coq.md)."),
@@ -107,6 +112,9 @@ std::optional<CheckOptions> parseCheckOptions(const QStringList &arguments, int 
     options.json = parser.isSet(json);
     options.persistent = parser.isSet(persistent);
     options.quick = parser.isSet(quick);
+    options.sentences = parser.isSet(sentences);
+    if (options.quick && options.sentences)
+        return usageError(QStringLiteral("--quick builds a development, --sentences checks one file: not both"));
     if (parser.isSet(killAfter)) {
         const auto value = DroverDemo::parseSeconds(parser.value(killAfter));
         if (!value)
@@ -134,4 +142,11 @@ std::optional<CheckOptions> parseCheckOptions(const QStringList &arguments, int 
     if (options.files.isEmpty())
         return usageError(QStringLiteral("no FILE to check"));
     return options;
+}
+
+void CheckOptions::configure(Drover::TaskQueue *queue) const
+{
+    queue->setMaxWorkers(shared.jobs);
+    if (memoryLimit > 0)
+        queue->setResourceLimits(memoryLimit, std::chrono::seconds(0));
 }

@@ -4,6 +4,10 @@
 
 #include <drover/task.h>
 
+namespace Drover {
+class TaskQueue;
+}
+
 #include <QtCore/QStringList>
 
 #include <chrono>
@@ -25,10 +29,14 @@ struct CheckOptions
     qint64 memoryLimit = 0;
     //! --quick: a Coq development as .vos first, then each file's -vok.
     bool quick = false;
+    //! --sentences: one .v file checked sentence by sentence (coqidetop).
+    bool sentences = false;
     QStringList files;
 
     //! --timeout, --kill-after and --retries, as every lemma's and query's task takes them.
     Drover::TaskOptions taskOptions() const;
+    //! -j and --memory-limit, as every queue of a Coq run takes them.
+    void configure(Drover::TaskQueue *queue) const;
 };
 
 //! "512M", "2G", "1048576": bytes, with K, M, G or T as powers of 1024;

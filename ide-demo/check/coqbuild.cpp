@@ -39,9 +39,7 @@ bool CoqBuild::start(int *exitCode)
         *exitCode = 3;
         return false;
     }
-    m_queue->setMaxWorkers(m_options.shared.jobs);
-    if (m_options.memoryLimit > 0)
-        m_queue->setResourceLimits(m_options.memoryLimit, std::chrono::seconds(0));
+    m_options.configure(m_queue);
     m_summary.files = int(m_build.files().size());
     connect(&m_build, &DroverDemo::CoqDevelopmentBuild::fileQueued, this,
             [this](const QString &file) { m_report.fileStarted(file, m_done, m_summary.files); });

@@ -4,6 +4,7 @@
 #include "checkoptions.h"
 #include "checkrun.h"
 #include "coqbuild.h"
+#include "sentencerun.h"
 #include "sigintwatcher.h"
 
 #include <QtCore/QCoreApplication>
@@ -46,6 +47,9 @@ int main(int argc, char *argv[])
     const std::optional<CheckOptions> options = parseCheckOptions(app.arguments(), &exitCode);
     if (!options)
         return exitCode;
+    // One Coq document, sentence by sentence: docs/coq.md.
+    if (options->sentences)
+        return runToEnd<SentenceRun>(app, *options);
     // A Coq development (a directory, a _CoqProject, .v files): docs/coq.md.
     if (CoqLib::CoqProject::looksLikeCoq(options->files))
         return runToEnd<CoqBuild>(app, *options);

@@ -5,12 +5,13 @@
 #include <QtCore/QDeadlineTimer>
 #include <QtCore/QDir>
 #include <QtCore/QFile>
+#include <QtCore/QStandardPaths>
 
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -89,29 +90,68 @@ bool CoqChild::start(const QString &program, const QStringList &arguments, const
     argv.push_back(nullptr);
     const QByteArray directory = QFile::encodeName(workingDirectory);
 
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, in[1], STDIN_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
-    if (!directory.isEmpty())
-        posix_spawn_file_actions_addchdir_np(&actions, directory.constData());
-    posix_spawnattr_t attributes;
-    posix_spawnattr_init(&attributes);
-    sigset_t none;
-    sigemptyset(&none);
-    sigset_t defaults;
-    sigemptyset(&defaults);
-    for (const int s : {SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT})
-        sigaddset(&defaults, s);
-    posix_spawnattr_setsigmask(&attributes, &none);
-    posix_spawnattr_setsigdefault(&attributes, &defaults);
-    posix_spawnattr_setpgroup(&attributes, 0);
-    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    pid_t pid = -1;
-    const int spawned = ::posix_spawnp(&pid, argv.front(), &actions, &attributes, argv.data(), environ);
-    posix_spawnattr_destroy(&attributes);
-    posix_spawn_file_actions_destroy(&actions);
+    // fork and exec by hand, not posix_spawn: the child must ask for
+    // SIGKILL when its parent dies (PR_SET_PDEATHSIG), so that a worker
+    // killed outright (SIGKILL, which it cannot handle) does not leave its
+    // coqidetop running in a group nobody ends. The parent is the calling
+    // thread: a worker's compute thread lives as long as the worker.
+    // Between fork and exec only async-signal-safe calls.
+    const QByteArray path = QFile::encodeName(program.contains(QLatin1Char('/')) ? program
+                                                                                 : QStandardPaths::findExecutable(program));
+    if (path.isEmpty()) {
+        for (const int fd : {in[0], in[1], out[0], out[1], err[0], err[1]})
+            ::close(fd);
+        *error = QStringLiteral("cannot run %1: %2").arg(program, systemError(ENOENT));
+        return false;
+    }
+    int report[2]; // the child's errno if exec fails; closed by a successful exec
+    if (::pipe2(report, O_CLOEXEC) != 0) {
+        for (const int fd : {in[0], in[1], out[0], out[1], err[0], err[1]})
+            ::close(fd);
+        *error = QStringLiteral("cannot make a pipe for %1: %2").arg(program, systemError(errno));
+        return false;
+    }
+    sigset_t all;
+    sigfillset(&all);
+    sigset_t was;
+    ::pthread_sigmask(SIG_SETMASK, &all, &was); // no handler of ours runs in the child
+    const pid_t parent = ::getpid();
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent) // the parent died before the line above
+            ::_exit(127);
+        ::setpgid(0, 0);
+        ::dup2(in[1], STDIN_FILENO);
+        ::dup2(out[1], STDOUT_FILENO);
+        ::dup2(err[1], STDERR_FILENO);
+        for (int s = 1; s < NSIG; ++s)
+            ::signal(s, SIG_DFL);
+        sigset_t none;
+        sigemptyset(&none);
+        ::sigprocmask(SIG_SETMASK, &none, nullptr);
+        if (directory.isEmpty() || ::chdir(directory.constData()) == 0)
+            ::execve(path.constData(), argv.data(), environ);
+        const int failed = errno;
+        [[maybe_unused]] const ssize_t written = ::write(report[1], &failed, sizeof failed);
+        ::_exit(127);
+    }
+    const int forkError = errno;
+    ::pthread_sigmask(SIG_SETMASK, &was, nullptr);
+    ::close(report[1]);
+    int spawned = pid < 0 ? forkError : 0;
+    if (pid > 0) {
+        int childError = 0;
+        ssize_t n;
+        while ((n = ::read(report[0], &childError, sizeof childError)) < 0 && errno == EINTR) {
+        }
+        if (n == sizeof childError) {
+            spawned = childError;
+            int status;
+            ::waitpid(pid, &status, 0);
+        }
+    }
+    ::close(report[0]);
     ::close(in[1]);
     ::close(out[1]);
     ::close(err[1]);

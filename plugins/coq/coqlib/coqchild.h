@@ -15,6 +15,8 @@ namespace CoqLib {
 //! coqidetop alone (SIGTERM, SIGKILL) leaves them orphaned. Ending the
 //! group ends them too. (The group is not the worker's: a cancel of the
 //! worker's task must reach coqidetop through this object, see end().)
+//! The program gets SIGKILL when the thread that started it dies
+//! (PR_SET_PDEATHSIG): a worker killed outright takes its coqidetop along.
 //!
 //! Thread: one thread uses it, except signalProgram(), which any thread may
 //! call while the object lives.

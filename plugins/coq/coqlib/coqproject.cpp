@@ -161,4 +161,24 @@ std::optional<CoqProject> CoqProject::fromArguments(const QStringList &arguments
     return project;
 }
 
+std::optional<CoqProject> CoqProject::forFile(const QString &file, QString *error)
+{
+    const QFileInfo info(file);
+    if (!info.isFile()) {
+        *error = QStringLiteral("cannot read %1: no such file").arg(file);
+        return std::nullopt;
+    }
+    for (QDir dir = info.absoluteDir();;) {
+        const QString project = dir.filePath(QStringLiteral("_CoqProject"));
+        if (QFileInfo::exists(project))
+            return read(project, error);
+        if (!dir.cdUp())
+            break;
+    }
+    CoqProject project;
+    project.root = info.absolutePath();
+    project.files << info.absoluteFilePath();
+    return project;
+}
+
 } // namespace CoqLib

@@ -23,6 +23,10 @@ struct CoqProject
     //! _CoqProject), a _CoqProject, or .v files (no flags; the root is the
     //! first file's directory).
     static std::optional<CoqProject> fromArguments(const QStringList &arguments, QString *error);
+    //! The development a single .v file belongs to, as CoqIDE finds it: the
+    //! first _CoqProject in its directory or above; without one, no flags
+    //! and the file's directory as the root. The file need not be listed.
+    static std::optional<CoqProject> forFile(const QString &file, QString *error);
     //! Whether drover-check's arguments name a Coq development rather than
     //! documents of the demo language.
     static bool looksLikeCoq(const QStringList &arguments);

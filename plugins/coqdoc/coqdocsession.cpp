@@ -1,0 +1,285 @@
+#include "coqdocsession.h"
+
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QFile>
+#include <QtCore/QHash>
+#include <QtCore/QScopeGuard>
+
+#include <algorithm>
+
+using namespace CoqLib;
+
+namespace {
+using Status = CoqSentenceOutcome::Status;
+
+const QString GivenUp = QStringLiteral("not checked: an error before it in this proof; the lemma stands admitted");
+
+CoqSentenceOutcome outcome(int sentence, Status status, const QString &message = {}, qint64 start = -1, qint64 end = -1)
+{
+    CoqSentenceOutcome o;
+    o.sentence = sentence;
+    o.status = status;
+    o.message = message;
+    o.byteStart = start;
+    o.byteEnd = end;
+    return o;
+}
+
+CoqSentenceOutcome errorOf(int sentence, const CoqFailure &failure)
+{
+    return outcome(sentence, Status::Error, failure.message, failure.locStart.value_or(-1), failure.locStop.value_or(-1));
+}
+
+qint64 residentBytes(qint64 pid)
+{
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    if (pid <= 0 || !status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong() * 1024;
+    }
+    return 0;
+}
+} // namespace
+
+CoqDocSession::~CoqDocSession()
+{
+    if (m_top)
+        m_top->stop();
+}
+
+bool CoqDocSession::restart(const CoqDocRequest &request, QString *error)
+{
+    if (m_top)
+        m_top->stop();
+    m_top.reset();
+    m_held.clear();
+    CoqIdeTop::Options options;
+    options.program = request.coqidetop;
+    // Every proof checked where it stands: without this coqidetop 8.16
+    // defers (and never checks) an opaque proof once a sentence follows
+    // its Qed (its async mode defaults to "lazy").
+    options.flags = QStringList{QStringLiteral("-async-proofs"), QStringLiteral("off")} + request.flags;
+    options.workingDirectory = request.root;
+    options.cancelled = [this] { return m_cancelled && m_cancelled(); };
+    auto top = std::make_unique<CoqIdeTop>(std::move(options));
+    if (!top->start(error))
+        return false;
+    const CoqIdeTop::InitReply init = top->init();
+    if (!init.ok) {
+        *error = QStringLiteral("coqidetop did not start: %1").arg(init.failure.message);
+        top->stop();
+        return false;
+    }
+    m_top = std::move(top);
+    m_rootState = init.stateId;
+    m_document = request.document;
+    m_root = request.root;
+    m_flags = request.flags;
+    m_program = request.coqidetop;
+    return true;
+}
+
+bool CoqDocSession::keepOnly(qsizetype count)
+{
+    const int target = count == 0 ? m_rootState : m_held.at(count - 1).stateId;
+    if (target != tip()) {
+        const CoqIdeTop::EditAtReply reply = m_top->editAt(target);
+        if (!reply.ok || reply.focused)
+            return false;
+    }
+    m_held.resize(count);
+    return true;
+}
+
+qsizetype CoqDocSession::heldIndexOf(int stateId) const
+{
+    for (qsizetype i = m_held.size() - 1; i >= 0; --i) {
+        if (m_held.at(i).stateId == stateId)
+            return i;
+    }
+    return -1;
+}
+
+CoqDocResult CoqDocSession::check(const CoqDocRequest &request, const Stream &stream,
+                                  const std::function<bool()> &cancelled)
+{
+    QElapsedTimer clock;
+    clock.start();
+    CoqDocResult result;
+    CoqProofOptions proofOptions;
+    proofOptions.librariesSettingProofUsing = request.proofUsingLibraries;
+    const CoqDocPlan plan = CoqDocPlan::make(request.text, request.admit, proofOptions);
+
+    QHash<int, CoqSentenceOutcome> decided;
+    QList<CoqSentenceOutcome> pending;
+    QElapsedTimer sinceFlush;
+    sinceFlush.start();
+    const auto decide = [&](const CoqSentenceOutcome &o) {
+        if (o.sentence < 0 || decided.contains(o.sentence))
+            return;
+        decided.insert(o.sentence, o);
+        pending << o;
+    };
+    const auto flush = [&] {
+        if (!pending.isEmpty())
+            stream(pending);
+        pending.clear();
+        sinceFlush.restart();
+    };
+    // coqidetop's client polls this while it waits: what was decided
+    // meanwhile goes out then, not only after a long sentence.
+    m_cancelled = [&] {
+        if (!pending.isEmpty() && sinceFlush.elapsed() >= 30)
+            flush();
+        return cancelled();
+    };
+    const auto ended = qScopeGuard([this] {
+        m_cancelled = nullptr;
+    });
+
+    QString stopped; // why the check ended early: coqidetop lost or would not start
+    const bool same = m_top && m_top->isRunning() && request.document == m_document && request.root == m_root
+                      && request.flags == m_flags && request.coqidetop == m_program;
+    bool startFailed = !same && !restart(request, &stopped);
+    qsizetype next = 0; // the next piece of the plan to add
+    if (m_top) {
+        // The longest prefix held: each held piece stands for itself, or an
+        // Admitted put in after an error for the rest of that proof.
+        qsizetype keep = 0;
+        while (keep < m_held.size()) {
+            const Held &h = m_held.at(keep);
+            const QList<CoqDocPiece> mine = h.standsFor.isEmpty() ? QList<CoqDocPiece>{h.piece} : h.standsFor;
+            if (next + mine.size() > plan.pieces.size()
+                || !std::equal(mine.cbegin(), mine.cend(), plan.pieces.cbegin() + next))
+                break;
+            next += mine.size();
+            ++keep;
+        }
+        if (keep < m_held.size() && !keepOnly(keep)) {
+            next = 0;
+            startFailed = !restart(request, &stopped);
+        }
+        for (const Held &h : std::as_const(m_held)) {
+            for (const CoqSentenceOutcome &o : h.outcomes)
+                decide(o);
+        }
+    }
+    result.resumedAt = next < plan.pieces.size() ? std::max(0, plan.pieces.at(next).sentence) : int(plan.split.sentences.size());
+    flush();
+    bool interrupted = false;
+    bool lost = !m_top;
+    // A failure at `piece`: inside an opaque proof the proof is given up
+    // (Admitted in its place) and the check goes on after it.
+    const auto recover = [&](const CoqDocPiece &piece, const CoqSentenceOutcome &error) {
+        if (piece.sentence < 0 || piece.proof < 0)
+            return false;
+        const CoqProof &proof = plan.proofs.at(piece.proof);
+        if (!proof.opaque || proof.end < 0 || piece.sentence <= proof.statement)
+            return false;
+        const CoqDocPiece admitted = plan.admittedAt(piece.sentence);
+        const CoqIdeTop::AddReply added = m_top->add(admitted.text, -1, tip(), admitted.offset, admitted.line, int(admitted.bol));
+        if (!added.ok) {
+            lost = added.failure.processLost;
+            stopped = added.failure.message;
+            return false;
+        }
+        // It stands for the rest of the proof, and says so again when a
+        // later text keeps it.
+        const qsizetype after = plan.pieceAtOrAfter(proof.end + 1);
+        Held held{admitted, added.newStateId, plan.pieces.mid(next, after - next), {error}};
+        for (int s = piece.sentence + 1; s <= proof.end; ++s)
+            held.outcomes << outcome(s, Status::Admitted, GivenUp);
+        for (const CoqSentenceOutcome &o : std::as_const(held.outcomes))
+            decide(o);
+        m_held.append(held);
+        const CoqIdeTop::StatusReply status = m_top->status(false);
+        if (!status.ok) {
+            lost = true; // nothing left to fall back on
+            stopped = QStringLiteral("coqidetop refused Admitted after an error: %1").arg(status.failure.message);
+            return false;
+        }
+        next = after;
+        return true;
+    };
+    // One sentence at a time: added, then run (Status), so that an error
+    // is met at its own sentence and nothing runs ahead of it (coqidetop
+    // runs some commands, such as a section's End, already when they are
+    // added, and recovers from errors in proofs on its own in ways that
+    // differ from coqc's).
+    while (!lost && next < plan.pieces.size()) {
+        if (cancelled()) {
+            interrupted = true;
+            break;
+        }
+        const CoqDocPiece &piece = plan.pieces.at(next);
+        const CoqIdeTop::AddReply added = m_top->add(piece.text, -int(next) - 1, tip(), piece.offset, piece.line, int(piece.bol));
+        CoqFailure failure = added.failure;
+        bool ok = added.ok;
+        if (ok) {
+            m_held.append({piece, added.newStateId, {}, {}});
+            ++result.added;
+            const CoqIdeTop::StatusReply status = m_top->status(false);
+            ok = status.ok;
+            failure = status.failure;
+            if (!ok && !failure.processLost && !keepOnly(m_held.size() - 1)) {
+                failure.processLost = true;
+                failure.message = QStringLiteral("coqidetop would not go back to the state before the error");
+            }
+        }
+        if (!ok) {
+            lost = failure.processLost;
+            interrupted = !lost && (failure.interrupted || cancelled());
+            if (lost || interrupted) {
+                stopped = failure.message;
+                break;
+            }
+            const CoqSentenceOutcome error = errorOf(piece.sentence, failure);
+            decide(error);
+            if (recover(piece, error))
+                continue;
+            break;
+        }
+        Held &held = m_held.last();
+        if (piece.sentence >= 0)
+            held.outcomes = {outcome(piece.sentence, Status::Checked)};
+        for (const CoqSentenceOutcome &o : std::as_const(held.outcomes))
+            decide(o);
+        if (sinceFlush.elapsed() >= 30)
+            flush();
+        ++next;
+    }
+    if (lost) {
+        if (m_top)
+            m_top->stop();
+        m_top.reset();
+        m_held.clear();
+    }
+    for (const CoqDocPiece &piece : plan.pieces)
+        decide(outcome(piece.sentence, Status::NotReached, interrupted ? QStringLiteral("cancelled") : QString()));
+    flush();
+
+    result.outcomes = decided.values();
+    std::sort(result.outcomes.begin(), result.outcomes.end(),
+              [](const CoqSentenceOutcome &a, const CoqSentenceOutcome &b) { return a.sentence < b.sentence; });
+    const bool anyError = std::any_of(result.outcomes.cbegin(), result.outcomes.cend(),
+                                      [](const CoqSentenceOutcome &o) { return o.status == Status::Error; });
+    result.status = startFailed ? QStringLiteral("failed")
+                    : lost      ? QStringLiteral("crashed")
+                    : interrupted ? QStringLiteral("cancelled")
+                    : anyError ? QStringLiteral("error")
+                               : QStringLiteral("ok");
+    if (lost)
+        result.message = stopped;
+    else if (anyError)
+        result.message = std::find_if(result.outcomes.cbegin(), result.outcomes.cend(), [](const CoqSentenceOutcome &o) {
+                             return o.status == Status::Error;
+                         })->message;
+    result.ms = clock.elapsed();
+    if (m_top) {
+        result.coqidetopPid = m_top->pid();
+        result.coqidetopRssBytes = residentBytes(result.coqidetopPid);
+    }
+    return result;
+}
