@@ -9,6 +9,7 @@
 #include <drover/manager.h>
 #include <drover/taskqueue.h>
 
+#include <QtCore/QCoreApplication>
 #include <QtCore/QJsonArray>
 #include <QtCore/QRegularExpression>
 #include <QtCore/QStandardPaths>
@@ -116,12 +117,16 @@ struct Editor
     }
 };
 
+//! The coqidetop processes running in a directory of this suite's (all its
+//! documents live in QTemporaryDirs named after it), whoever else runs one.
 int coqidetopCount()
 {
+    const QString ours = QDir::tempPath() + QLatin1Char('/') + QCoreApplication::applicationName();
     int count = 0;
     for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
         QFile comm(QStringLiteral("/proc/%1/comm").arg(entry));
-        if (comm.open(QIODevice::ReadOnly) && comm.readAll().startsWith("coqidetop"))
+        if (comm.open(QIODevice::ReadOnly) && comm.readAll().startsWith("coqidetop")
+            && QFile::symLinkTarget(QStringLiteral("/proc/%1/cwd").arg(entry)).startsWith(ours))
             ++count;
     }
     return count;
@@ -142,21 +147,18 @@ private Q_SLOTS:
     void badDocuments();
     void editResumesAfterCommonPrefix();
     void killedWorkerResumesFromStart();
-
-private:
-    int m_coqidetopsBefore = 0;
 };
 
 void TestCoqDoc::initTestCase()
 {
     if (QStandardPaths::findExecutable(QStringLiteral("coqidetop.opt")).isEmpty())
         QSKIP("no coqidetop.opt on PATH (Debian: apt-get install coq)");
-    m_coqidetopsBefore = coqidetopCount();
+    QCOMPARE(coqidetopCount(), 0);
 }
 
 void TestCoqDoc::cleanupTestCase()
 {
-    QTRY_COMPARE_WITH_TIMEOUT(coqidetopCount(), m_coqidetopsBefore, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(coqidetopCount(), 0, 10000);
 }
 
 void TestCoqDoc::errorsOfEveryProof_data()

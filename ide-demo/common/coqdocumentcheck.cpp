@@ -54,11 +54,29 @@ void CoqDocumentCheck::check(const Setup &setup, const QByteArray &text)
     m_tasks.clear();
     m_workers.clear();
     m_results.clear();
-    m_text = text;
     CoqLib::CoqProofOptions proofOptions;
     proofOptions.librariesSettingProofUsing = setup.proofUsingLibraries;
-    m_plan = CoqLib::CoqDocPlan::make(text, {}, proofOptions);
-    m_sentences = QList<Sentence>(m_plan.split.sentences.size());
+    CoqLib::CoqDocPlan plan = CoqLib::CoqDocPlan::make(text, {}, proofOptions);
+    if (setup.roles > 1) // only to share proofs out
+        plan.findProofs(text, proofOptions);
+    // The unchanged prefix keeps what was said of it: the workers, which
+    // hold it too, do not send it again.
+    QList<Sentence> sentences(plan.split.sentences.size());
+    int known = 0;
+    if (setup.document == m_document) {
+        const QList<CoqLib::CoqSentence> &before = m_plan.split.sentences;
+        const QList<CoqLib::CoqSentence> &now = plan.split.sentences;
+        while (known < now.size() && known < before.size() && !m_sentences.at(known).pending
+               && now.at(known).start == before.at(known).start
+               && now.at(known).text(text) == before.at(known).text(m_text)) {
+            sentences[known] = m_sentences.at(known);
+            ++known;
+        }
+    }
+    m_document = setup.document;
+    m_text = text;
+    m_plan = std::move(plan);
+    m_sentences = std::move(sentences);
 
     // The delegable proofs, biggest first, each to the least loaded role.
     QList<int> delegable;
@@ -86,8 +104,7 @@ void CoqDocumentCheck::check(const Setup &setup, const QByteArray &text)
     }
     for (int s = 0; s < m_sentences.size(); ++s) {
         const int p = m_plan.proofOfSentence.at(s);
-        if (p >= 0 && roleOfProof.contains(p) && s > m_plan.proofs.at(p).statement)
-            m_sentences[s].role = roleOfProof.value(p);
+        m_sentences[s].role = p >= 0 && roleOfProof.contains(p) && s > m_plan.proofs.at(p).statement ? roleOfProof.value(p) : 0;
         m_sentences[s].outcome.sentence = s;
     }
     for (int role = 0; role < m_roles; ++role) {
@@ -99,6 +116,7 @@ void CoqDocumentCheck::check(const Setup &setup, const QByteArray &text)
         request.text = text;
         request.proofUsingLibraries = setup.proofUsingLibraries;
         request.role = role;
+        request.known = known;
         for (auto it = roleOfProof.cbegin(); it != roleOfProof.cend(); ++it) {
             if (it.value() != role)
                 request.admit << it.key();

@@ -52,7 +52,8 @@ public:
     explicit CoqDocumentCheck(Drover::TaskQueue *queue, QObject *parent = nullptr);
     ~CoqDocumentCheck() override;
 
-    //! Checks `text`; cancels the tasks of an earlier text.
+    //! Checks `text`; cancels the tasks of an earlier text. The sentences
+    //! of an unchanged prefix of the last text keep their outcomes.
     void check(const Setup &setup, const QByteArray &text);
     //! Cancels what runs; every sentence still pending ends NotReached.
     void cancel();
@@ -77,6 +78,7 @@ private:
     void apply(int role, int worker, const QList<CoqLib::CoqSentenceOutcome> &outcomes);
 
     Drover::TaskQueue *m_queue;
+    QString m_document;
     QByteArray m_text;
     CoqLib::CoqDocPlan m_plan;
     QList<Sentence> m_sentences;

@@ -110,7 +110,7 @@ CoqDocResult CoqDocSession::check(const CoqDocRequest &request, const Stream &st
     CoqDocResult result;
     CoqProofOptions proofOptions;
     proofOptions.librariesSettingProofUsing = request.proofUsingLibraries;
-    const CoqDocPlan plan = CoqDocPlan::make(request.text, request.admit, proofOptions);
+    CoqDocPlan plan = CoqDocPlan::make(request.text, request.admit, proofOptions);
 
     QHash<int, CoqSentenceOutcome> decided;
     QList<CoqSentenceOutcome> pending;
@@ -162,19 +162,24 @@ CoqDocResult CoqDocSession::check(const CoqDocRequest &request, const Stream &st
             startFailed = !restart(request, &stopped);
         }
         for (const Held &h : std::as_const(m_held)) {
-            for (const CoqSentenceOutcome &o : h.outcomes)
-                decide(o);
+            for (const CoqSentenceOutcome &o : h.outcomes) {
+                if (o.sentence >= request.known) // the master has the others
+                    decide(o);
+            }
         }
     }
+    const qsizetype kept = next; // pieces of the plan that the held prefix covers
     result.resumedAt = next < plan.pieces.size() ? std::max(0, plan.pieces.at(next).sentence) : int(plan.split.sentences.size());
     flush();
     bool interrupted = false;
     bool lost = !m_top;
     // A failure at `piece`: inside an opaque proof the proof is given up
     // (Admitted in its place) and the check goes on after it.
-    const auto recover = [&](const CoqDocPiece &piece, const CoqSentenceOutcome &error) {
-        if (piece.sentence < 0 || piece.proof < 0)
+    const auto recover = [&](const CoqDocPiece &failed, const CoqSentenceOutcome &error) {
+        plan.findProofs(request.text, proofOptions); // only now that they matter
+        if (failed.sentence < 0 || plan.proofOfSentence.at(failed.sentence) < 0)
             return false;
+        const CoqDocPiece &piece = plan.pieces.at(plan.pieceAtOrAfter(failed.sentence));
         const CoqProof &proof = plan.proofs.at(piece.proof);
         if (!proof.opaque || proof.end < 0 || piece.sentence <= proof.statement)
             return false;
@@ -256,8 +261,12 @@ CoqDocResult CoqDocSession::check(const CoqDocRequest &request, const Stream &st
         m_top.reset();
         m_held.clear();
     }
-    for (const CoqDocPiece &piece : plan.pieces)
+    for (qsizetype i = 0; i < plan.pieces.size(); ++i) {
+        const CoqDocPiece &piece = plan.pieces.at(i);
+        if (i < kept && piece.sentence < request.known)
+            continue; // held, and known to the master
         decide(outcome(piece.sentence, Status::NotReached, interrupted ? QStringLiteral("cancelled") : QString()));
+    }
     flush();
 
     result.outcomes = decided.values();

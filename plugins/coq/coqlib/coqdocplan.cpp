@@ -23,16 +23,9 @@ CoqDocPlan CoqDocPlan::make(const QByteArray &text, const QList<int> &admit, con
     CoqDocPlan plan;
     plan.split = splitCoqSentences(text);
     const QList<CoqSentence> &sentences = plan.split.sentences;
-    plan.proofs = findCoqProofs(text, sentences, options);
     plan.proofOfSentence = QList<int>(sentences.size(), -1);
-    for (int p = 0; p < plan.proofs.size(); ++p) {
-        const CoqProof &proof = plan.proofs.at(p);
-        const int last = proof.end >= 0 ? proof.end : int(sentences.size()) - 1;
-        for (int s = proof.statement; s <= last; ++s) {
-            if (plan.proofOfSentence.at(s) < 0 || plan.proofs.at(plan.proofOfSentence.at(s)).statement < proof.statement)
-                plan.proofOfSentence[s] = p; // the innermost
-        }
-    }
+    if (!admit.isEmpty())
+        plan.findProofs(text, options);
     const QSet<int> admitted(admit.cbegin(), admit.cend());
     for (int s = 0; s < sentences.size(); ++s) {
         const int p = plan.proofOfSentence.at(s);
@@ -47,6 +40,28 @@ CoqDocPlan CoqDocPlan::make(const QByteArray &text, const QList<int> &admit, con
         plan.pieces << pieceOf(text, sentences.at(s), s, p);
     }
     return plan;
+}
+
+void CoqDocPlan::findProofs(const QByteArray &text, const CoqProofOptions &options)
+{
+    if (proofsFound)
+        return;
+    proofsFound = true;
+    const QList<CoqSentence> &sentences = split.sentences;
+    proofs = findCoqProofs(text, sentences, options);
+    proofOfSentence = QList<int>(sentences.size(), -1);
+    for (int p = 0; p < proofs.size(); ++p) {
+        const CoqProof &proof = proofs.at(p);
+        const int last = proof.end >= 0 ? proof.end : int(sentences.size()) - 1;
+        for (int s = proof.statement; s <= last; ++s) {
+            if (proofOfSentence.at(s) < 0 || proofs.at(proofOfSentence.at(s)).statement < proof.statement)
+                proofOfSentence[s] = p; // the innermost
+        }
+    }
+    for (CoqDocPiece &piece : pieces) {
+        if (piece.sentence >= 0)
+            piece.proof = proofOfSentence.at(piece.sentence);
+    }
 }
 
 CoqDocPiece CoqDocPlan::admittedAt(int at) const

@@ -32,11 +32,17 @@ struct CoqDocPiece
 struct CoqDocPlan
 {
     CoqSentenceSplit split;
-    QList<CoqProof> proofs;
+    bool proofsFound = false;
+    QList<CoqProof> proofs;     //!< once proofsFound
     QList<int> proofOfSentence; //!< by sentence: the proof whose statement..end holds it, or -1
     QList<CoqDocPiece> pieces;
 
+    //! The plan of `text`. Its proofs are found (findCoqProofs, the costly
+    //! part) only when some are to be admitted; else findProofs() does it
+    //! when they are wanted.
     static CoqDocPlan make(const QByteArray &text, const QList<int> &admit, const CoqProofOptions &options);
+    //! Finds the proofs, if that was not done, and places every piece in its proof.
+    void findProofs(const QByteArray &text, const CoqProofOptions &options);
     //! `Admitted.` in place of the sentence `at` and what follows it in its proof.
     CoqDocPiece admittedAt(int at) const;
     //! The index of the first piece of sentence `sentence` or after it; pieces.size() if none.

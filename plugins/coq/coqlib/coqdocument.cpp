@@ -25,6 +25,7 @@ QCborMap CoqDocRequest::toCbor() const
     m.insert(key("admit"), admitted);
     m.insert(key("proofUsing"), QCborArray::fromStringList(proofUsingLibraries));
     m.insert(key("role"), role);
+    m.insert(key("known"), known);
     return m;
 }
 
@@ -42,6 +43,7 @@ CoqDocRequest CoqDocRequest::fromCbor(const QCborMap &m)
     for (const QCborValue &library : m.value(key("proofUsing")).toArray())
         r.proofUsingLibraries << library.toString();
     r.role = int(m.value(key("role")).toInteger());
+    r.known = int(m.value(key("known")).toInteger());
     return r;
 }
 

@@ -25,6 +25,10 @@ struct CoqDocRequest
     QList<int> admit;        //!< proofs to replace by Admitted
     QStringList proofUsingLibraries; //!< CoqProofOptions::librariesSettingProofUsing
     int role = 0;            //!< which of the document's workers this is: 0 the main one
+    //! The master already has the outcomes of the sentences before this
+    //! one (an unchanged prefix of its last text): a worker that keeps them
+    //! does not send them again.
+    int known = 0;
 
     QCborMap toCbor() const;
     static CoqDocRequest fromCbor(const QCborMap &map);

@@ -1,5 +1,7 @@
 #include "coqsentences.h"
 
+#include <algorithm>
+
 #include "coqtextpositions.h"
 
 #include <QtCore/QRegularExpression>
@@ -198,19 +200,21 @@ QByteArray withoutCoqComments(QByteArrayView text)
     QByteArray out;
     out.reserve(text.size());
     Lexer lex{text};
+    qsizetype kept = 0; // the start of the text not yet copied
     while (lex.pos < text.size()) {
-        const qsizetype from = lex.pos;
         if (lex.atCommentStart()) {
+            out += text.sliced(kept, lex.pos - kept);
             lex.skipComment();
             out += ' ';
+            kept = lex.pos;
             continue;
         }
         if (text.at(lex.pos) == '"')
             lex.skipString();
         else
             ++lex.pos;
-        out += text.sliced(from, lex.pos - from);
     }
+    out += text.sliced(kept, std::min(lex.pos, text.size()) - kept);
     return out;
 }
 
