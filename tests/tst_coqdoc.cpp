@@ -10,6 +10,7 @@
 #include <drover/taskqueue.h>
 
 #include <QtCore/QCoreApplication>
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QJsonArray>
 #include <QtCore/QRegularExpression>
 #include <QtCore/QStandardPaths>
@@ -19,6 +20,7 @@
 
 #include <csignal>
 #include <memory>
+#include <vector>
 
 using namespace TestSupport;
 using Status = CoqLib::CoqSentenceOutcome::Status;
@@ -119,6 +121,21 @@ struct Editor
 
 //! The coqidetop processes running in a directory of this suite's (all its
 //! documents live in QTemporaryDirs named after it), whoever else runs one.
+//! The coqidetop processes running in `dir`.
+QList<qint64> coqidetopsIn(const QString &dir)
+{
+    QList<qint64> found;
+    for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile comm(QStringLiteral("/proc/%1/comm").arg(entry));
+        if (comm.open(QIODevice::ReadOnly) && comm.readAll().startsWith("coqidetop")
+            && QFile::symLinkTarget(QStringLiteral("/proc/%1/cwd").arg(entry)) == QFileInfo(dir).canonicalFilePath())
+            found << entry.toLongLong();
+    }
+    return found;
+}
+
+const QByteArray Slow("Definition a := 1.\nGoal True.\nProof.\n  do 100000000 idtac.\n  exact I.\nQed.\nDefinition b := 2.\n");
+
 int coqidetopCount()
 {
     const QString ours = QDir::tempPath() + QLatin1Char('/') + QCoreApplication::applicationName();
@@ -147,6 +164,9 @@ private Q_SLOTS:
     void badDocuments();
     void editResumesAfterCommonPrefix();
     void killedWorkerResumesFromStart();
+    void coqidetopKilled();
+    void editWhileASentenceRuns();
+    void leastRecentlyUsedDocumentGivesWay();
 };
 
 void TestCoqDoc::initTestCase()
@@ -309,8 +329,7 @@ void TestCoqDoc::killedWorkerResumesFromStart()
     const DroverDemo::CoqDocumentCheck::Setup &setup = editor.setup;
     Drover::TaskQueue *queue = editor.queue;
     QSignalSpy finished(&check, &DroverDemo::CoqDocumentCheck::finished);
-    const QByteArray slow("Definition a := 1.\nGoal True.\nProof.\n  do 100000000 idtac.\n  exact I.\nQed.\nDefinition b := 2.\n");
-    check.check(setup, slow);
+    check.check(setup, Slow);
     QTRY_VERIFY_WITH_TIMEOUT(!check.sentences().at(0).pending, 60000); // `a` checked: the slow tactic runs
     QTRY_VERIFY_WITH_TIMEOUT(!queue->workers().isEmpty(), 10000);
     QVERIFY(queue->killWorker(queue->workers().first().id));
@@ -319,13 +338,100 @@ void TestCoqDoc::killedWorkerResumesFromStart()
     QCOMPARE(check.sentences().at(6).outcome.status, Status::NotReached);
     QVERIFY2(check.sentences().at(6).outcome.message.contains(QLatin1String("crashed")),
              qPrintable(check.sentences().at(6).outcome.message));
-    QByteArray quick = slow;
+    QByteArray quick = Slow;
     quick.replace("do 100000000 idtac", "idtac");
     check.check(setup, quick);
     QVERIFY(finished.wait(60000));
     QCOMPARE(check.results().value(0).resumedAt, 0);
     for (const DroverDemo::CoqDocumentCheck::Sentence &s : check.sentences())
         QCOMPARE(s.outcome.status, Status::Checked);
+}
+
+// coqidetop itself killed under its worker: the check ends saying so, and
+// the next one starts a fresh worker and coqidetop.
+void TestCoqDoc::coqidetopKilled()
+{
+    Editor editor(QStringLiteral("slow.v"));
+    QVERIFY2(editor.queue, qPrintable(editor.manager.errorString()));
+    QSignalSpy finished(editor.check.get(), &DroverDemo::CoqDocumentCheck::finished);
+    editor.check->check(editor.setup, Slow);
+    QTRY_VERIFY_WITH_TIMEOUT(!editor.check->sentences().at(0).pending, 60000);
+    const QList<qint64> coqidetops = coqidetopsIn(editor.dir.path());
+    QCOMPARE(coqidetops.size(), 1);
+    ::kill(pid_t(coqidetops.first()), SIGKILL);
+    QVERIFY(finished.wait(60000));
+    const CoqLib::CoqSentenceOutcome late = editor.check->sentences().at(6).outcome;
+    QCOMPARE(late.status, Status::NotReached);
+    QVERIFY2(late.message.contains(QLatin1String("coqidetop was killed by SIGKILL")), qPrintable(late.message + editor.check->results().value(0).message));
+    QCOMPARE(editor.check->results().value(0).status, QStringLiteral("crashed"));
+    QByteArray quick = Slow;
+    quick.replace("do 100000000 idtac", "idtac");
+    editor.check->check(editor.setup, quick);
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(editor.check->results().value(0).resumedAt, 0);
+    QCOMPARE(editor.check->results().value(0).status, QStringLiteral("ok"));
+}
+
+// An edit while a sentence runs (the slow tactic): that sentence is
+// interrupted, the worker goes back, and the new text is checked at once,
+// on the same coqidetop, after the prefix that stayed.
+void TestCoqDoc::editWhileASentenceRuns()
+{
+    Editor editor(QStringLiteral("slow.v"));
+    QVERIFY2(editor.queue, qPrintable(editor.manager.errorString()));
+    QSignalSpy finished(editor.check.get(), &DroverDemo::CoqDocumentCheck::finished);
+    editor.check->check(editor.setup, Slow);
+    QTRY_VERIFY_WITH_TIMEOUT(!editor.check->sentences().at(2).pending, 60000); // Proof. holds: the tactic runs
+    const QList<qint64> before = coqidetopsIn(editor.dir.path());
+    QByteArray quick = Slow;
+    quick.replace("do 100000000 idtac", "idtac");
+    QElapsedTimer clock;
+    clock.start();
+    editor.check->check(editor.setup, quick);
+    QTRY_VERIFY_WITH_TIMEOUT(!editor.check->isRunning(), 60000);
+    QVERIFY2(clock.elapsed() < 15000, "the running sentence was not interrupted"); // it alone takes ~25 s
+    QCOMPARE(editor.check->results().value(0).status, QStringLiteral("ok"));
+    QCOMPARE(editor.check->results().value(0).resumedAt, 3);
+    for (const DroverDemo::CoqDocumentCheck::Sentence &s : editor.check->sentences())
+        QCOMPARE(s.outcome.status, Status::Checked);
+    QCOMPARE(coqidetopsIn(editor.dir.path()), before);
+}
+
+// Three documents, two workers: the third takes the worker of the document
+// used least recently; the other keeps its worker, and its prefix.
+void TestCoqDoc::leastRecentlyUsedDocumentGivesWay()
+{
+    Drover::Manager manager;
+    Drover::TaskQueue *queue = manager.queue(QStringLiteral("coqdoc"));
+    QVERIFY2(queue, qPrintable(manager.errorString()));
+    queue->setMaxWorkers(2);
+    QTemporaryDir dir;
+    std::vector<std::unique_ptr<DroverDemo::CoqDocumentCheck>> checks;
+    std::vector<DroverDemo::CoqDocumentCheck::Setup> setups;
+    const auto run = [&](int doc, const QByteArray &text) {
+        QSignalSpy finished(checks.at(doc).get(), &DroverDemo::CoqDocumentCheck::finished);
+        checks.at(doc)->check(setups.at(doc), text);
+        return finished.wait(60000);
+    };
+    for (const char *name : {"a.v", "b.v", "c.v"}) {
+        checks.push_back(std::make_unique<DroverDemo::CoqDocumentCheck>(queue));
+        DroverDemo::CoqDocumentCheck::Setup setup;
+        setup.document = QDir(dir.path()).filePath(QLatin1String(name));
+        setup.root = dir.path();
+        setups.push_back(setup);
+    }
+    QVERIFY(run(0, TwoWrongProofs));
+    QVERIFY(run(1, TwoWrongProofs));
+    QByteArray edited = TwoWrongProofs;
+    edited.replace("Lemma after", "Lemma after'");
+    QVERIFY(run(0, edited)); // a's worker is now the most recently used
+    QVERIFY(run(2, TwoWrongProofs));
+    QCOMPARE(queue->workers().size(), 2);
+    edited.replace("Lemma after'", "Lemma after''");
+    QVERIFY(run(0, edited));
+    QCOMPARE(checks.at(0)->results().value(0).resumedAt, 18); // a kept its worker
+    QVERIFY(run(1, edited));
+    QCOMPARE(checks.at(1)->results().value(0).resumedAt, 0);  // b's went to c
 }
 
 QTEST_GUILESS_MAIN(TestCoqDoc)

@@ -126,6 +126,7 @@ void CoqDocumentCheck::check(const Setup &setup, const QByteArray &text)
         task.name = QStringLiteral("%1 (%2)").arg(QFileInfo(setup.document).fileName(),
                                                   role == 0 ? QStringLiteral("main") : QStringLiteral("proofs %1").arg(role));
         task.options = setup.options;
+        task.priority = setup.priority + (role == 0 ? 1 : 0);
         m_tasks.insert(m_queue->enqueue(task), role);
     }
 }

@@ -46,6 +46,9 @@ public:
         QString coqidetop;     //!< empty: the default
         QStringList proofUsingLibraries;
         int roles = 1;         //!< at most this many workers on this document
+        //! The main worker's task has priority + 1, the helpers' priority:
+        //! with several documents, helpers get only the workers left over.
+        int priority = 0;
         Drover::TaskOptions options;
     };
 

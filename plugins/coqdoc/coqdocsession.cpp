@@ -85,7 +85,11 @@ bool CoqDocSession::keepOnly(qsizetype count)
 {
     const int target = count == 0 ? m_rootState : m_held.at(count - 1).stateId;
     if (target != tip()) {
-        const CoqIdeTop::EditAtReply reply = m_top->editAt(target);
+        CoqIdeTop::EditAtReply reply = m_top->editAt(target);
+        // A SIGINT that reached coqidetop just as a sentence began is taken
+        // by the next call instead: once, then Edit_at goes through.
+        if (!reply.ok && !reply.failure.processLost && reply.failure.message == QLatin1String("User interrupt."))
+            reply = m_top->editAt(target);
         if (!reply.ok || reply.focused)
             return false;
     }
@@ -130,10 +134,11 @@ CoqDocResult CoqDocSession::check(const CoqDocRequest &request, const Stream &st
     };
     // coqidetop's client polls this while it waits: what was decided
     // meanwhile goes out then, not only after a long sentence.
+    m_windingUp = false;
     m_cancelled = [&] {
         if (!pending.isEmpty() && sinceFlush.elapsed() >= 30)
             flush();
-        return cancelled();
+        return !m_windingUp && cancelled();
     };
     const auto ended = qScopeGuard([this] {
         m_cancelled = nullptr;
@@ -228,14 +233,17 @@ CoqDocResult CoqDocSession::check(const CoqDocRequest &request, const Stream &st
             const CoqIdeTop::StatusReply status = m_top->status(false);
             ok = status.ok;
             failure = status.failure;
-            if (!ok && !failure.processLost && !keepOnly(m_held.size() - 1)) {
-                failure.processLost = true;
-                failure.message = QStringLiteral("coqidetop would not go back to the state before the error");
-            }
         }
         if (!ok) {
             lost = failure.processLost;
             interrupted = !lost && (failure.interrupted || cancelled());
+            // Back to before the sentence that failed or was interrupted;
+            // a cancel already seen must not interrupt that too.
+            m_windingUp = interrupted;
+            if (!lost && added.ok && !keepOnly(m_held.size() - 1)) {
+                lost = true;
+                failure.message = QStringLiteral("coqidetop would not go back to the state before the sentence");
+            }
             if (lost || interrupted) {
                 stopped = failure.message;
                 break;
@@ -265,7 +273,10 @@ CoqDocResult CoqDocSession::check(const CoqDocRequest &request, const Stream &st
         const CoqDocPiece &piece = plan.pieces.at(i);
         if (i < kept && piece.sentence < request.known)
             continue; // held, and known to the master
-        decide(outcome(piece.sentence, Status::NotReached, interrupted ? QStringLiteral("cancelled") : QString()));
+        decide(outcome(piece.sentence, Status::NotReached,
+                       interrupted ? QStringLiteral("cancelled")
+                       : lost || startFailed ? QStringLiteral("not checked: %1").arg(stopped)
+                                             : QStringLiteral("not checked: an error before it ends the check")));
     }
     flush();
 

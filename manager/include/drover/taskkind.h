@@ -107,7 +107,11 @@ public:
     }
 
     //! Decides the worker's fate after a response. Default: End, so every
-    //! task gets a fresh worker (Coq's proof workers).
+    //! task gets a fresh worker (Coq's proof workers). Also called when a
+    //! task cancelled while running was answered all the same (perform()
+    //! saw isCancelled() and returned): the task still ends Cancelled, but
+    //! the answer says what the worker now holds, so it may Stay (its
+    //! newTasks are dropped).
     virtual Decision useResponse(const WorkerStatus &status, const Task &task,
                                  const QCborValue &response)
     {

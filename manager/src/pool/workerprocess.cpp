@@ -124,6 +124,7 @@ void WorkerProcess::ready()
 {
     if (m_info.state == WorkerInfo::State::Starting)
         m_info.state = WorkerInfo::State::Idle;
+    m_lastUsed = std::chrono::steady_clock::now();
 }
 
 void WorkerProcess::beginTask(TaskId task)
@@ -140,6 +141,7 @@ void WorkerProcess::endTask(bool answered)
     m_info.currentTask = 0;
     if (answered)
         ++m_info.tasksDone;
+    m_lastUsed = std::chrono::steady_clock::now();
 }
 
 void WorkerProcess::becomeOld(const QCborValue &competence)

@@ -57,6 +57,9 @@ public:
     qint64 pid() const { return m_info.pid; }
     const WorkerInfo &info() const { return m_info; }
     bool isIdle() const { return m_info.state == WorkerInfo::State::Idle; }
+    //! When it last ended a task (or became ready): the least recently used
+    //! Old worker is the one retired for a task none matches.
+    std::chrono::steady_clock::time_point lastUsed() const { return m_lastUsed; }
     bool isStopping() const { return m_info.state == WorkerInfo::State::Stopping; }
     TaskId currentTask() const { return m_info.currentTask; }
 
@@ -138,6 +141,7 @@ private:
     void finish(const QString &status);
 
     WorkerInfo m_info;
+    std::chrono::steady_clock::time_point m_lastUsed = std::chrono::steady_clock::now();
     qint64 m_maxFrameSize;
     QProcess m_process;
     QLocalSocket *m_socket = nullptr;

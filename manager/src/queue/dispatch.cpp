@@ -98,13 +98,18 @@ void TaskQueuePrivate::dispatch()
     if (plan.delayTopUp && !m_spareTimer.isActive())
         m_spareTimer.start();
     if (plan.retireOldIdle) {
+        // The least recently used one: an IDE's documents that were looked
+        // at last keep their workers.
+        WorkerProcess *oldest = nullptr;
         for (const auto &[id, w] : pool.workers()) {
-            if (isLiveAndIdle(w) && !w->info().fresh) {
-                qCDebug(lcQueue).noquote() << kind << ": retiring worker" << id << "which matches no queued task";
-                pool.retire(w);
-                scheduleDispatch();
-                break;
-            }
+            if (isLiveAndIdle(w) && !w->info().fresh && (!oldest || w->lastUsed() < oldest->lastUsed()))
+                oldest = w;
+        }
+        if (oldest) {
+            qCDebug(lcQueue).noquote() << kind << ": retiring worker" << oldest->id()
+                                       << ", the least recently used, which matches no queued task";
+            pool.retire(oldest);
+            scheduleDispatch();
         }
     }
     // A shrunk pool: idle workers beyond the capacity go, lowest id first.

@@ -101,9 +101,18 @@ void TaskQueuePrivate::onTaskAnswer(WorkerProcess *w, TaskId id, Outcome outcome
     Deadlines::disarm(record);
 
     if (record.cancelRequested) {
-        // It stopped cooperatively: whatever it answered, the task is cancelled.
+        // It stopped cooperatively: whatever it answered, the task is
+        // cancelled. An answer still says what the worker now is, so the
+        // kind decides its fate (new tasks of a cancelled one are dropped).
         w->endTask(false);
-        afterTask(w, false);
+        if (outcome == Outcome::Done) {
+            const Decision decision = taskKind->useResponse(statusOf(w), record.task, response);
+            if (decision.stay)
+                w->becomeOld(decision.competence);
+            else
+                pool.retire(w);
+        }
+        afterTask(w, outcome == Outcome::Done);
         finishTask(id, Outcome::Cancelled, QStringLiteral("cancelled while running"), {}, false);
     } else if (record.timedOut) {
         // Its time ran out and it was signalled: what it answers now (a
