@@ -4,6 +4,7 @@
 // test's own for what an editor does (edit, kill). Skipped without Coq.
 
 #include "coqdocumentcheck.h"
+#include "support/coq.h"
 #include "support/coqcheck.h"
 
 #include <drover/manager.h>
@@ -116,17 +117,6 @@ struct Editor
     }
 };
 
-int coqidetopCount()
-{
-    int count = 0;
-    for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-        QFile comm(QStringLiteral("/proc/%1/comm").arg(entry));
-        if (comm.open(QIODevice::ReadOnly) && comm.readAll().startsWith("coqidetop"))
-            ++count;
-    }
-    return count;
-}
-
 } // namespace
 
 class TestCoqDoc : public QObject
@@ -151,12 +141,12 @@ void TestCoqDoc::initTestCase()
 {
     if (QStandardPaths::findExecutable(QStringLiteral("coqidetop.opt")).isEmpty())
         QSKIP("no coqidetop.opt on PATH (Debian: apt-get install coq)");
-    m_coqidetopsBefore = coqidetopCount();
+    m_coqidetopsBefore = TestSupport::coqidetopCount();
 }
 
 void TestCoqDoc::cleanupTestCase()
 {
-    QTRY_COMPARE_WITH_TIMEOUT(coqidetopCount(), m_coqidetopsBefore, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(TestSupport::coqidetopCount(), m_coqidetopsBefore, 10000);
 }
 
 void TestCoqDoc::errorsOfEveryProof_data()
