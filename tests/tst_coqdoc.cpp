@@ -4,6 +4,7 @@
 // test's own for what an editor does (edit, kill). Skipped without Coq.
 
 #include "coqdocumentcheck.h"
+#include "support/coq.h"
 #include "support/coqcheck.h"
 
 #include <drover/manager.h>
@@ -119,8 +120,6 @@ struct Editor
     }
 };
 
-//! The coqidetop processes running in a directory of this suite's (all its
-//! documents live in QTemporaryDirs named after it), whoever else runs one.
 //! The coqidetop processes running in `dir`.
 QList<qint64> coqidetopsIn(const QString &dir)
 {
@@ -134,20 +133,13 @@ QList<qint64> coqidetopsIn(const QString &dir)
     return found;
 }
 
-const QByteArray Slow("Definition a := 1.\nGoal True.\nProof.\n  do 100000000 idtac.\n  exact I.\nQed.\nDefinition b := 2.\n");
-
-int coqidetopCount()
+//! Where every document of this suite lives: QTemporaryDirs named after it.
+QString ourDirectories()
 {
-    const QString ours = QDir::tempPath() + QLatin1Char('/') + QCoreApplication::applicationName();
-    int count = 0;
-    for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-        QFile comm(QStringLiteral("/proc/%1/comm").arg(entry));
-        if (comm.open(QIODevice::ReadOnly) && comm.readAll().startsWith("coqidetop")
-            && QFile::symLinkTarget(QStringLiteral("/proc/%1/cwd").arg(entry)).startsWith(ours))
-            ++count;
-    }
-    return count;
+    return QDir::tempPath() + QLatin1Char('/') + QCoreApplication::applicationName();
 }
+
+const QByteArray Slow("Definition a := 1.\nGoal True.\nProof.\n  do 100000000 idtac.\n  exact I.\nQed.\nDefinition b := 2.\n");
 
 } // namespace
 
@@ -173,12 +165,12 @@ void TestCoqDoc::initTestCase()
 {
     if (QStandardPaths::findExecutable(QStringLiteral("coqidetop.opt")).isEmpty())
         QSKIP("no coqidetop.opt on PATH (Debian: apt-get install coq)");
-    QCOMPARE(coqidetopCount(), 0);
+    QCOMPARE(TestSupport::coqidetopCount(ourDirectories()), 0);
 }
 
 void TestCoqDoc::cleanupTestCase()
 {
-    QTRY_COMPARE_WITH_TIMEOUT(coqidetopCount(), 0, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(TestSupport::coqidetopCount(ourDirectories()), 0, 10000);
 }
 
 void TestCoqDoc::errorsOfEveryProof_data()

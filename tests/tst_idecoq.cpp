@@ -12,6 +12,7 @@
 #include "coqfileview.h"
 #include "mainwindow.h"
 #include "support/coq.h"
+#include "support/idewindow.h"
 #include "support/processes.h"
 #include "support/workerrows.h"
 #include "workermonitor.h"
@@ -78,19 +79,7 @@ private:
 
     bool openWindow(const QString &path, int workers)
     {
-        QString error;
-        m_window.reset(MainWindow::create(&error));
-        if (!m_window)
-            return false;
-        m_window->workerMonitor()->workerCountBox()->setValue(workers);
-        m_window->show();
-        if (!QTest::qWaitForWindowExposed(m_window.get()))
-            return false;
-        if (!m_window->openPath(path, true, &error)) {
-            qWarning() << error;
-            return false;
-        }
-        return true;
+        return TestSupport::openIdeWindow(m_window, path, workers);
     }
 
     QString stateOf(const char *file) const
@@ -192,13 +181,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!TestSupport::coqcProcesses(root).isEmpty(), buildTimeout);
 
         if (kill) {
-            QTableView *view = m_window->workerMonitor()->view();
-            const QModelIndex cell = view->model()->index(TestSupport::rowOfBusyWorker(workers, loop), Drover::WorkerListModel::StateColumn);
-            QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(cell).center());
-            auto *button = m_window->workerMonitor()->findChild<QToolButton *>(QStringLiteral("killButton"));
-            QVERIFY(button);
-            QTRY_VERIFY(button->isEnabled());
-            QTest::mouseClick(button, Qt::LeftButton);
+            TestSupport::clickKill(m_window.get(), TestSupport::rowOfBusyWorker(workers, loop));
         } else {
             m_window->coqFiles()->selectFile(loop);
             auto *button = m_window->coqFiles()->findChild<QToolButton *>(QStringLiteral("cancelFileButton"));

@@ -1,6 +1,5 @@
 #include "sentencerun.h"
 
-#include "coqproject.h"
 #include "jsonlines.h"
 
 #include <drover/manager.h>
@@ -9,24 +8,11 @@
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 #include <QtCore/QJsonObject>
-#include <QtCore/QProcess>
 #include <QtCore/QStringDecoder>
 #include <QtCore/QTextStream>
 
 using namespace Drover;
 using CoqLib::CoqSentenceOutcome;
-
-namespace {
-//! Where Coq's libraries are installed (`coqc -where`); empty without coqc.
-QString coqlib()
-{
-    QProcess coqc;
-    coqc.start(QStringLiteral("coqc"), {QStringLiteral("-where")});
-    if (!coqc.waitForFinished(30000) || coqc.exitCode() != 0)
-        return {};
-    return QString::fromLocal8Bit(coqc.readAllStandardOutput()).trimmed();
-}
-} // namespace
 
 SentenceRun::SentenceRun(CheckOptions options, QObject *parent)
     : QObject(parent)
@@ -66,8 +52,8 @@ bool SentenceRun::start(int *exitCode)
         return false;
     }
     QString error;
-    const std::optional<CoqLib::CoqProject> project = CoqLib::CoqProject::forFile(m_file, &error);
-    if (!project) {
+    std::optional<DroverDemo::CoqDocumentCheck::Setup> setup = DroverDemo::CoqDocumentCheck::Setup::forFile(m_file, text, &error);
+    if (!setup) {
         err << "drover-check: " << error << '\n';
         *exitCode = 2;
         return false;
@@ -84,14 +70,9 @@ bool SentenceRun::start(int *exitCode)
     m_check = new DroverDemo::CoqDocumentCheck(m_queue);
     connect(m_check, &DroverDemo::CoqDocumentCheck::sentencesChanged, this, &SentenceRun::report);
     connect(m_check, &DroverDemo::CoqDocumentCheck::finished, this, &SentenceRun::end);
-    DroverDemo::CoqDocumentCheck::Setup setup;
-    setup.document = m_file;
-    setup.root = project->root;
-    setup.flags = project->flags;
-    setup.proofUsingLibraries = DroverDemo::librariesSettingProofUsing(project->flags, project->root, text, coqlib());
-    setup.roles = m_options.shared.jobs;
-    setup.options = m_options.taskOptions();
-    m_check->check(setup, text);
+    setup->roles = m_options.shared.jobs;
+    setup->options = m_options.taskOptions();
+    m_check->check(*setup, text);
     const CoqLib::CoqSentenceSplit &split = m_check->plan().split;
     if (split.error != CoqLib::CoqSentenceSplit::Error::None) {
         // What the splitter could not end is no sentence: said once, the

@@ -1,5 +1,6 @@
 #include "coqdocumentcheck.h"
 
+#include "coqproject.h"
 #include "lemmaoutcome.h"
 
 #include <drover/taskqueue.h>
@@ -9,6 +10,7 @@
 #include <QtCore/QDirIterator>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
+#include <QtCore/QProcess>
 #include <QtCore/QRegularExpression>
 #include <QtCore/QSet>
 
@@ -27,7 +29,34 @@ qsizetype bodyBytes(const CoqLib::CoqDocPlan &plan, const CoqLib::CoqProof &proo
     const int first = std::min(proof.statement + 1, proof.end);
     return s.at(proof.end).end - s.at(first).start;
 }
+
+//! Where Coq's libraries are installed (`coqc -where`); empty without coqc.
+QString coqlib()
+{
+    static const QString where = [] {
+        QProcess coqc;
+        coqc.start(QStringLiteral("coqc"), {QStringLiteral("-where")});
+        if (!coqc.waitForFinished(30000) || coqc.exitCode() != 0)
+            return QString();
+        return QString::fromLocal8Bit(coqc.readAllStandardOutput()).trimmed();
+    }();
+    return where;
+}
 } // namespace
+
+std::optional<CoqDocumentCheck::Setup> CoqDocumentCheck::Setup::forFile(const QString &file, const QByteArray &text,
+                                                                        QString *error)
+{
+    const std::optional<CoqLib::CoqProject> project = CoqLib::CoqProject::forFile(file, error);
+    if (!project)
+        return std::nullopt;
+    Setup setup;
+    setup.document = QFileInfo(file).absoluteFilePath();
+    setup.root = project->root;
+    setup.flags = project->flags;
+    setup.proofUsingLibraries = librariesSettingProofUsing(project->flags, project->root, text, coqlib());
+    return setup;
+}
 
 CoqDocumentCheck::CoqDocumentCheck(TaskQueue *queue, QObject *parent)
     : QObject(parent)

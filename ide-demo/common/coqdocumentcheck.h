@@ -8,6 +8,8 @@
 #include <QtCore/QHash>
 #include <QtCore/QObject>
 
+#include <optional>
+
 namespace Drover {
 class TaskQueue;
 struct TaskResult;
@@ -50,6 +52,14 @@ public:
         //! with several documents, helpers get only the workers left over.
         int priority = 0;
         Drover::TaskOptions options;
+
+        //! The setup of the .v file at `file` whose text is `text`: the
+        //! flags and root of its development as CoqIDE finds them
+        //! (CoqProject::forFile), and the libraries setting Proof Using
+        //! that it may import (`coqc -where` is asked once per process).
+        //! nullopt, with the reason in *error, when its _CoqProject cannot
+        //! be read.
+        static std::optional<Setup> forFile(const QString &file, const QByteArray &text, QString *error);
     };
 
     explicit CoqDocumentCheck(Drover::TaskQueue *queue, QObject *parent = nullptr);

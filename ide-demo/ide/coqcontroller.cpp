@@ -4,7 +4,6 @@
 #include "coqfilemodel.h"
 #include "coqfilesdock.h"
 #include "coqfileview.h"
-#include "coqproject.h"
 #include "sharedoptions.h"
 
 #include <drover/manager.h>
@@ -14,25 +13,6 @@
 #include <QtCore/QFileInfo>
 
 namespace DroverIde {
-
-namespace {
-//! The _CoqProject of the nearest directory above `file` that names it.
-QString projectNaming(const QString &file)
-{
-    const QString absolute = QFileInfo(file).absoluteFilePath();
-    for (QDir dir = QFileInfo(absolute).dir();; ) {
-        const QString project = dir.filePath(QStringLiteral("_CoqProject"));
-        QString ignored;
-        if (QFileInfo::exists(project)) {
-            const std::optional<CoqLib::CoqProject> read = CoqLib::CoqProject::read(project, &ignored);
-            if (read && read->files.contains(absolute))
-                return project;
-        }
-        if (!dir.cdUp())
-            return {};
-    }
-}
-} // namespace
 
 CoqController::CoqController(Drover::Manager *manager, CoqFilesDock *dock, CoqFileView *view, QObject *parent)
     : QObject(parent)
@@ -53,28 +33,18 @@ bool CoqController::isDevelopment(const QString &path)
     const QFileInfo info(path);
     if (info.isDir())
         return QFileInfo::exists(QDir(path).filePath(QStringLiteral("_CoqProject")));
-    return CoqLib::CoqProject::looksLikeCoq({path});
+    return info.isFile() && info.fileName() == QLatin1String("_CoqProject");
 }
 
 bool CoqController::open(const QString &path, std::chrono::milliseconds timeLimit, QString *error)
 {
-    QString named = path;
-    QString shown;
-    if (path.endsWith(QLatin1String(".v")) && QFileInfo(path).isFile()) {
-        if (const QString project = projectNaming(path); !project.isEmpty()) {
-            named = project;
-            shown = QDir(QFileInfo(project).path()).relativeFilePath(QFileInfo(path).absoluteFilePath());
-        } else {
-            shown = QFileInfo(path).fileName();
-        }
-    }
     DroverDemo::CoqDevelopmentBuild::Options options;
     if (timeLimit > std::chrono::milliseconds(0)) {
         options.taskOptions.termTimeout = timeLimit;
         options.taskOptions.killTimeout = DroverDemo::defaultKillAfter;
     }
     auto build = std::make_unique<DroverDemo::CoqDevelopmentBuild>(options, this);
-    if (!build->load({named}, error))
+    if (!build->load({path}, error))
         return false;
     if (!m_queue) {
         m_queue = m_manager->queue(QStringLiteral("coq"));
@@ -97,8 +67,6 @@ bool CoqController::open(const QString &path, std::chrono::milliseconds timeLimi
     m_dock->setBuild(m_build);
     m_view->clearFile();
     m_build->start(m_queue);
-    if (!shown.isEmpty())
-        m_dock->selectFile(shown);
     return true;
 }
 

@@ -30,12 +30,10 @@ public:
     ~CoqController() override;
 
     //! Whether drover-ide takes `path` for a Coq development: a directory
-    //! with a _CoqProject, a _CoqProject, or a .v file.
+    //! with a _CoqProject, or a _CoqProject (a .v alone is edited instead).
     static bool isDevelopment(const QString &path);
 
-    //! Opens and starts building the development at `path`. A .v file
-    //! opens the development of the nearest _CoqProject above it that names
-    //! it (else the file alone), with that file shown. False, with a
+    //! Opens and starts building the development at `path`. False, with a
     //! one-line reason in *error, when the development cannot be read, Coq
     //! is missing or the `coq` plugin does not load.
     bool open(const QString &path, std::chrono::milliseconds timeLimit, QString *error);

@@ -2,6 +2,7 @@
 
 #include "statecolors.h"
 #include "linetooltip.h"
+#include "textplace.h"
 #include "utf8file.h"
 
 #include <QtGui/QFontDatabase>
@@ -11,16 +12,6 @@ namespace DroverIde {
 
 namespace {
 using CoqLib::CoqDiagnostic;
-
-//! The character offset of a 1-based line and 0-based UTF-16 column, held
-//! to the text (coqc's place may lie past a line that was edited since).
-int offsetOf(const QTextDocument *document, int line, int column)
-{
-    const QTextBlock block = document->findBlockByNumber(std::max(0, line - 1));
-    if (!block.isValid())
-        return std::max(0, document->characterCount() - 1);
-    return block.position() + std::clamp(column, 0, int(block.length()) - 1);
-}
 
 QColor colorOf(const CoqDiagnostic &d)
 {
@@ -62,7 +53,7 @@ void CoqFileView::goToFirstError()
     for (const CoqDiagnostic &d : std::as_const(m_report.errors)) {
         if (d.line > 0 && d.severity == CoqDiagnostic::Severity::Error) {
             QTextCursor cursor(document());
-            cursor.setPosition(offsetOf(document(), d.line, d.column));
+            cursor.setPosition(offsetOfPlace(document(), d.line, d.column));
             setTextCursor(cursor);
             centerCursor();
             return;
@@ -102,8 +93,8 @@ void CoqFileView::refreshDecorations()
             selections << tint;
         }
         QTextEdit::ExtraSelection mark;
-        const int start = offsetOf(document(), d.line, d.column);
-        int end = offsetOf(document(), d.endLine > 0 ? d.endLine : d.line, d.endColumn);
+        const int start = offsetOfPlace(document(), d.line, d.column);
+        int end = offsetOfPlace(document(), d.endLine > 0 ? d.endLine : d.line, d.endColumn);
         if (end <= start) // a place, not a span: the character there
             end = std::min(start + 1, document()->characterCount() - 1);
         mark.cursor = QTextCursor(document());

@@ -18,7 +18,8 @@ namespace {
 void chooseOffscreenWhenHeadless(int argc, char **argv)
 {
     for (int i = 1; i < argc; ++i) {
-        if (!std::strcmp(argv[i], "--screenshot") || !std::strcmp(argv[i], "--quit-when-checked")) {
+        if (!std::strcmp(argv[i], "--screenshot") || !std::strcmp(argv[i], "--quit-when-checked")
+            || !std::strcmp(argv[i], "--screenshot-after")) {
             if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
                 qputenv("QT_QPA_PLATFORM", "offscreen");
             return;
@@ -43,8 +44,9 @@ int main(int argc, char **argv)
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Edits documents of Drover's demo proof language and checks "
-                                                    "their lemmas in worker processes while you type, or "
-                                                    "builds a Coq development and shows its files."));
+                                                    "their lemmas in worker processes while you type, edits "
+                                                    "a Coq file checking its sentences on coqidetop workers, "
+                                                    "or builds a Coq development and shows its files."));
     parser.addHelpOption();
     parser.addVersionOption();
     // 0 is the toolbar's "none", so --timeout 0 is too.
@@ -59,28 +61,46 @@ int main(int argc, char **argv)
     const QCommandLineOption quitWhenChecked(QStringLiteral("quit-when-checked"),
                                              QStringLiteral("Exit 0 once every lemma of DOC (or file of the "
                                                             "development) has an outcome."));
+    const QCommandLineOption screenshotAfter(QStringLiteral("screenshot-after"),
+                                             QStringLiteral("With a .v file: take the --screenshot as soon as N of its "
+                                                            "sentences have an outcome, in the middle of the check."),
+                                             QStringLiteral("N"));
     const QCommandLineOption openInDevelopment(QStringLiteral("open"),
                                                QStringLiteral("Show FILE of the Coq development (relative to its root)."),
                                                QStringLiteral("FILE"));
+    const QCommandLineOption line(QStringLiteral("line"),
+                                  QStringLiteral("Put the cursor on line N of DOC, in the middle of the view."),
+                                  QStringLiteral("N"));
     const QCommandLineOption size(QStringLiteral("size"),
                                   QStringLiteral("Window size (default: 1400x1150 headless, else most of the screen)."),
                                   QStringLiteral("WxH"));
-    parser.addOptions({screenshot, quitWhenChecked, openInDevelopment, size});
-    parser.addPositionalArgument(QStringLiteral("DOC"), QStringLiteral("The document to open, or a Coq development: a directory with a "
-                                                                            "_CoqProject, a _CoqProject, or a .v file."),
+    parser.addOptions({screenshot, quitWhenChecked, screenshotAfter, openInDevelopment, line, size});
+    parser.addPositionalArgument(QStringLiteral("DOC"), QStringLiteral("The document to open: a .proof document or a .v file to edit, "
+                                                                            "or a Coq development to build: a directory with a "
+                                                                            "_CoqProject, or a _CoqProject."),
                                  QStringLiteral("[DOC]"));
     parser.process(app);
 
     const QStringList documents = parser.positionalArguments();
     if (documents.size() > 1)
         return usageError(QStringLiteral("one document at a time"));
-    const bool headless = parser.isSet(screenshot) || parser.isSet(quitWhenChecked);
+    const bool headless = parser.isSet(screenshot) || parser.isSet(quitWhenChecked) || parser.isSet(screenshotAfter);
     if (headless && documents.isEmpty())
         return usageError(QStringLiteral("--screenshot and --quit-when-checked need a document"));
     QString error;
     const std::optional<DroverDemo::SharedOptions> options = shared.read(&error);
     if (!options)
         return usageError(error);
+    int sentencesDecided = 0;
+    if (parser.isSet(screenshotAfter)) {
+        bool ok = false;
+        sentencesDecided = parser.value(screenshotAfter).toInt(&ok);
+        if (!ok || sentencesDecided < 1)
+            return usageError(QStringLiteral("--screenshot-after wants a number of sentences (1 or more), not %1")
+                                  .arg(parser.value(screenshotAfter)));
+        if (!parser.isSet(screenshot) || !documents.first().endsWith(QLatin1String(".v")))
+            return usageError(QStringLiteral("--screenshot-after needs --screenshot and a .v file"));
+    }
     QSize windowSize = headless ? QSize(1400, 1150) : QSize(1400, 900).boundedTo(app.primaryScreen()->availableSize() * 0.9);
     if (parser.isSet(size)) {
         const QStringList parts = parser.value(size).split(QLatin1Char('x'));
@@ -100,7 +120,7 @@ int main(int argc, char **argv)
     window->resize(windowSize);
     const bool development = !documents.isEmpty() && DroverIde::CoqController::isDevelopment(documents.first());
     if (parser.isSet(openInDevelopment) && !development)
-        return usageError(QStringLiteral("--open needs a Coq development (a directory with a _CoqProject, a _CoqProject or a .v file)"));
+        return usageError(QStringLiteral("--open needs a Coq development (a directory with a _CoqProject, or a _CoqProject)"));
     if (!documents.isEmpty() && !window->openPath(documents.first(), headless, &error) && headless) {
         QTextStream(stderr) << "drover-ide: " << error << '\n';
         return 2;
@@ -111,10 +131,18 @@ int main(int argc, char **argv)
         return 2;
     }
     window->show();
+    if (parser.isSet(line)) {
+        // Once shown: the view's height says what the middle is.
+        bool ok = false;
+        const int number = parser.value(line).toInt(&ok);
+        if (!ok || number < 1 || development)
+            return usageError(QStringLiteral("--line wants a line number (1 or more) of a document"));
+        window->goToLine(number);
+    }
 
     std::unique_ptr<DroverIde::WhenChecked> whenChecked;
     if (headless) {
-        whenChecked = std::make_unique<DroverIde::WhenChecked>(window.get(), parser.value(screenshot));
+        whenChecked = std::make_unique<DroverIde::WhenChecked>(window.get(), parser.value(screenshot), sentencesDecided);
         QObject::connect(whenChecked.get(), &DroverIde::WhenChecked::finished, &app, &QCoreApplication::exit);
     }
     return app.exec();

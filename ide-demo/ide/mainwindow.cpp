@@ -6,12 +6,15 @@
 #include "checkcontroller.h"
 #include "checkstatus.h"
 #include "coqcontroller.h"
+#include "coqdoccontroller.h"
+#include "coqeditor.h"
 #include "coqfilesdock.h"
 #include "coqfileview.h"
 #include "feedbacklog.h"
 #include "proofdocument.h"
 #include "proofeditor.h"
 #include "tasklistdock.h"
+#include "textplace.h"
 #include "utf8file.h"
 #include "workermonitor.h"
 
@@ -27,6 +30,7 @@
 #include <QtWidgets/QMenuBar>
 #include <QtWidgets/QMessageBox>
 #include <QtWidgets/QDoubleSpinBox>
+#include <QtWidgets/QSpinBox>
 #include <QtWidgets/QStackedWidget>
 #include <QtWidgets/QStatusBar>
 #include <QtWidgets/QStyle>
@@ -57,6 +61,9 @@ MainWindow::MainWindow(std::unique_ptr<Drover::Manager> manager, Drover::TaskQue
     , m_timeLimit(new QDoubleSpinBox)
     , m_central(new QStackedWidget)
     , m_coqView(new CoqFileView)
+    , m_coqDoc(new CoqDocController(m_manager.get(), this))
+    , m_coqEditor(new CoqEditor(m_coqDoc))
+    , m_coqSummary(new QLabel)
 {
     queue->setMaxWorkers(2);
     // A worker left holding a failed lemma for its repair is retired after a
@@ -66,6 +73,7 @@ MainWindow::MainWindow(std::unique_ptr<Drover::Manager> manager, Drover::TaskQue
     Par::ParFanOut::attach(m_manager.get(), queue, 2, this);
     m_central->addWidget(m_editor);
     m_central->addWidget(m_coqView);
+    m_central->addWidget(m_coqEditor);
     setCentralWidget(m_central);
     m_workerMonitor = new WorkerMonitor(queue, this);
     m_taskList = new TaskListDock(m_controller, this);
@@ -85,6 +93,19 @@ MainWindow::MainWindow(std::unique_ptr<Drover::Manager> manager, Drover::TaskQue
                 [this](const QString &message) { statusBar()->showMessage(message, 10000); });
     });
     connect(m_coq, &CoqController::settled, this, &MainWindow::checkProgressed);
+    // A .v being edited: its coqdoc workers (and their coqidetop) in the
+    // Workers dock, its counts in the status bar.
+    connect(m_coqDoc, &CoqDocController::queueCreated, this, [this](Drover::TaskQueue *coqdocQueue) {
+        m_workerMonitor->addQueue(coqdocQueue);
+        connect(coqdocQueue, &Drover::TaskQueue::workerIdle, this, &MainWindow::checkProgressed);
+        connect(coqdocQueue, &Drover::TaskQueue::workerExited, this, &MainWindow::checkProgressed);
+    });
+    connect(m_coqDoc, &CoqDocController::progressed, this, &MainWindow::checkProgressed);
+    connect(m_coqDoc, &CoqDocController::marksChanged, this, [this] { m_coqSummary->setText(m_coqDoc->summary()); });
+    connect(m_coqDoc, &CoqDocController::marksChanged, this, &MainWindow::checkProgressed);
+    connect(m_workerMonitor->workerCountBox(), &QSpinBox::valueChanged, m_coqDoc, &CoqDocController::setRoles);
+    m_coqDoc->setRoles(m_workerMonitor->workerCountBox()->value());
+    connect(m_coqEditor, &QPlainTextEdit::modificationChanged, this, &MainWindow::setWindowModified);
     connect(m_controller, &CheckController::settled, this, &MainWindow::checkProgressed);
     connect(m_queue, &Drover::TaskQueue::workerIdle, this, &MainWindow::checkProgressed);
     connect(m_queue, &Drover::TaskQueue::workerExited, this, &MainWindow::checkProgressed);
@@ -102,6 +123,8 @@ MainWindow::MainWindow(std::unique_ptr<Drover::Manager> manager, Drover::TaskQue
 
     statusBar()->addPermanentWidget(m_position);
     statusBar()->addPermanentWidget(m_checkStatus);
+    statusBar()->addPermanentWidget(m_coqSummary);
+    m_coqSummary->hide();
 
     connect(m_editor, &QPlainTextEdit::textChanged, this, [this] {
         if (!m_loading)
@@ -126,61 +149,8 @@ MainWindow::~MainWindow()
     delete m_feedbackLog;
     delete m_controller;
     delete m_coq;
+    delete m_coqDoc;
     m_manager.reset();
-}
-
-void MainWindow::createActions()
-{
-    QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *openAction = file->addAction(style()->standardIcon(QStyle::SP_DialogOpenButton), tr("&Open…"),
-                                          QKeySequence::Open, this, &MainWindow::open);
-    file->addAction(style()->standardIcon(QStyle::SP_DirOpenIcon), tr("Open Coq &Development…"),
-                    QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this, &MainWindow::openFolder);
-    m_saveAction = file->addAction(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("&Save"),
-                                   QKeySequence::Save, this, &MainWindow::save);
-    m_saveAsAction = file->addAction(tr("Save &As…"), QKeySequence::SaveAs, this, &MainWindow::saveAs);
-    file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
-
-    QMenu *check = menuBar()->addMenu(tr("&Check"));
-    QAction *recheck = check->addAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("Check &Document Again"),
-                                        QKeySequence(Qt::Key_F5), m_controller, &CheckController::recheckAll);
-    check->addAction(tr("Check &Lemma at Cursor Again"), QKeySequence(Qt::CTRL | Qt::Key_Return), this, [this] {
-        if (const LemmaEntry *entry = m_document->lemmaAtLine(m_editor->cursorLine()))
-            m_controller->recheckLemma(entry->uid);
-    });
-    QAction *cancelAll = m_taskList->cancelAllAction();
-    cancelAll->setIcon(style()->standardIcon(QStyle::SP_BrowserStop));
-    cancelAll->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
-    check->addAction(cancelAll);
-    check->addAction(m_coqFiles->cancelAllAction());
-
-    QMenu *view = menuBar()->addMenu(tr("&View"));
-    for (QDockWidget *dock : {static_cast<QDockWidget *>(m_workerMonitor), static_cast<QDockWidget *>(m_taskList),
-                              static_cast<QDockWidget *>(m_feedbackLog), static_cast<QDockWidget *>(m_coqFiles)})
-        view->addAction(dock->toggleViewAction());
-
-    QToolBar *tools = addToolBar(tr("Main"));
-    tools->setObjectName(QStringLiteral("mainToolBar"));
-    tools->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    tools->addAction(openAction);
-    tools->addAction(m_saveAction);
-    tools->addSeparator();
-    tools->addAction(recheck);
-    tools->addAction(cancelAll);
-    tools->addSeparator();
-    tools->addWidget(new QLabel(tr(" Time limit: ")));
-    // Seconds to the millisecond, as --timeout takes them: a limit of 40 ms
-    // must not show as "none".
-    m_timeLimit->setDecimals(3);
-    m_timeLimit->setRange(0, 3600);
-    m_timeLimit->setSuffix(tr(" s"));
-    m_timeLimit->setSpecialValueText(tr("none"));
-    m_timeLimit->setToolTip(tr("A lemma that runs longer is stopped and ends as a timeout"));
-    connect(m_timeLimit, &QDoubleSpinBox::valueChanged, this, [this](double seconds) {
-        m_controller->setTimeLimit(std::chrono::milliseconds(qRound64(seconds * 1000)));
-    });
-    tools->addWidget(m_timeLimit);
 }
 
 void MainWindow::setWorkerCount(int count)
@@ -205,7 +175,7 @@ bool MainWindow::openFile(const QString &path, bool quiet, QString *error)
             QMessageBox::warning(this, tr("Open"), problem.left(1).toUpper() + problem.mid(1));
         return false;
     }
-    showDevelopment(false);
+    showMode(Mode::Proof);
     m_path = QFileInfo(path).absoluteFilePath();
     m_loading = true;
     m_editor->setPlainText(*text);
@@ -231,53 +201,122 @@ bool MainWindow::openDevelopment(const QString &path, bool quiet, QString *error
         return false;
     }
     m_controller->cancelAll(); // a proof document's lemmas are put away
-    showDevelopment(true);
+    showMode(Mode::Development);
     m_path = m_coq->root();
     updateTitle();
     statusBar()->showMessage(tr("Building %1").arg(QDir::toNativeSeparators(m_path)), 5000);
     return true;
 }
 
-bool MainWindow::openPath(const QString &path, bool quiet, QString *error)
+bool MainWindow::openCoqDocument(const QString &path, bool quiet, QString *error)
 {
-    return CoqController::isDevelopment(path) ? openDevelopment(path, quiet, error) : openFile(path, quiet, error);
+    QString problem;
+    const std::optional<QString> text = DroverDemo::readUtf8File(path, &problem);
+    if (!text || !m_coqDoc->open(path, *text, &problem)) {
+        if (error)
+            *error = problem;
+        if (!quiet)
+            QMessageBox::warning(this, tr("Open Coq File"), problem.left(1).toUpper() + problem.mid(1));
+        return false;
+    }
+    m_controller->cancelAll();
+    showMode(Mode::CoqDocument);
+    m_coqEditor->load(*text);
+    m_path = m_coqDoc->path();
+    updateTitle();
+    statusBar()->showMessage(tr("Checking %1").arg(QDir::toNativeSeparators(path)), 5000);
+    return true;
 }
 
-void MainWindow::showDevelopment(bool development)
+bool MainWindow::openPath(const QString &path, bool quiet, QString *error)
 {
-    m_development = development;
-    m_central->setCurrentWidget(development ? static_cast<QWidget *>(m_coqView) : m_editor);
+    if (CoqController::isDevelopment(path))
+        return openDevelopment(path, quiet, error);
+    return path.endsWith(QLatin1String(".v")) ? openCoqDocument(path, quiet, error) : openFile(path, quiet, error);
+}
+
+void MainWindow::closeCoqDocument()
+{
+    if (m_mode != Mode::CoqDocument)
+        return;
+    m_coqDoc->close();
+    m_coqEditor->load(QString());
+    showMode(Mode::Proof);
+    m_path.clear();
+    m_loading = true;
+    m_editor->setPlainText(QString());
+    m_loading = false;
+    m_editor->document()->setModified(false);
+    m_controller->load(QString());
+    updateTitle();
+}
+
+void MainWindow::showMode(Mode mode)
+{
+    if (m_mode == Mode::CoqDocument && mode != Mode::CoqDocument)
+        m_coqDoc->close(); // its workers end
+    m_mode = mode;
+    const bool proof = mode == Mode::Proof, development = mode == Mode::Development;
+    m_central->setCurrentWidget(development ? static_cast<QWidget *>(m_coqView) : currentEditor());
     m_coqFiles->setVisible(development);
-    m_taskList->setVisible(!development);
-    m_feedbackLog->setVisible(!development);
-    m_checkStatus->setVisible(!development);
-    m_position->setVisible(!development);
+    m_taskList->setVisible(proof);
+    m_feedbackLog->setVisible(proof);
+    m_checkStatus->setVisible(proof);
+    m_position->setVisible(proof);
+    m_coqSummary->setVisible(mode == Mode::CoqDocument);
     // A development's files are read, not edited, here.
     m_saveAction->setEnabled(!development);
     m_saveAsAction->setEnabled(!development);
+    m_closeCoqAction->setEnabled(mode == Mode::CoqDocument);
     if (development)
         m_coqFiles->raise();
 }
 
+void MainWindow::goToLine(int line)
+{
+    DroverIde::goToLine(currentEditor(), line);
+}
+
+QPixmap MainWindow::picture()
+{
+    m_coqEditor->refreshDecorations();
+    return grab();
+}
+
+QPlainTextEdit *MainWindow::currentEditor() const
+{
+    return m_mode == Mode::CoqDocument ? static_cast<QPlainTextEdit *>(m_coqEditor) : m_editor;
+}
+
 bool MainWindow::isChecked() const
 {
-    return m_development ? m_coq->isSettled() : m_controller->isSettled();
+    switch (m_mode) {
+    case Mode::Proof: return m_controller->isSettled();
+    case Mode::Development: return m_coq->isSettled();
+    case Mode::CoqDocument: return m_coqDoc->isSettled();
+    }
+    return false;
 }
 
 Drover::TaskQueue *MainWindow::activeQueue() const
 {
-    return m_development ? m_coq->queue() : m_queue;
+    switch (m_mode) {
+    case Mode::Proof: return m_queue;
+    case Mode::Development: return m_coq->queue();
+    case Mode::CoqDocument: return m_coqDoc->queue();
+    }
+    return m_queue;
 }
 
 bool MainWindow::saveFile(const QString &path)
 {
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(m_editor->toPlainText().toUtf8()) < 0 || !file.commit()) {
+    if (!file.open(QIODevice::WriteOnly) || file.write(currentEditor()->toPlainText().toUtf8()) < 0 || !file.commit()) {
         QMessageBox::warning(this, tr("Save"), tr("Cannot write %1: %2").arg(path, file.errorString()));
         return false;
     }
     m_path = QFileInfo(path).absoluteFilePath();
-    m_editor->document()->setModified(false);
+    currentEditor()->document()->setModified(false);
     updateTitle();
     statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
     return true;
@@ -288,7 +327,7 @@ void MainWindow::open()
     if (!maybeSave())
         return;
     const QString path = QFileDialog::getOpenFileName(this, tr("Open"), QFileInfo(m_path).path(),
-                                                      tr("Proof documents (*.proof);;Coq developments (_CoqProject *.v);;All files (*)"));
+                                                      tr("Proof documents (*.proof);;Coq files to edit (*.v);;Coq developments (_CoqProject);;All files (*)"));
     if (!path.isEmpty())
         openPath(path);
 }
@@ -309,14 +348,15 @@ bool MainWindow::save()
 
 bool MainWindow::saveAs()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save Proof Document"), m_path,
-                                                      tr("Proof documents (*.proof);;All files (*)"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save As"), m_path,
+                                                      m_mode == Mode::CoqDocument ? tr("Coq files (*.v);;All files (*)")
+                                                                                  : tr("Proof documents (*.proof);;All files (*)"));
     return !path.isEmpty() && saveFile(path);
 }
 
 bool MainWindow::maybeSave()
 {
-    if (!m_editor->document()->isModified())
+    if (!currentEditor()->document()->isModified())
         return true;
     const auto answer = QMessageBox::question(this, tr("Unsaved Changes"),
                                               tr("%1 has changes that are not saved.").arg(QFileInfo(m_path).fileName()),
@@ -338,7 +378,7 @@ void MainWindow::updateTitle()
 {
     const QString name = m_path.isEmpty() ? tr("untitled") : QFileInfo(m_path).fileName();
     setWindowTitle(tr("%1[*] — Drover IDE").arg(name));
-    setWindowModified(m_editor->document()->isModified());
+    setWindowModified(currentEditor()->document()->isModified());
 }
 
 void MainWindow::showCursorPosition()

@@ -7,6 +7,8 @@
 
 class QAction;
 class QLabel;
+class QPixmap;
+class QPlainTextEdit;
 class QDoubleSpinBox;
 class QStackedWidget;
 
@@ -20,6 +22,8 @@ namespace DroverIde {
 class CheckController;
 class CheckStatus;
 class CoqController;
+class CoqDocController;
+class CoqEditor;
 class CoqFilesDock;
 class CoqFileView;
 class FeedbackLog;
@@ -32,8 +36,9 @@ class WorkerMonitor;
 //! The editor window: the proof editor in the middle, the worker monitor,
 //! task list and feedback log as docks, counts and progress in the status
 //! bar. A Coq development shows instead its files dock and, in the middle,
-//! the file chosen there. It owns the Manager, so closing it stops every
-//! worker.
+//! the file chosen there; a .v file opened alone is edited in the middle,
+//! its sentences checked on `coqdoc` workers. It owns the Manager, so
+//! closing it stops every worker.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -49,11 +54,22 @@ public:
     //! Opens a Coq development (CoqController::isDevelopment()); the same
     //! contract as openFile().
     bool openDevelopment(const QString &path, bool quiet = false, QString *error = nullptr);
-    //! openDevelopment() or openFile(), as the path says.
+    //! Opens a .v file for editing, checked sentence by sentence
+    //! (CoqDocController); the same contract as openFile().
+    bool openCoqDocument(const QString &path, bool quiet = false, QString *error = nullptr);
+    //! openDevelopment() for a directory or _CoqProject, openCoqDocument()
+    //! for a .v, else openFile().
     bool openPath(const QString &path, bool quiet = false, QString *error = nullptr);
-    //! Whether what is open has an outcome for every lemma, or every file.
+    //! Closes a .v being edited (its workers end) for an empty proof document.
+    void closeCoqDocument();
+    //! Whether what is open has an outcome for every lemma, file or sentence.
     bool isChecked() const;
-    //! The queue whose workers run what is open: `proof`, or `coq`.
+    //! Puts the cursor of the document's editor on a 1-based line, in the
+    //! middle of the view.
+    void goToLine(int line);
+    //! The window as it looks with every view up to date (QWidget::grab()).
+    QPixmap picture();
+    //! The queue whose workers run what is open: `proof`, `coq` or `coqdoc`.
     Drover::TaskQueue *activeQueue() const;
     bool saveFile(const QString &path);
     QString filePath() const { return m_path; }
@@ -75,6 +91,8 @@ public:
     CoqController *coq() const { return m_coq; }
     CoqFilesDock *coqFiles() const { return m_coqFiles; }
     CoqFileView *coqView() const { return m_coqView; }
+    CoqDocController *coqDoc() const { return m_coqDoc; }
+    CoqEditor *coqEditor() const { return m_coqEditor; }
 
 Q_SIGNALS:
     //! What is open may have become checked (see isChecked()).
@@ -88,8 +106,12 @@ private:
     void createActions();
     void open();
     void openFolder();
-    //! The proof document's widgets, or the development's.
-    void showDevelopment(bool development);
+    enum class Mode { Proof, Development, CoqDocument };
+    //! The widgets of what is open.
+    void showMode(Mode mode);
+    //! The editor of what is open (the proof editor for a development: it
+    //! is not saved from here).
+    QPlainTextEdit *currentEditor() const;
     bool save();
     bool saveAs();
     bool maybeSave();
@@ -108,13 +130,17 @@ private:
     CheckStatus *m_checkStatus;
     CoqFilesDock *m_coqFiles;
     CoqController *m_coq;
-    bool m_development = false;
+    Mode m_mode = Mode::Proof;
     QAction *m_saveAction = nullptr;
     QAction *m_saveAsAction = nullptr;
+    QAction *m_closeCoqAction = nullptr;
     QLabel *m_position;
     QDoubleSpinBox *m_timeLimit;
     QStackedWidget *m_central;
     CoqFileView *m_coqView;
+    CoqDocController *m_coqDoc;
+    CoqEditor *m_coqEditor;
+    QLabel *m_coqSummary;
     QString m_path;
     bool m_loading = false;
 };

@@ -4,6 +4,7 @@
 #include "linetooltip.h"
 #include "proofdocument.h"
 #include "stateicon.h"
+#include "textplace.h"
 
 #include <QtGui/QFontDatabase>
 #include <QtGui/QPainter>
@@ -76,12 +77,7 @@ int ProofEditor::cursorLine() const
 
 void ProofEditor::goToLine(int line)
 {
-    const QTextBlock block = document()->findBlockByNumber(line - 1);
-    if (!block.isValid())
-        return;
-    QTextCursor cursor(block);
-    setTextCursor(cursor);
-    centerCursor();
+    DroverIde::goToLine(this, line);
 }
 
 int ProofEditor::marginWidth() const

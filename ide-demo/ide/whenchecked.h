@@ -7,15 +7,18 @@ namespace DroverIde {
 
 class MainWindow;
 
-//! The headless end of a run: once every lemma of the window's document (or
-//! every file of its Coq development) has an outcome and no worker is busy, optionally saves a PNG of the window
-//! (QWidget::grab(), so it works on the offscreen platform) and emits
-//! finished() with the exit code: 0, or 1 when the picture cannot be saved.
+//! The headless end of a run: once every lemma of the window's document
+//! (every file of its Coq development, every sentence of its .v) has an
+//! outcome and no worker is busy — or, given `sentencesDecided`, as soon as
+//! that many sentences of the .v have one, in the middle of the check —
+//! optionally saves a PNG of the window (QWidget::grab(), so it works on
+//! the offscreen platform) and emits finished() with the exit code: 0, or 1
+//! when the picture cannot be saved.
 class WhenChecked : public QObject
 {
     Q_OBJECT
 public:
-    WhenChecked(MainWindow *window, const QString &screenshotFile, QObject *parent = nullptr);
+    WhenChecked(MainWindow *window, const QString &screenshotFile, int sentencesDecided = 0, QObject *parent = nullptr);
 
 Q_SIGNALS:
     void finished(int exitCode);
@@ -25,6 +28,7 @@ private:
 
     MainWindow *m_window;
     QString m_screenshot;
+    int m_sentencesDecided;
     bool m_done = false;
 };
 

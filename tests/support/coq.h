@@ -1,7 +1,7 @@
 #pragma once
 
-// What the suites that build real Coq developments share: finding stdpp's
-// sources, and the coqc processes a build left.
+// What the suites that build or check real Coq developments share: finding
+// stdpp's sources, and the coqc and coqidetop processes a run left.
 
 #include <QtCore/QDir>
 #include <QtCore/QFile>
@@ -51,6 +51,24 @@ inline QStringList coqcProcesses(const QString &argument)
         }
     }
     return found;
+}
+
+//! How many coqidetop processes run on the machine (zombies included);
+//! with `under`, only those whose working directory (the document's root)
+//! starts with it (a directory, or the prefix of a QTemporaryDir's name), so
+//! another user's Coq does not count.
+inline int coqidetopCount(const QString &under = QString())
+{
+    int count = 0;
+    for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile comm(QStringLiteral("/proc/%1/comm").arg(entry));
+        if (!comm.open(QIODevice::ReadOnly) || !comm.readAll().startsWith("coqidetop"))
+            continue;
+        const QString cwd = QFileInfo(QStringLiteral("/proc/%1/cwd").arg(entry)).symLinkTarget();
+        if (under.isEmpty() || cwd.startsWith(under))
+            ++count;
+    }
+    return count;
 }
 
 } // namespace TestSupport

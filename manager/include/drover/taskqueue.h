@@ -192,8 +192,13 @@ public:
     //! A copy of a queued or running task; nullopt once it has ended.
     std::optional<Task> task(TaskId id) const;
     bool isRunning(TaskId id) const;
-    //! Snapshot of the live workers, by id.
+    //! Snapshot of the live workers, by id, with their memory and that of
+    //! the processes they started (reads /proc once per call).
     QList<WorkerInfo> workers() const;
+    //! Asks every idle worker to quit, as the idle timeout would: for a
+    //! program that closed what its workers were holding (a document).
+    //! Busy workers are left alone.
+    void retireIdleWorkers();
 
     //! GUI kill controls for one worker (its whole process group is
     //! signalled; the worker is Stopping from then on). Its task, if any,

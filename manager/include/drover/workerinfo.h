@@ -5,6 +5,7 @@
 #include <QtCore/QCborValue>
 #include <QtCore/QDateTime>
 #include <QtCore/QString>
+#include <QtCore/QStringList>
 
 namespace Drover {
 
@@ -26,7 +27,13 @@ struct WorkerInfo
     TaskId currentTask = 0;     //!< 0 unless Busy (or Stopping in the middle of its task)
     QDateTime startedAt;        //!< when the process was started
     int tasksDone = 0;          //!< responses received from it
-    qint64 rssBytes = 0;        //!< resident memory when the snapshot was taken
+    qint64 rssBytes = 0;        //!< resident memory of the worker process when the snapshot was taken
+    //! Resident memory of the processes the worker started that still run
+    //! (its descendants, e.g. a coqidetop or coqc in a process group of its
+    //! own), which rssBytes does not count; 0 when it started none.
+    qint64 descendantRssBytes = 0;
+    //! Those processes' program names, biggest first.
+    QStringList descendantNames;
 };
 
 } // namespace Drover

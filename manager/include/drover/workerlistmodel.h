@@ -14,7 +14,9 @@ namespace Internal { class WorkerListModelPrivate; }
 
 //! The workers of one or more queues as a table any Qt view can show as is:
 //! id, kind, pid, fresh or persistent, state, current task, elapsed time on
-//! that task (or since start), resident memory, and the exit status of
+//! that task (or since start), resident memory (the worker's with that of
+//! the processes it started, which are named with theirs apart: "331.0 MiB
+//! (coqidetop.opt 318.9)"), and the exit status of
 //! workers that are gone. Exited workers stay listed (AliveRole false, so a
 //! view can grey them) until more than exitedRowsKept() have exited.
 //! Elapsed time and memory refresh every second while any worker lives.

@@ -3,6 +3,7 @@
 #include "drover/taskqueue.h"
 
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QHash>
 #include <QtCore/QTimer>
 
 #include <vector>
@@ -24,6 +25,8 @@ struct WorkerRow
     QString taskName;
     QElapsedTimer since;   // current task's start, else the worker's start
     qint64 rss = 0;
+    qint64 descendantRss = 0;  // what it started: coqidetop, coqc
+    QStringList descendants;
     QString status;        // exit status once gone
 };
 
@@ -76,14 +79,21 @@ public:
     void refresh()
     {
         bool anyAlive = false;
+        // One snapshot per queue: each reads /proc whole.
+        QHash<TaskQueue *, QList<WorkerInfo>> snapshots;
         for (int i = 0; i < int(rows.size()); ++i) {
             WorkerRow &r = rows[size_t(i)];
             if (!r.alive || !r.queue)
                 continue;
             anyAlive = true;
-            for (const WorkerInfo &info : r.queue->workers()) {
+            auto snapshot = snapshots.find(r.queue.data());
+            if (snapshot == snapshots.end())
+                snapshot = snapshots.insert(r.queue.data(), r.queue->workers());
+            for (const WorkerInfo &info : std::as_const(*snapshot)) {
                 if (info.id == r.workerId) {
                     r.rss = info.rssBytes;
+                    r.descendantRss = info.descendantRssBytes;
+                    r.descendants = info.descendantNames;
                     r.state = info.state;
                     r.fresh = info.fresh;
                 }
@@ -121,9 +131,23 @@ QString elapsedText(qint64 ms)
     return QStringLiteral("%1:%2").arg(ms / 60000).arg((ms / 1000) % 60, 2, 10, QLatin1Char('0'));
 }
 
-QString memoryText(qint64 bytes)
+QString mebibytes(qint64 bytes)
 {
-    return bytes > 0 ? QStringLiteral("%1 MiB").arg(double(bytes) / (1024.0 * 1024.0), 0, 'f', 1) : QString();
+    return QString::number(double(bytes) / (1024.0 * 1024.0), 'f', 1);
+}
+
+// The worker's and its processes' memory together, and theirs apart:
+// "331.0 MiB (coqidetop.opt 318.9)".
+QString memoryText(const WorkerRow &r)
+{
+    if (r.rss <= 0)
+        return {};
+    if (r.descendants.isEmpty())
+        return QStringLiteral("%1 MiB").arg(mebibytes(r.rss));
+    QStringList names = r.descendants;
+    names.removeDuplicates();
+    return QStringLiteral("%1 MiB (%2 %3)").arg(mebibytes(r.rss + r.descendantRss), names.join(QLatin1String(", ")),
+                                               mebibytes(r.descendantRss));
 }
 } // namespace
 
@@ -187,6 +211,8 @@ void WorkerListModel::addQueue(TaskQueue *queue)
             r.status = status;
             r.task = 0; // the task name stays: which lemma a killed worker was on
             r.rss = 0;
+            r.descendantRss = 0;
+            r.descendants.clear();
         });
         d->trimExited();
     });
@@ -250,7 +276,7 @@ QVariant WorkerListModel::data(const QModelIndex &index, int role) const
     case StateColumn: return Internal::stateName(r);
     case TaskColumn: return r.taskName;
     case ElapsedColumn: return r.alive ? Internal::elapsedText(r.since.elapsed()) : QString();
-    case MemoryColumn: return Internal::memoryText(r.rss);
+    case MemoryColumn: return Internal::memoryText(r);
     case StatusColumn: return r.status;
     case ColumnCount: break;
     }

@@ -3,6 +3,7 @@
 
 #include "drover/taskqueue.h"
 
+#include "pool/processtree.h"
 #include "pool/workerprocess.h"
 #include "queue/taskqueue_p.h"
 
@@ -160,11 +161,25 @@ bool TaskQueue::isRunning(TaskId id) const
 QList<WorkerInfo> TaskQueue::workers() const
 {
     QList<WorkerInfo> infos;
+    const Internal::ProcessTree processes = Internal::ProcessTree::snapshot();
     for (const auto &[id, w] : d->pool.workers()) {
         infos << w->info();
-        infos.last().rssBytes = w->residentBytes();
+        WorkerInfo &info = infos.last();
+        info.rssBytes = w->residentBytes();
+        QList<Internal::ProcessTree::Process> started = processes.descendantsOf(w->pid());
+        std::sort(started.begin(), started.end(), [](const auto &a, const auto &b) { return a.rssBytes > b.rssBytes; });
+        for (const Internal::ProcessTree::Process &p : std::as_const(started)) {
+            info.descendantRssBytes += p.rssBytes;
+            info.descendantNames << p.name;
+        }
     }
     return infos;
+}
+
+void TaskQueue::retireIdleWorkers()
+{
+    for (const auto &[id, w] : d->pool.workers())
+        d->onIdleTooLong(w);
 }
 
 bool TaskQueue::interruptWorker(int workerId) { return d->signalWorker(workerId, SIGINT); }

@@ -48,6 +48,8 @@ public:
     void end();
     //! A kill control (interrupt, terminate, kill) for one worker.
     bool signalWorker(int workerId, int signal);
+    //! Retires an idle worker as the idle timeout does (a busy one stays).
+    void onIdleTooLong(WorkerProcess *w);
 
     // dispatch.cpp
     //! Dispatch runs once from the event loop however often it is asked for.
@@ -90,7 +92,6 @@ private:
     void onTaskAnswer(WorkerProcess *w, TaskId id, Outcome outcome, const QString &text, const QCborValue &response);
     void onWorkerMessage(WorkerProcess *w, const Wire::Message &message);
     void onAsk(WorkerProcess *w, const Wire::Ask &ask);
-    void onIdleTooLong(WorkerProcess *w);
     void onDeadline(TaskId id, int workerId, Deadlines::Kind kind);
     void onWorkerFinished(WorkerProcess *w, const QString &status);
     //! After a task, a worker is idle again unless it must go.

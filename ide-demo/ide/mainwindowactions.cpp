@@ -1,0 +1,81 @@
+// The window's menus and toolbar: what each command does is MainWindow's
+// or its controllers'; this file only lays them out.
+
+#include "mainwindow.h"
+
+#include "checkcontroller.h"
+#include "coqfilesdock.h"
+#include "feedbacklog.h"
+#include "proofdocument.h"
+#include "proofeditor.h"
+#include "tasklistdock.h"
+#include "workermonitor.h"
+
+#include <QtWidgets/QDoubleSpinBox>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QMenuBar>
+#include <QtWidgets/QStyle>
+#include <QtWidgets/QToolBar>
+
+namespace DroverIde {
+
+void MainWindow::createActions()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *openAction = file->addAction(style()->standardIcon(QStyle::SP_DialogOpenButton), tr("&Open…"),
+                                          QKeySequence::Open, this, &MainWindow::open);
+    file->addAction(style()->standardIcon(QStyle::SP_DirOpenIcon), tr("Open Coq &Development…"),
+                    QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this, &MainWindow::openFolder);
+    m_saveAction = file->addAction(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("&Save"),
+                                   QKeySequence::Save, this, &MainWindow::save);
+    m_saveAsAction = file->addAction(tr("Save &As…"), QKeySequence::SaveAs, this, &MainWindow::saveAs);
+    m_closeCoqAction = file->addAction(tr("&Close Coq File"), QKeySequence::Close, this, [this] {
+        if (maybeSave())
+            closeCoqDocument();
+    });
+    m_closeCoqAction->setEnabled(false);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *check = menuBar()->addMenu(tr("&Check"));
+    QAction *recheck = check->addAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("Check &Document Again"),
+                                        QKeySequence(Qt::Key_F5), m_controller, &CheckController::recheckAll);
+    check->addAction(tr("Check &Lemma at Cursor Again"), QKeySequence(Qt::CTRL | Qt::Key_Return), this, [this] {
+        if (const LemmaEntry *entry = m_document->lemmaAtLine(m_editor->cursorLine()))
+            m_controller->recheckLemma(entry->uid);
+    });
+    QAction *cancelAll = m_taskList->cancelAllAction();
+    cancelAll->setIcon(style()->standardIcon(QStyle::SP_BrowserStop));
+    cancelAll->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+    check->addAction(cancelAll);
+    check->addAction(m_coqFiles->cancelAllAction());
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget *dock : {static_cast<QDockWidget *>(m_workerMonitor), static_cast<QDockWidget *>(m_taskList),
+                              static_cast<QDockWidget *>(m_feedbackLog), static_cast<QDockWidget *>(m_coqFiles)})
+        view->addAction(dock->toggleViewAction());
+
+    QToolBar *tools = addToolBar(tr("Main"));
+    tools->setObjectName(QStringLiteral("mainToolBar"));
+    tools->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    tools->addAction(openAction);
+    tools->addAction(m_saveAction);
+    tools->addSeparator();
+    tools->addAction(recheck);
+    tools->addAction(cancelAll);
+    tools->addSeparator();
+    tools->addWidget(new QLabel(tr(" Time limit: ")));
+    // Seconds to the millisecond, as --timeout takes them: a limit of 40 ms
+    // must not show as "none".
+    m_timeLimit->setDecimals(3);
+    m_timeLimit->setRange(0, 3600);
+    m_timeLimit->setSuffix(tr(" s"));
+    m_timeLimit->setSpecialValueText(tr("none"));
+    m_timeLimit->setToolTip(tr("A lemma that runs longer is stopped and ends as a timeout"));
+    connect(m_timeLimit, &QDoubleSpinBox::valueChanged, this, [this](double seconds) {
+        m_controller->setTimeLimit(std::chrono::milliseconds(qRound64(seconds * 1000)));
+    });
+    tools->addWidget(m_timeLimit);
+}
+
+} // namespace DroverIde
