@@ -137,10 +137,21 @@ private slots:
         QVERIFY2(r.message.startsWith(QLatin1String("timed out after")), qPrintable(r.message));
     }
 
+    void cancelQueuedAndRunning_data()
+    {
+        QTest::addColumn<bool>("stay");
+        // The worker stopped cooperatively and answered: the answer still
+        // says what it is, so the kind's useResponse() decides its fate.
+        QTest::newRow("its kind ends it") << false;
+        QTest::newRow("its kind keeps it") << true;
+    }
+
     void cancelQueuedAndRunning()
     {
+        QFETCH(bool, stay);
         m_queue->setCancelGrace(10s);
-        const TaskId running = m_queue->enqueue(scripted(QStringLiteral("sleep"), 600000, true));
+        Task sleeper = scripted(QStringLiteral("sleep"), 600000, stay);
+        const TaskId running = m_queue->enqueue(sleeper);
         const TaskId queued = m_queue->enqueue(scripted(QStringLiteral("echo")));
         QSignalSpy started(m_queue, &TaskQueue::taskStarted);
         QVERIFY(started.wait(30000));
@@ -153,7 +164,15 @@ private slots:
         QVERIFY(m_recorder->waitFor(running));
         QCOMPARE(m_recorder->result(running).outcome, Outcome::Cancelled);
         QCOMPARE(m_recorder->result(running).message, QStringLiteral("cancelled while running"));
-        // It stopped cooperatively and was Fresh: it is retired, not killed.
+        if (stay) {
+            // Kept, Old: the next task the kind keeps workers for goes to it.
+            const TaskId next = m_queue->enqueue(scripted(QStringLiteral("echo"), QCborValue(1), true));
+            QVERIFY(m_recorder->waitFor(next));
+            QCOMPARE(m_recorder->result(next).workerId, workerId);
+            QCOMPARE(exited.size(), 0);
+            return;
+        }
+        // Retired, not killed.
         QTRY_COMPARE_WITH_TIMEOUT(exited.size(), 1, 30000);
         QCOMPARE(exited.first().at(0).toInt(), workerId);
         QCOMPARE(exited.first().at(1).toString(), QStringLiteral("exited with code 0"));

@@ -107,7 +107,10 @@ void CoqDocumentCheck::check(const Setup &setup, const QByteArray &text)
     m_plan = std::move(plan);
     m_sentences = std::move(sentences);
 
-    // The delegable proofs, biggest first, each to the least loaded role.
+    // The delegable proofs, each to the role its statement's text hashes
+    // to: an edit elsewhere moves no proof to another worker, so each
+    // worker keeps its prefix (sharing out by size would balance better and
+    // reshuffle on every edit).
     QList<int> delegable;
     qsizetype delegableBytes = 0;
     for (int p = 0; p < m_plan.proofs.size(); ++p) {
@@ -121,15 +124,10 @@ void CoqDocumentCheck::check(const Setup &setup, const QByteArray &text)
     // it could take are a small part of it (a tenth of the text).
     if (delegableBytes * 10 < text.size())
         m_roles = 1;
-    std::sort(delegable.begin(), delegable.end(), [this](int a, int b) {
-        return bodyBytes(m_plan, m_plan.proofs.at(a)) > bodyBytes(m_plan, m_plan.proofs.at(b));
-    });
     QHash<int, int> roleOfProof;
-    QList<qsizetype> load(m_roles, 0);
     for (int p : std::as_const(delegable)) {
-        const int role = int(std::min_element(load.cbegin(), load.cend()) - load.cbegin());
-        roleOfProof.insert(p, role);
-        load[role] += bodyBytes(m_plan, m_plan.proofs.at(p));
+        const QByteArray statement = m_plan.split.sentences.at(m_plan.proofs.at(p).statement).text(text);
+        roleOfProof.insert(p, int(qHash(statement, 0) % size_t(m_roles)));
     }
     for (int s = 0; s < m_sentences.size(); ++s) {
         const int p = m_plan.proofOfSentence.at(s);

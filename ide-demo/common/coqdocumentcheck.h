@@ -21,8 +21,8 @@ namespace DroverDemo {
 //! "Interactive documents"), for drover-check --sentences and drover-ide.
 //!
 //! The proofs Coq could check apart (CoqProof::delegable) are shared out
-//! among up to `roles` workers of the document, biggest first to the least
-//! loaded; each worker walks the whole document with the delegable proofs
+//! among up to `roles` workers of the document by a hash of their
+//! statement, which an edit elsewhere does not change; each worker walks the whole document with the delegable proofs
 //! that are not its own admitted, and the main one (role 0) answers for
 //! every sentence outside them. Outcomes arrive while the workers run
 //! (sentencesChanged); a sentence stays Pending until its worker says.

@@ -40,11 +40,13 @@ void killFigures(Context &context, QList<Figure> *figures)
             Harness::until("the retry to start", [&] { return starts > startsBefore + 1 && exits > exitsBefore; });
             redispatchMs << double(startedAt) / 1e6;
             exitedMs << double(exitedAt) / 1e6;
-            // The retry ends cooperatively; its worker, fresh, is retired.
+            // The retry ends cooperatively; its worker, which answered and
+            // so stays (a persistent task), is retired for the next round.
             h.queue->cancel(id);
             h.awaitFinished(target);
             if (h.last.outcome != Outcome::Cancelled)
                 throw BenchError("the retried task ended " + outcomeName(h.last.outcome).toStdString());
+            h.queue->retireIdleWorkers();
             Harness::until("the workers to exit", [&] { return h.live.isEmpty(); });
         }
     }
