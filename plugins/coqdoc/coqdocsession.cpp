@@ -57,12 +57,19 @@ bool CoqDocSession::restart(const CoqDocRequest &request, QString *error)
     m_held.clear();
     CoqIdeTop::Options options;
     options.program = request.coqidetop;
-    // Every proof checked where it stands: without this coqidetop 8.16
-    // defers (and never checks) an opaque proof once a sentence follows
-    // its Qed (its async mode defaults to "lazy").
-    options.flags = QStringList{QStringLiteral("-async-proofs"), QStringLiteral("off")} + request.flags;
+    // Everything run in order, and the first error stops a run at its own
+    // state, as coqc would: coqidetop's own error resilience goes on past a
+    // failing tactic on terms that differ from coqc's.
+    options.flags = QStringList{QStringLiteral("-async-proofs"), QStringLiteral("off"),
+                                QStringLiteral("-async-proofs-tactic-error-resilience"), QStringLiteral("off"),
+                                QStringLiteral("-async-proofs-command-error-resilience"), QStringLiteral("off")}
+                    + request.flags;
     options.workingDirectory = request.root;
     options.cancelled = [this] { return m_cancelled && m_cancelled(); };
+    options.onFeedback = [this](const CoqFeedback &feedback) {
+        if (m_processed && feedback.kind == QLatin1String("processed"))
+            m_processed(feedback.stateId);
+    };
     auto top = std::make_unique<CoqIdeTop>(std::move(options));
     if (!top->start(error))
         return false;
@@ -115,6 +122,7 @@ CoqDocResult CoqDocSession::check(const CoqDocRequest &request, const Stream &st
     CoqProofOptions proofOptions;
     proofOptions.librariesSettingProofUsing = request.proofUsingLibraries;
     CoqDocPlan plan = CoqDocPlan::make(request.text, request.admit, proofOptions);
+    plan.findProofs(request.text, proofOptions); // where proofs end: what runs together
 
     QHash<int, CoqSentenceOutcome> decided;
     QList<CoqSentenceOutcome> pending;
@@ -142,6 +150,7 @@ CoqDocResult CoqDocSession::check(const CoqDocRequest &request, const Stream &st
     };
     const auto ended = qScopeGuard([this] {
         m_cancelled = nullptr;
+        m_processed = nullptr;
     });
 
     QString stopped; // why the check ended early: coqidetop lost or would not start
@@ -218,47 +227,90 @@ CoqDocResult CoqDocSession::check(const CoqDocRequest &request, const Stream &st
     // runs some commands, such as a section's End, already when they are
     // added, and recovers from errors in proofs on its own in ways that
     // differ from coqc's).
+    // What was added and has run is checked: held pieces up to `upTo`
+    // that have no outcome yet.
+    const auto settle = [&](qsizetype upTo) {
+        for (qsizetype i = 0; i < upTo; ++i) {
+            Held &held = m_held[i];
+            if (held.outcomes.isEmpty() && held.piece.sentence >= 0) {
+                held.outcomes = {outcome(held.piece.sentence, Status::Checked)};
+                decide(held.outcomes.first());
+            }
+        }
+    };
+    // A sentence coqidetop says it ran holds (the first error stops a run):
+    // said at once, so an editor sees a long proof advance.
+    m_processed = [&](int stateId) {
+        const qsizetype held = heldIndexOf(stateId);
+        if (held >= 0 && m_held.at(held).outcomes.isEmpty() && m_held.at(held).piece.sentence >= 0) {
+            m_held[held].outcomes = {outcome(m_held.at(held).piece.sentence, Status::Checked)};
+            decide(m_held.at(held).outcomes.first());
+        }
+    };
     while (!lost && next < plan.pieces.size()) {
         if (cancelled()) {
             interrupted = true;
             break;
         }
         const CoqDocPiece &piece = plan.pieces.at(next);
+        // Inside a proof, tactics are added and run together at its end:
+        // a round trip less for most sentences. With coqidetop's error
+        // resilience off, the first error stops the run at its own state.
+        const CoqProof *proof = piece.proof >= 0 ? &plan.proofs.at(piece.proof) : nullptr;
+        const bool later = proof && proof->end > piece.sentence && piece.sentence > proof->statement;
         const CoqIdeTop::AddReply added = m_top->add(piece.text, -int(next) - 1, tip(), piece.offset, piece.line, int(piece.bol));
         CoqFailure failure = added.failure;
         bool ok = added.ok;
+        // An Add may run what came before it (a section's End does): a
+        // failure with a state is such a run's, not this sentence's syntax.
+        const bool ranBefore = !ok && (failure.failedStateId != 0 || failure.safeStateId != 0);
         if (ok) {
             m_held.append({piece, added.newStateId, {}, {}});
             ++result.added;
+        }
+        if ((ok && !later) || (!ok && !ranBefore && !failure.processLost && !failure.interrupted)) {
+            // Run what waits (and, after a syntax error, what came before it).
             const CoqIdeTop::StatusReply status = m_top->status(false);
-            ok = status.ok;
-            failure = status.failure;
+            if (!status.ok) {
+                ok = false;
+                failure = status.failure;
+            } else if (!ok) {
+                settle(m_held.size());
+            }
         }
         if (!ok) {
             lost = failure.processLost;
             interrupted = !lost && (failure.interrupted || cancelled());
-            // Back to before the sentence that failed or was interrupted;
-            // a cancel already seen must not interrupt that too.
-            m_windingUp = interrupted;
-            if (!lost && added.ok && !keepOnly(m_held.size() - 1)) {
-                lost = true;
-                failure.message = QStringLiteral("coqidetop would not go back to the state before the sentence");
+            // The held piece that failed (or was interrupted); a syntax
+            // error of this sentence, when none did.
+            qsizetype failed = heldIndexOf(failure.failedStateId);
+            if (failed < 0 && (failure.safeStateId != 0 || added.ok))
+                failed = failure.safeStateId == m_rootState ? 0 : heldIndexOf(failure.safeStateId) + 1;
+            const bool syntax = failed < 0 || failed >= m_held.size();
+            const CoqDocPiece failing = syntax ? piece : m_held.at(failed).piece;
+            if (!syntax) {
+                settle(failed);
+                // Back to before it; a cancel already seen must not
+                // interrupt that too.
+                m_windingUp = interrupted;
+                if (!lost && !keepOnly(failed)) {
+                    lost = true;
+                    failure.message = QStringLiteral("coqidetop would not go back to the state before the sentence");
+                }
             }
             if (lost || interrupted) {
                 stopped = failure.message;
                 break;
             }
-            const CoqSentenceOutcome error = errorOf(piece.sentence, failure);
+            next = plan.pieceAtOrAfter(failing.sentence);
+            const CoqSentenceOutcome error = errorOf(failing.sentence, failure);
             decide(error);
-            if (recover(piece, error))
+            if (recover(failing, error))
                 continue;
             break;
         }
-        Held &held = m_held.last();
-        if (piece.sentence >= 0)
-            held.outcomes = {outcome(piece.sentence, Status::Checked)};
-        for (const CoqSentenceOutcome &o : std::as_const(held.outcomes))
-            decide(o);
+        if (!later)
+            settle(m_held.size());
         if (sinceFlush.elapsed() >= 30)
             flush();
         ++next;

@@ -54,6 +54,7 @@ private:
 
     std::unique_ptr<CoqLib::CoqIdeTop> m_top;
     std::function<bool()> m_cancelled;
+    std::function<void(int)> m_processed; //!< during a task: coqidetop ran this state
     bool m_windingUp = false; //!< cancelled, and going back to a state it holds: not to be interrupted
     QString m_document;
     QString m_root;
