@@ -15,6 +15,7 @@
 
 #include <QtCore/QScopeGuard>
 
+#include <algorithm>
 #include <csignal>
 #include <unistd.h>
 
@@ -335,6 +336,54 @@ private slots:
         QCOMPARE(run.lemma(QStringLiteral("two"), example("all-ok.proof")).value(QLatin1String("status")).toString(),
                  QStringLiteral("ok"));
         QCOMPARE(run.summary().value(QLatin1String("ok")).toInt(), 6);
+    }
+
+    // --json writes its records by hand (ide-demo/check/jsonlinewriter):
+    // each is strict JSON that gives back exactly the text it carries.
+    void jsonCarriesAnyText_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::newRow("quotes and backslashes") << QStringLiteral(R"(say "no" \ to C:\path\)");
+        QTest::newRow("a tab") << QStringLiteral("left\tright");
+        QTest::newRow("control characters") << QStringLiteral("bell\a form\f escape\x1b");
+        QTest::newRow("non-ASCII") << QStringLiteral("λx. x ≠ ∅, 𝔸 (astral), é");
+        QTest::newRow("JSON in JSON") << QStringLiteral(R"({"event":"lemma","x":[1,null]})");
+    }
+
+    void jsonCarriesAnyText()
+    {
+        QFETCH(QString, text);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("a \"quoted\" näme.proof"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QStringLiteral("Lemma odd: text.\nProof.\n  fail %1.\nQed.\n").arg(text).toUtf8());
+        file.close();
+
+        QProcess p;
+        p.start(QStringLiteral(DROVER_CHECK_BIN), {QStringLiteral("--json"), path});
+        QVERIFY(p.waitForFinished(120000));
+        QCOMPARE(p.exitCode(), 1);
+        const QByteArray out = p.readAllStandardOutput();
+        QJsonObject lemma;
+        for (const QByteArray &line : out.split('\n')) {
+            if (line.isEmpty())
+                continue;
+            // RFC 8259: no control character unescaped (Qt's parser takes them).
+            QVERIFY2(std::none_of(line.cbegin(), line.cend(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }),
+                     line.constData());
+            QJsonParseError error;
+            const QJsonDocument document = QJsonDocument::fromJson(line, &error);
+            QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString() + QLatin1String(": ") + QString::fromUtf8(line)));
+            if (document.object().value(QLatin1String("event")).toString() == QLatin1String("lemma"))
+                lemma = document.object();
+        }
+        QCOMPARE(lemma.value(QLatin1String("file")).toString(), path);
+        QCOMPARE(lemma.value(QLatin1String("status")).toString(), QStringLiteral("error"));
+        QVERIFY2(lemma.value(QLatin1String("message")).toString().contains(text.trimmed()),
+                 qPrintable(lemma.value(QLatin1String("message")).toString()));
+        QVERIFY(lemma.value(QLatin1String("step")).isDouble());
     }
 
     void noWorkerCanStart()

@@ -2,6 +2,6 @@
 
 #include <QtCore/QJsonObject>
 
-//! Writes one JSON Lines record to stdout and flushes it, so a reader of a
-//! pipe sees each event as it happens (drover-check --json).
+//! Writes one JSON Lines record to stdout (writeJsonLineBytes()), so a reader
+//! of a pipe sees each event as it happens (drover-check --json).
 void emitJsonLine(const QJsonObject &object);

@@ -1,6 +1,7 @@
 #include "jsonreporter.h"
 
 #include "jsonlines.h"
+#include "jsonlinewriter.h"
 
 #include <QtCore/QJsonObject>
 
@@ -13,30 +14,45 @@ void JsonReporter::parseError(const QString &file, int line, int column, const Q
               {QStringLiteral("message"), message}});
 }
 
+namespace {
+std::optional<QStringView> unlessEmpty(const QString &text)
+{
+    return text.isEmpty() ? std::nullopt : std::optional<QStringView>(text);
+}
+
+std::optional<qint64> ifAtLeast(qint64 value, qint64 least)
+{
+    return value >= least ? std::optional<qint64>(value) : std::nullopt;
+}
+} // namespace
+
 void JsonReporter::lemmaFinished(const LemmaReport &o, int, int)
 {
-    emitJsonLine({{QStringLiteral("event"), QStringLiteral("lemma")},
-              {QStringLiteral("file"), o.file},
-              {QStringLiteral("name"), o.name},
-              {QStringLiteral("line"), o.line},
-              {QStringLiteral("status"), o.status},
-              {QStringLiteral("step"), o.step > 0 ? QJsonValue(o.step) : QJsonValue()},
-              {QStringLiteral("message"), o.message.isEmpty() ? QJsonValue() : QJsonValue(o.message)},
-              {QStringLiteral("worker"), o.worker >= 0 ? QJsonValue(o.worker) : QJsonValue()},
-              {QStringLiteral("ms"), o.ms}});
+    JsonLineWriter("lemma")
+        .field("file", o.file)
+        .field("name", o.name)
+        .field("line", qint64(o.line))
+        .field("status", o.status)
+        .fieldOrNull("step", ifAtLeast(o.step, 1))
+        .fieldOrNull("message", unlessEmpty(o.message))
+        .fieldOrNull("worker", ifAtLeast(o.worker, 0))
+        .field("ms", o.ms)
+        .write();
 }
 
 void JsonReporter::queryFinished(const QueryReport &o)
 {
-    emitJsonLine({{QStringLiteral("event"), QStringLiteral("query")},
-              {QStringLiteral("file"), o.file},
-              {QStringLiteral("line"), o.line},
-              {QStringLiteral("text"), o.text},
-              {QStringLiteral("status"), o.status},
-              {QStringLiteral("answer"), o.status == QLatin1String("answered") ? QJsonValue(o.answer) : QJsonValue()},
-              {QStringLiteral("message"), o.message.isEmpty() ? QJsonValue() : QJsonValue(o.message)},
-              {QStringLiteral("worker"), o.worker >= 0 ? QJsonValue(o.worker) : QJsonValue()},
-              {QStringLiteral("ms"), o.ms}});
+    const bool answered = o.status == QLatin1String("answered");
+    JsonLineWriter("query")
+        .field("file", o.file)
+        .field("line", qint64(o.line))
+        .field("text", o.text)
+        .field("status", o.status)
+        .fieldOrNull("answer", answered ? std::optional<QStringView>(o.answer) : std::nullopt)
+        .fieldOrNull("message", unlessEmpty(o.message))
+        .fieldOrNull("worker", ifAtLeast(o.worker, 0))
+        .field("ms", o.ms)
+        .write();
 }
 
 void JsonReporter::workerEvent(int id, qint64 pid, const QString &state, const QString &status)

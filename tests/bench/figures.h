@@ -50,3 +50,4 @@ void queuedMemoryFigures(Context &, QList<Figure> *);
 void dispatchScalingFigures(Context &, QList<Figure> *);
 void speedUpFigures(Context &, QList<Figure> *);
 void proofSpeedUpFigures(Context &, QList<Figure> *);
+void mainJobFigures(Context &, QList<Figure> *);

@@ -31,4 +31,9 @@ qint64 connectedProcessRss(const QString &program);
 //! python3 is not on PATH; throws if it is there and the run fails.
 std::optional<double> pythonPool(int workers, int tasks, int chunksize);
 
+//! The same as a whole program, timed from outside in ms: the interpreter,
+//! the pool's start and shutdown included. freshPerTask: a forkserver pool
+//! with max_tasks_per_child=1. Empty when python3 is not on PATH.
+std::optional<double> pythonPoolProcessMs(int workers, int tasks, bool freshPerTask);
+
 } // namespace Floor

@@ -35,6 +35,7 @@ const Entry entries[] = {
     {"dispatch-scaling", "scaling", dispatchScalingFigures},
     {"speed-up", "fresh", speedUpFigures},
     {"speed-up-proof", "fresh", proofSpeedUpFigures},
+    {"main-job", "main-job", mainJobFigures},
 };
 } // namespace
 

@@ -5,7 +5,10 @@
 #include "harness.h"
 
 #include <QtCore/QProcess>
+#include <QtCore/QDir>
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QStandardPaths>
+#include <QtCore/QTemporaryFile>
 
 namespace Floor {
 
@@ -41,6 +44,49 @@ std::optional<double> pythonPool(int workers, int tasks, int chunksize)
     if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0 || !ok || rate <= 0)
         throw BenchError("python3's pool failed: " + process.readAllStandardError().right(300).toStdString());
     return rate;
+}
+
+} // namespace Floor
+
+namespace Floor {
+
+std::optional<double> pythonPoolProcessMs(int workers, int tasks, bool freshPerTask)
+{
+    const QString python = QStandardPaths::findExecutable(QStringLiteral("python3"));
+    if (python.isEmpty())
+        return std::nullopt;
+    // A whole program, as a user runs one: start the interpreter and the
+    // pool, map, shut down. Fresh per task: forkserver, one task a child.
+    const QString pool = freshPerTask
+        ? QStringLiteral("concurrent.futures.ProcessPoolExecutor(%1, mp_context=multiprocessing.get_context('forkserver'), "
+                         "max_tasks_per_child=1)")
+        : QStringLiteral("concurrent.futures.ProcessPoolExecutor(%1)");
+    const QString script = QStringLiteral(
+        "import concurrent.futures, multiprocessing\n"
+        "def f(x):\n"
+        "    return x\n"
+        "if __name__ == '__main__':\n"
+        "    with %1 as pool:\n"
+        "        assert list(pool.map(f, range(%2), chunksize=1)) == list(range(%2))\n")
+                               .arg(pool.arg(workers))
+                               .arg(tasks);
+    // A file, not -c: forkserver's children import f from the main module.
+    QTemporaryFile file(QDir::tempPath() + QStringLiteral("/drover-bench-pool-XXXXXX.py"));
+    if (!file.open() || file.write(script.toUtf8()) < 0 || !file.flush())
+        throw BenchError("cannot write python3's script");
+    QProcess process;
+    QElapsedTimer clock;
+    clock.start();
+    process.start(python, {file.fileName()});
+    if (!process.waitForFinished(600000)) {
+        process.kill();
+        process.waitForFinished(10000);
+        throw BenchError("python3's pool did not finish");
+    }
+    const double ms = double(clock.nsecsElapsed()) / 1e6;
+    if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0)
+        throw BenchError("python3's pool failed: " + process.readAllStandardError().right(300).toStdString());
+    return ms;
 }
 
 } // namespace Floor

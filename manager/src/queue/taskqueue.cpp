@@ -161,6 +161,8 @@ bool TaskQueue::isRunning(TaskId id) const
 QList<WorkerInfo> TaskQueue::workers() const
 {
     QList<WorkerInfo> infos;
+    if (d->pool.workers().empty())
+        return infos; // and no walk of /proc for nothing
     const Internal::ProcessTree processes = Internal::ProcessTree::snapshot();
     for (const auto &[id, w] : d->pool.workers()) {
         infos << w->info();
