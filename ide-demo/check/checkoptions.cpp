@@ -41,14 +41,24 @@ std::optional<qint64> parseByteSize(const QString &text)
 std::optional<CheckOptions> parseCheckOptions(const QStringList &arguments, int *exitCode)
 {
     QCommandLineParser parser;
+    // Lines end where a sentence or a clause does: --help prints them as
+    // they are.
     parser.setApplicationDescription(QStringLiteral(
         "Checks documents of the Drover demo proof language with worker processes,\n"
         "and answers their queries (Eval, Search) on query workers.\n"
-        "Exit code: 0 every lemma ok and every query answered, 1 some lemma not ok,\n"
-        "a query without an answer or a parse error,\n"
-        "2 bad usage or unreadable input, 3 internal error."));
+        "Exit code: 0 when every lemma is ok and every query answered;\n"
+        "1 when a lemma is not ok, a query has no answer or a document has a parse error;\n"
+        "2 for bad usage or unreadable input; 3 for an internal error."));
     const QCommandLineOption help = parser.addHelpOption();
-    const QCommandLineOption version = parser.addVersionOption();
+    // -v is --verbose, as in most tools; the version is -V or --version.
+    const QCommandLineOption version({QStringLiteral("V"), QStringLiteral("version")},
+                                     QStringLiteral("Print the version and exit."));
+    const QCommandLineOption verbose({QStringLiteral("v"), QStringLiteral("verbose")},
+                                     QStringLiteral("Also print the library's warnings (refused worker connections, "
+                                                    "killed workers) on stderr."));
+    const QCommandLineOption failuresOnly(QStringLiteral("failures-only"),
+                                          QStringLiteral("In the table, only the lemmas and queries that are not ok, "
+                                                         "and a count of the others."));
     const DroverDemo::SharedOptionParser shared(
         &parser, {.jobsHelp = QStringLiteral("Check with N workers at once (default 2); `par` steps "
                                              "fan out to as many par workers more, and queries "
@@ -78,7 +88,7 @@ std::optional<CheckOptions> parseCheckOptions(const QStringList &arguments, int 
     const QCommandLineOption sentences(QStringLiteral("sentences"),
                                        QStringLiteral("Coq: check one .v file sentence by sentence on coqidetop, as "
                                                       "an editor would, its independent proofs on up to -j workers."));
-    parser.addOptions({json, killAfter, retries, persistent, memoryLimit, quick, sentences});
+    parser.addOptions({version, verbose, json, failuresOnly, killAfter, retries, persistent, memoryLimit, quick, sentences});
     parser.addPositionalArgument(QStringLiteral("FILE"),
                                  QStringLiteral("Documents to check; or a Coq development to build: a directory with a "
                                                 "_CoqProject, a _CoqProject, or .v files (docs/coq.md)."),
@@ -113,6 +123,8 @@ std::optional<CheckOptions> parseCheckOptions(const QStringList &arguments, int 
     options.persistent = parser.isSet(persistent);
     options.quick = parser.isSet(quick);
     options.sentences = parser.isSet(sentences);
+    options.failuresOnly = parser.isSet(failuresOnly);
+    options.verbose = parser.isSet(verbose);
     if (options.quick && options.sentences)
         return usageError(QStringLiteral("--quick builds a development, --sentences checks one file: not both"));
     if (parser.isSet(killAfter)) {

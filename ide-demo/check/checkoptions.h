@@ -31,6 +31,12 @@ struct CheckOptions
     bool quick = false;
     //! --sentences: one .v file checked sentence by sentence (coqidetop).
     bool sentences = false;
+    //! --failures-only: the table leaves out the ok rows (and says how many).
+    bool failuresOnly = false;
+    //! -v, --verbose: the library's warnings too (worker connections
+    //! refused, workers killed, start back-off), which drover-check otherwise
+    //! keeps off the screen: it reports what they mean itself.
+    bool verbose = false;
     QStringList files;
 
     //! --timeout, --kill-after and --retries, as every lemma's and query's task takes them.

@@ -36,7 +36,7 @@ CheckRun::CheckRun(CheckOptions options, QObject *parent)
     if (m_options.json)
         m_reporter = std::make_unique<JsonReporter>();
     else
-        m_reporter = std::make_unique<TerminalReporter>();
+        m_reporter = std::make_unique<TerminalReporter>(m_options.failuresOnly);
     m_stopWatchdog.setSingleShot(true);
     m_stopWatchdog.setInterval(StopWatchdog);
     connect(&m_stopWatchdog, &QTimer::timeout, this, [this] {
@@ -192,6 +192,8 @@ void CheckRun::onTaskFinished(TaskId id, const TaskResult &result)
     o.line = ref.line;
     o.status = stateName(outcome.state);
     o.step = outcome.step;
+    o.stepLine = outcome.stepLine;
+    o.stepColumn = outcome.stepColumn;
     o.message = outcome.message;
     o.worker = outcome.workerId;
     o.ms = outcome.elapsed.count();

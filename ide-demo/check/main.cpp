@@ -21,7 +21,11 @@ int runToEnd(QCoreApplication &app, const CheckOptions &options)
     int result = 0;
     Run run(options);
     SigintWatcher sigint;
-    QObject::connect(&sigint, &SigintWatcher::interrupted, &run, &Run::interrupt);
+    QObject::connect(&sigint, &SigintWatcher::interrupted, &run, [&run] {
+        // At once: stopping can take the cancel grace of a stuck task.
+        qInfo("drover-check: stopping... press Ctrl-C again to quit now");
+        run.interrupt();
+    });
     QObject::connect(&run, &Run::finished, &app, [&](int code) {
         result = code;
         app.quit();
@@ -39,14 +43,15 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationName(QStringLiteral("drover-check"));
     QCoreApplication::setApplicationVersion(QStringLiteral(DROVER_VERSION));
 
-    // drover-check reports every worker death itself; the library's routine
-    // notes would only repeat them (QT_LOGGING_RULES still overrides this).
-    QLoggingCategory::setFilterRules(QStringLiteral("drover.*.info=false"));
-
     int exitCode = 0;
     const std::optional<CheckOptions> options = parseCheckOptions(app.arguments(), &exitCode);
     if (!options)
         return exitCode;
+    // drover-check reports every worker death and refusal itself; the
+    // library's notes and warnings would only repeat them, after Ctrl-C by
+    // the dozen (-v shows the warnings; QT_LOGGING_RULES overrides both).
+    QLoggingCategory::setFilterRules(options->verbose ? QStringLiteral("drover.*.info=false")
+                                                      : QStringLiteral("drover.*.info=false\ndrover.*.warning=false"));
     // One Coq document, sentence by sentence: docs/coq.md.
     if (options->sentences)
         return runToEnd<SentenceRun>(app, *options);

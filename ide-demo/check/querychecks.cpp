@@ -41,7 +41,7 @@ void QueryChecks::enqueueDocument(const QString &file, const ProofLang::Document
     const QList<TaskId> ids = DroverDemo::askQueries(m_queue, file, document, m_options.taskOptions());
     for (qsizetype i = 0; i < ids.size(); ++i) {
         const ProofLang::Query &query = document.queries.at(i);
-        m_queries.insert(ids.at(i), {file, query.line, query.text});
+        m_queries.insert(ids.at(i), {file, query.line, query.column, query.text});
         m_open.insert(ids.at(i));
         ++m_summary->queries;
     }
@@ -70,6 +70,7 @@ void QueryChecks::onTaskFinished(TaskId id, const TaskResult &result)
     QueryReport o;
     o.file = ref.file;
     o.line = ref.line;
+    o.column = ref.column;
     o.text = ref.text;
     o.status = outcome.status;
     o.answer = outcome.answer;

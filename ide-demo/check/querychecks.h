@@ -47,6 +47,7 @@ private:
     {
         QString file;
         int line = 0;
+        int column = 0;
         QString text;
     };
 

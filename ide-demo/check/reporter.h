@@ -11,6 +11,8 @@ struct LemmaReport
     int line = 0;
     QString status;   // ok, error, crashed, timeout, cancelled
     int step = 0;     // the failing step, 0 if none
+    int stepLine = 0; // and where it stands (from 1), 0 if unknown
+    int stepColumn = 0;
     QString message;
     int worker = -1;
     qint64 ms = 0;
@@ -21,6 +23,7 @@ struct QueryReport
 {
     QString file;
     int line = 0;
+    int column = 0;   // where the query starts (from 1)
     QString text;     // the query without its final '.'
     QString status;   // answered, error, crashed, timeout, cancelled
     QString answer;   // when answered

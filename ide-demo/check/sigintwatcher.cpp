@@ -12,13 +12,19 @@
 namespace {
 int g_pipe[2] = {-1, -1};
 std::atomic<int> g_count{0};
+bool g_stderrIsTerminal = false;
 struct sigaction g_previous = {};
 
 // Async-signal-safe: an atomic, write() and _exit() only.
 void onSigint(int)
 {
-    if (g_count.fetch_add(1) >= 1)
+    if (g_count.fetch_add(1) >= 1) {
+        // The progress line (or "^C" the terminal echoed) ends before the
+        // shell's prompt.
+        if (g_stderrIsTerminal)
+            [[maybe_unused]] const auto written = ::write(STDERR_FILENO, "\n", 1);
         ::_exit(130); // 128 + SIGINT, as a shell reports it
+    }
     const int savedErrno = errno;
     const char byte = 1;
     [[maybe_unused]] const auto written = ::write(g_pipe[1], &byte, 1);
@@ -33,6 +39,7 @@ SigintWatcher::SigintWatcher(QObject *parent)
         g_pipe[0] = g_pipe[1] = -1;
         return; // Ctrl-C keeps its default action
     }
+    g_stderrIsTerminal = ::isatty(STDERR_FILENO);
     m_notifier = new QSocketNotifier(g_pipe[0], QSocketNotifier::Read, this);
     connect(m_notifier, &QSocketNotifier::activated, this, [this] {
         char byte;

@@ -6,8 +6,8 @@ class QSocketNotifier;
 
 //! Turns SIGINT into a Qt signal on the main thread: the handler only writes
 //! a byte to a socket pair, which a QSocketNotifier reads. A second SIGINT
-//! ends the process at once (its workers die with it: they watch their
-//! master). One watcher per process; destroying it restores the previous
+//! ends the process at once, after a newline when stderr is a terminal (its
+//! workers die with it: they watch their master). One watcher per process; destroying it restores the previous
 //! SIGINT action.
 class SigintWatcher : public QObject
 {

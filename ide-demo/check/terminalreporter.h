@@ -4,14 +4,19 @@
 
 #include <QtCore/QList>
 
-//! Without --json: a progress line on stderr while it runs (only when both
-//! stdout and stderr are a terminal), then a table of the lemmas and a
-//! summary line on stdout. Log messages of the library are printed above
-//! the progress line instead of through it.
+#include <memory>
+
+class TerminalWidth;
+
+//! Without --json: a progress line on stderr while it runs (whenever stderr
+//! is a terminal, cut to its width and redrawn when the window changes),
+//! then a table of the lemmas and a summary line on stdout. Log messages
+//! are printed above the progress line instead of through it.
 class TerminalReporter : public Reporter
 {
 public:
-    TerminalReporter();
+    //! failuresOnly: the table leaves out the ok rows and counts them.
+    explicit TerminalReporter(bool failuresOnly);
     ~TerminalReporter() override;
     void parseError(const QString &, int, int, const QString &) override {}
     void lemmaStarted(const QString &file, const QString &name, int done, int total) override;
@@ -23,7 +28,9 @@ public:
 private:
     void progress(const QString &text);
 
-    bool m_interactive;
+    bool m_progress;
+    bool m_failuresOnly;
+    std::unique_ptr<TerminalWidth> m_width;
     QList<LemmaReport> m_outcomes;
     QList<QueryReport> m_queries;
 };

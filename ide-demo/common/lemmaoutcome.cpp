@@ -40,6 +40,8 @@ LemmaOutcome lemmaOutcomeOf(const Drover::TaskResult &result)
     else
         o.state = LemmaState::Error;
     o.step = verdict.step;
+    o.stepLine = verdict.line;
+    o.stepColumn = verdict.column;
     o.message = verdict.message;
     return o;
 }

@@ -16,6 +16,8 @@ struct LemmaOutcome
 {
     LemmaState state = LemmaState::Ok;
     int step = 0;                         //!< 1-based failing step, 0 when not about a step
+    int stepLine = 0;                     //!< the failing step's line, 0 when unknown
+    int stepColumn = 0;                   //!< and its column (both from 1)
     QString message;
     int workerId = -1;
     std::chrono::milliseconds elapsed{0};
