@@ -27,16 +27,26 @@ install_missing() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
+# configure_and_build [TARGET...]: every target when none is named.
 configure_and_build() {
     cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
           -DDROVER_SANITIZE="${DROVER_SANITIZE:-OFF}" >/dev/null
-    cmake --build "$build" --parallel "$jobs"
+    if [ $# -gt 0 ]; then
+        cmake --build "$build" --parallel "$jobs" --target "$@"
+    else
+        cmake --build "$build" --parallel "$jobs"
+    fi
 }
+
+# What drover-check needs to check any document or Coq development: the
+# program, the worker and the kinds it uses -- not the tests and benchmarks,
+# most of a full build.
+demo_targets=(drover-check drover-worker drover_proof drover_par drover_query drover_coq drover_coqdoc)
 
 case "${1:-}" in
 demo)
     install_missing
-    configure_and_build
+    configure_and_build "${demo_targets[@]}"
     shift
     exec "$build/bin/drover-check" -j 2 "${@:-$here/ide-demo/examples/sample.proof}"
     ;;

@@ -22,7 +22,8 @@ endfunction()
 
 run(${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${prefix}")
 foreach(installed include/drover/taskkind.h lib/cmake/Drover/DroverConfig.cmake libexec/drover-worker
-                  lib/drover/plugins/libdrover_proof.so bin/drover-check)
+                  lib/drover/plugins/libdrover_proof.so bin/drover-check include/drover/testing.h
+                  share/drover/examples/example-upper/CMakeLists.txt)
     if(NOT EXISTS "${prefix}/${installed}")
         message(FATAL_ERROR "the install lacks ${installed}")
     endif()

@@ -12,6 +12,7 @@
 
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
+#include <QtCore/QScopeGuard>
 #include <QtTest/QTest>
 
 using namespace Drover;
@@ -58,7 +59,7 @@ private slots:
         // not leak in.
         qunsetenv("DROVER_PLUGIN_PATH");
         for (const char *dir : {FIXTURE_GOOD_DIR, FIXTURE_GOOD_COPY_DIR, FIXTURE_WRONGAPI_DIR, FIXTURE_NOKIND_DIR,
-                                FIXTURE_OTHERIID_DIR, FIXTURE_DUPLICATE_DIR, FIXTURE_JUNK_DIR}) {
+                                FIXTURE_OTHERIID_DIR, FIXTURE_BADJSON_DIR, FIXTURE_DUPLICATE_DIR, FIXTURE_JUNK_DIR}) {
             QVERIFY2(QDir(QString::fromUtf8(dir)).exists(),
                      qPrintable(QStringLiteral("%1 is missing: build the fixture_plugins target").arg(dir)));
         }
@@ -89,6 +90,11 @@ private slots:
         QTest::newRow("another interface")
             << inDir(FIXTURE_OTHERIID_DIR, "libfixture_otheriid.so") << QString()
             << QStringList{QStringLiteral("\"org.example.Other/1\""), QStringLiteral("\"" DROVER_TASKKIND_IID "\"")};
+        // moc dropped the metadata with a warning: the reason says what to fix.
+        QTest::newRow("metadata not valid JSON")
+            << inDir(FIXTURE_BADJSON_DIR, "libfixture_badjson.so") << QString()
+            << QStringList{QStringLiteral("a Drover task kind built without plugin metadata"),
+                           QStringLiteral("not valid JSON")};
         QTest::newRow("not a library") << inDir(FIXTURE_JUNK_DIR, "libjunk.so") << QString()
                                        << QStringList{QStringLiteral("not a Qt plugin")};
     }
@@ -131,6 +137,9 @@ private slots:
         QTest::newRow("another interface")
             << QStringLiteral(FIXTURE_OTHERIID_DIR) << inDir(FIXTURE_OTHERIID_DIR, "libfixture_otheriid.so")
             << QStringList{QStringLiteral("org.example.Other/1")} << QStringLiteral("fixture-other");
+        QTest::newRow("metadata not valid JSON")
+            << QStringLiteral(FIXTURE_BADJSON_DIR) << inDir(FIXTURE_BADJSON_DIR, "libfixture_badjson.so")
+            << QStringList{QStringLiteral("a Drover task kind built without plugin metadata")} << QString();
         QTest::newRow("not a library") << QStringLiteral(FIXTURE_JUNK_DIR) << inDir(FIXTURE_JUNK_DIR, "libjunk.so")
                                        << QStringList{QStringLiteral("not a Qt plugin")} << QString();
         // The second by name is refused, and its reason names the first.
@@ -205,10 +214,15 @@ private slots:
 
         QTest::newRow("no directory added") << QStringList() << QStringList();
         QTest::newRow("one directory") << QStringList{QStringLiteral(FIXTURE_GOOD_DIR)} << QStringList();
-        QTest::newRow("several, one missing, one with junk")
+        // The message lists the kinds that are there, and says which
+        // directory is missing and which is a file.
+        QTest::newRow("several, one missing, one a file, one with junk")
             << QStringList{QStringLiteral(FIXTURE_GOOD_DIR), QStringLiteral("/nonexistent/drover-plugins"),
-                           QStringLiteral(FIXTURE_JUNK_DIR)}
-            << QStringList{inDir(FIXTURE_JUNK_DIR, "libjunk.so") + QStringLiteral(": not a Qt plugin")};
+                           inDir(FIXTURE_GOOD_DIR, "libfixture_good.so"), QStringLiteral(FIXTURE_JUNK_DIR)}
+            << QStringList{inDir(FIXTURE_JUNK_DIR, "libjunk.so") + QStringLiteral(": not a Qt plugin"),
+                           QStringLiteral("/nonexistent/drover-plugins (no such directory)"),
+                           inDir(FIXTURE_GOOD_DIR, "libfixture_good.so") + QStringLiteral(" (a file, not a directory)"),
+                           QStringLiteral("kinds there: \"fixture-good\"")};
     }
     void unknownKindIsRefused()
     {
@@ -235,12 +249,24 @@ private slots:
 
     void pathAddedLaterIsScanned()
     {
+        // The junk file is warned about once, though the path is scanned
+        // again when the good directory is added.
+        static int junkWarnings = 0;
+        junkWarnings = 0;
+        static QtMessageHandler previous = nullptr;
+        previous = qInstallMessageHandler([](QtMsgType type, const QMessageLogContext &context, const QString &text) {
+            if (type == QtWarningMsg && text.contains(QLatin1String("libjunk.so")))
+                ++junkWarnings;
+            previous(type, context, text);
+        });
+        const auto restore = qScopeGuard([] { qInstallMessageHandler(previous); });
         Manager manager;
         manager.addPluginPath(QStringLiteral(FIXTURE_JUNK_DIR));
         QVERIFY(!manager.availableKinds().contains(GoodKind));
         QCOMPARE(errorsIn(manager.pluginErrors(), QStringLiteral(FIXTURE_JUNK_DIR)).size(), 1);
         manager.addPluginPath(QStringLiteral(FIXTURE_GOOD_DIR));
         QVERIFY(manager.availableKinds().contains(GoodKind));
+        QCOMPARE(junkWarnings, 1);
         QVERIFY2(manager.queue(GoodKind), qPrintable(manager.errorString()));
         // Scanning again reports each bad file once, not once per scan.
         QCOMPARE(errorsIn(manager.pluginErrors(), QStringLiteral(FIXTURE_JUNK_DIR)).size(), 1);

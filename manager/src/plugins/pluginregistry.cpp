@@ -4,6 +4,7 @@
 #include "logging.h"
 
 #include <QtCore/QDir>
+#include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 #include <QtCore/QJsonObject>
 #include <QtCore/QLibrary>
@@ -11,6 +12,30 @@
 #include <QtCore/QSet>
 
 namespace Drover::Internal {
+
+namespace {
+// A library built from a class deriving from Drover::TaskKind names the
+// type in its typeinfo; read from the file, never loaded.
+bool mentionsTaskKind(const QString &file)
+{
+    QFile f(file);
+    constexpr qint64 Largest = qint64(256) << 20;
+    if (f.size() > Largest || !f.open(QIODevice::ReadOnly))
+        return false;
+    return f.readAll().contains("N6Drover8TaskKindE");
+}
+
+// How a searched directory stands, for the message that names it.
+QString describeDirectory(const QString &path)
+{
+    const QFileInfo info(path);
+    if (!info.exists())
+        return QStringLiteral("%1 (no such directory)").arg(path);
+    if (!info.isDir())
+        return QStringLiteral("%1 (a file, not a directory)").arg(path);
+    return path;
+}
+} // namespace
 
 PluginRegistry::PluginRegistry() = default;
 
@@ -26,7 +51,14 @@ bool PluginRegistry::inspect(const QString &file, Entry *entry, QString *reason)
     QPluginLoader loader(file);
     const QJsonObject meta = loader.metaData();
     if (meta.isEmpty()) {
-        *reason = loader.errorString().isEmpty() || loader.errorString() == QLatin1String("Unknown error")
+        // moc drops a Q_PLUGIN_METADATA whose FILE is missing or not valid
+        // JSON with only a warning at build time, and the plugin has no
+        // metadata at all.
+        *reason = mentionsTaskKind(file)
+                      ? QStringLiteral("a Drover task kind built without plugin metadata: the JSON file named by its "
+                                       "Q_PLUGIN_METADATA(... FILE \"...\") was missing or not valid JSON when it was "
+                                       "built (AutoMoc only warned \"does not contain a valid JSON object\")")
+                      : loader.errorString().isEmpty() || loader.errorString() == QLatin1String("Unknown error")
                       ? QStringLiteral("not a Qt plugin (no plugin metadata)")
                       : QStringLiteral("not a Qt plugin: %1").arg(loader.errorString());
         return false;
@@ -81,7 +113,10 @@ void PluginRegistry::scan(const QStringList &directories)
             Entry entry;
             QString reason;
             if (!inspect(info.absoluteFilePath(), &entry, &reason)) {
-                qCWarning(lcPlugin) << "ignoring" << info.absoluteFilePath() << ":" << reason;
+                if (!m_warned.contains(info.absoluteFilePath() + reason)) {
+                    m_warned.insert(info.absoluteFilePath() + reason);
+                    qCWarning(lcPlugin).noquote() << "ignoring" << info.absoluteFilePath() + QLatin1String(":") << reason;
+                }
                 m_errors.append({info.absoluteFilePath(), reason});
                 continue;
             }
@@ -111,9 +146,16 @@ TaskKind *PluginRegistry::load(const QString &kind, QString *error)
         return qobject_cast<TaskKind *>(loader->instance());
     const Entry *entry = find(kind);
     if (!entry) {
-        QString searched = m_scanned.join(QStringLiteral(", "));
-        *error = QStringLiteral("no plugin provides task kind \"%1\" (searched: %2)")
-                     .arg(kind, searched.isEmpty() ? QStringLiteral("no directories") : searched);
+        QStringList searched;
+        for (const QString &dir : std::as_const(m_scanned))
+            searched << describeDirectory(dir);
+        QStringList available;
+        for (const Entry &e : std::as_const(m_entries))
+            available << QStringLiteral("\"%1\"").arg(e.kind);
+        *error = QStringLiteral("no plugin provides task kind \"%1\" (searched: %2; kinds there: %3)")
+                     .arg(kind,
+                          searched.isEmpty() ? QStringLiteral("no directories") : searched.join(QStringLiteral(", ")),
+                          available.isEmpty() ? QStringLiteral("none") : available.join(QStringLiteral(", ")));
         for (const PluginError &e : std::as_const(m_errors))
             *error += QStringLiteral("; %1: %2").arg(e.file, e.reason);
         return nullptr;

@@ -4,6 +4,7 @@
 
 #include <QtCore/QHash>
 #include <QtCore/QList>
+#include <QtCore/QSet>
 #include <QtCore/QString>
 #include <QtCore/QStringList>
 
@@ -51,6 +52,7 @@ private:
     QList<Entry> m_entries;
     QList<PluginError> m_errors;
     QStringList m_scanned;
+    QSet<QString> m_warned;  // "file: reason" already logged: each once per registry
     QHash<QString, QPluginLoader *> m_loaded;  // by kind; never unloaded
 };
 
