@@ -386,9 +386,10 @@ private slots:
 
         // Select the worker's row with the mouse, then press Kill.
         QTableView *view = m_window->workerMonitor()->view();
-        const QModelIndex cell = view->model()->index(row, Drover::WorkerListModel::StateColumn);
+        const int viewRow = m_window->workerMonitor()->viewRowOf(killed);
+        const QModelIndex cell = view->model()->index(viewRow, Drover::WorkerListModel::StateColumn);
         QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(cell).center());
-        QCOMPARE(model->workerIdOf(view->selectionModel()->selectedRows().value(0).row()), killed);
+        QCOMPARE(view->selectionModel()->selectedRows().value(0).row(), viewRow);
         auto *kill = m_window->workerMonitor()->findChild<QToolButton *>(QStringLiteral("killButton"));
         QVERIFY(kill);
         QTRY_VERIFY(kill->isEnabled());

@@ -61,10 +61,29 @@ void CheckController::edit(const QString &text)
 
 void CheckController::dropStale(const ProofDocument::Change &change)
 {
+    QList<Drover::TaskId> running;
+    for (Drover::TaskId id : change.staleTasks) {
+        if (m_queue->isRunning(id))
+            running << id;
+    }
+    if (!running.isEmpty())
+        emit cancelling(running);
     for (Drover::TaskId id : change.staleTasks) {
         m_lemmaOfTask.remove(id);
         m_queue->cancel(id);
     }
+}
+
+void CheckController::cancelTasks(const QList<Drover::TaskId> &tasks)
+{
+    QList<Drover::TaskId> running;
+    for (Drover::TaskId id : tasks) {
+        if (m_queue->isRunning(id))
+            running << id;
+    }
+    if (!running.isEmpty())
+        emit cancelling(running);
+    m_queue->cancel(tasks);
 }
 
 void CheckController::forwardOptions()
@@ -155,6 +174,13 @@ void CheckController::cancelAll()
         m_document->setOutcome(uid, cancelled);
         emit lemmaFinished(nameOf(uid), cancelled.state, cancelled.message);
     }
+    QList<Drover::TaskId> running;
+    for (Drover::TaskId id : m_queue->tasks()) {
+        if (m_queue->isRunning(id))
+            running << id;
+    }
+    if (!running.isEmpty())
+        emit cancelling(running);
     m_queue->cancelAll();
     checkSettled();
 }

@@ -57,6 +57,8 @@ public:
     //! Cancels everything queued and running, and the edits waiting for the
     //! pause; their lemmas end cancelled.
     void cancelAll();
+    //! Cancels these tasks (the Tasks dock's Cancel), saying which were running.
+    void cancelTasks(const QList<Drover::TaskId> &tasks);
 
     //! Every lemma has an outcome and nothing waits for the pause.
     bool isSettled() const;
@@ -68,6 +70,10 @@ Q_SIGNALS:
     void prioritiesChanged();
     //! The last pending lemma got its outcome.
     void settled();
+    //! These running tasks were asked to stop (an edit of their lemma, Cancel
+    //! All, the Tasks dock's Cancel); each ends when its worker answers, or
+    //! is killed after the queue's cancel grace.
+    void cancelling(const QList<Drover::TaskId> &tasks);
 
 private:
     void dropStale(const ProofDocument::Change &change);

@@ -13,6 +13,7 @@ CheckStatus::CheckStatus(ProofDocument *document, QWidget *parent)
     : QWidget(parent)
     , m_document(document)
     , m_progress(new QProgressBar)
+    , m_parseErrors(new QLabel)
 {
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -29,10 +30,15 @@ CheckStatus::CheckStatus(ProofDocument *document, QWidget *parent)
         pairLayout->setSpacing(3);
         pairLayout->addWidget(icon);
         pairLayout->addWidget(count);
-        pair->setToolTip(tr("Lemmas %1").arg(stateName(state)));
+        pair->setToolTip(tr("Lemmas %1%2").arg(stateName(state), state == LemmaState::Error || state == LemmaState::Crashed || state == LemmaState::Timeout
+                                                                  ? tr(" (F8: the next problem)") : QString()));
         layout->addWidget(pair);
         m_counts.insert(state, count);
     }
+    m_parseErrors->setObjectName(QStringLiteral("parseErrorCount"));
+    m_parseErrors->setToolTip(tr("Lines the checker cannot read (F8: the next problem)"));
+    m_parseErrors->setStyleSheet(QStringLiteral("color: #b00020"));
+    layout->addWidget(m_parseErrors);
     m_progress->setMaximumWidth(160);
     m_progress->setFormat(tr("%v of %m checked"));
     m_progress->setTextVisible(true);
@@ -48,6 +54,11 @@ int CheckStatus::shownCount(LemmaState state) const
     return label->parentWidget()->isHidden() ? 0 : label->text().section(QLatin1Char(' '), 0, 0).toInt();
 }
 
+int CheckStatus::shownParseErrors() const
+{
+    return m_parseErrors->isHidden() ? 0 : m_parseErrors->text().section(QLatin1Char(' '), 0, 0).toInt();
+}
+
 void CheckStatus::refresh()
 {
     for (LemmaState state : allLemmaStates) {
@@ -56,6 +67,9 @@ void CheckStatus::refresh()
         label->setText(QStringLiteral("%1 %2").arg(n).arg(stateName(state)));
         label->parentWidget()->setHidden(n == 0);
     }
+    const qsizetype errors = m_document->parseErrors().size();
+    m_parseErrors->setText(errors == 1 ? tr("1 parse error") : tr("%1 parse errors").arg(errors));
+    m_parseErrors->setHidden(errors == 0);
     const int total = int(m_document->lemmas().size());
     const int pending = m_document->pendingCount();
     m_progress->setVisible(pending > 0);

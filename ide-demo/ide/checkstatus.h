@@ -13,8 +13,9 @@ namespace DroverIde {
 class ProofDocument;
 
 //! The status bar's summary of the document: how many lemmas are in each
-//! state (states with none are left out), and a progress bar while any
-//! lemma is still pending.
+//! state and how many parse errors it has (what is zero is left out; each
+//! count's tooltip says what it counts, F8 goes to the problems), and a
+//! progress bar while any lemma is still pending.
 class CheckStatus : public QWidget
 {
     Q_OBJECT
@@ -24,12 +25,15 @@ public:
     QProgressBar *progressBar() const { return m_progress; }
     //! The number shown for a state (0 when hidden).
     int shownCount(LemmaState state) const;
+    //! The parse errors shown (0 when hidden).
+    int shownParseErrors() const;
 
 private:
     void refresh();
 
     ProofDocument *m_document;
     QHash<LemmaState, QLabel *> m_counts;
+    QLabel *m_parseErrors;
     QProgressBar *m_progress;
 };
 

@@ -6,6 +6,7 @@
 
 #include <drover/taskqueue.h>
 
+#include <QtCore/QSet>
 #include <QtCore/QTime>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QHBoxLayout>
@@ -53,6 +54,17 @@ FeedbackLog::FeedbackLog(CheckController *controller, QWidget *parent)
     layout->addWidget(m_list);
     setWidget(body);
 
+    // The log follows new lines while it is scrolled to its end; scrolling
+    // up stops that, scrolling back to the end starts it again. The maximum
+    // grows only when the view lays the new lines out, after add() returned:
+    // so it is followed there, not read in add().
+    QScrollBar *scroll = m_list->verticalScrollBar();
+    connect(scroll, &QScrollBar::valueChanged, this, [this, scroll](int value) { m_following = value >= scroll->maximum(); });
+    connect(scroll, &QScrollBar::rangeChanged, this, [this, scroll](int, int maximum) {
+        if (m_following)
+            scroll->setValue(maximum);
+    });
+
     Drover::TaskQueue *queue = controller->queue();
     connect(queue, &Drover::TaskQueue::taskFeedback, this, [this](Drover::TaskId id, const QCborValue &value) {
         QString lemma = value[QLatin1String("lemma")].toString();
@@ -89,7 +101,16 @@ FeedbackLog::FeedbackLog(CheckController *controller, QWidget *parent)
                                          : tr("%1: %2: %3").arg(lemma, stateName(state), message);
                 add(Kind::Outcome, lemma, text, state);
             });
+    connect(controller, &CheckController::cancelling, this, [this](const QList<Drover::TaskId> &tasks) {
+        const qint64 grace = std::chrono::duration_cast<std::chrono::milliseconds>(m_controller->queue()->cancelGrace()).count();
+        for (Drover::TaskId id : tasks) {
+            const QString lemma = lemmaOfTask(id);
+            add(Kind::Outcome, lemma, tr("%1: cancelling… (its worker is killed if it has not stopped in %2 s)")
+                                          .arg(lemma).arg(double(grace) / 1000), LemmaState::Cancelled);
+        }
+    });
     connect(controller->document(), &ProofDocument::lemmasChanged, this, &FeedbackLog::refreshLemmaNames);
+    connect(controller->document(), &ProofDocument::lemmasChanged, this, &FeedbackLog::logNewParseErrors);
 }
 
 QString FeedbackLog::lemmaOfTask(quint64 task) const
@@ -111,6 +132,12 @@ void FeedbackLog::add(Kind kind, const QString &lemma, const QString &text, Lemm
     case Kind::Worker:
         item->setForeground(palette().color(QPalette::PlaceholderText));
         break;
+    case Kind::Section: {
+        QFont bold = item->font();
+        bold.setBold(true);
+        item->setFont(bold);
+        break;
+    }
     case Kind::Outcome:
     case Kind::Problem:
         item->setIcon(stateIcon(sign));
@@ -118,13 +145,16 @@ void FeedbackLog::add(Kind kind, const QString &lemma, const QString &text, Lemm
     }
     const QString shown = m_filter->currentData().toString();
     item->setHidden(!shown.isEmpty() && shown != lemma);
-    const QScrollBar *scroll = m_list->verticalScrollBar();
-    const bool atEnd = scroll->value() == scroll->maximum();
     m_list->addItem(item);
     while (m_list->count() > maxLines)
         delete m_list->takeItem(0);
-    if (atEnd && !item->isHidden())
-        m_list->scrollToItem(item);
+    // Following is kept by the scroll bar's signals (the constructor): its
+    // maximum is not known until the view lays the new lines out.
+}
+
+void FeedbackLog::startSection(const QString &title)
+{
+    add(Kind::Section, {}, QStringLiteral("── %1 ──").arg(title));
 }
 
 void FeedbackLog::addAnswer(int line, const QString &query, const QString &text, bool ok)
@@ -150,6 +180,20 @@ void FeedbackLog::applyFilter()
         item->setHidden(!shown.isEmpty() && item->data(lemmaRole).toString() != shown);
     }
     m_list->scrollToBottom();
+}
+
+// A parse error is logged when it appears, once while it stands (typing
+// parses the text again at every key).
+void FeedbackLog::logNewParseErrors()
+{
+    QSet<QString> standing;
+    for (const ProofLang::ParseError &e : m_controller->document()->parseErrors()) {
+        const QString text = tr("line %1:%2: parse error: %3").arg(e.line).arg(e.column).arg(e.message);
+        standing.insert(text);
+        if (!m_loggedParseErrors.contains(text))
+            add(Kind::Problem, {}, text, LemmaState::Error);
+    }
+    m_loggedParseErrors = standing;
 }
 
 void FeedbackLog::refreshLemmaNames()

@@ -3,6 +3,7 @@
 #include "statecolors.h"
 
 #include <QtCore/QHash>
+#include <QtCore/QSet>
 #include <QtWidgets/QDockWidget>
 
 class QComboBox;
@@ -32,20 +33,29 @@ public:
     //! Shows only this lemma's lines (empty: everything).
     void setFilter(const QString &lemma);
 
+    //! A line that sets what follows apart from what came before (a newly
+    //! opened document, a check of the whole document again).
+    void startSection(const QString &title);
+    //! Whether the log scrolls to each new line (it is at its end).
+    bool isFollowing() const { return m_following; }
+
     //! A query's answer, or why it has none (no lemma's: shown with all lemmas).
     void addAnswer(int line, const QString &query, const QString &text, bool ok);
 
 private:
-    enum class Kind { Say, Worker, Outcome, Problem, Answer };
+    enum class Kind { Say, Worker, Outcome, Problem, Answer, Section };
     void add(Kind kind, const QString &lemma, const QString &text, LemmaState sign = LemmaState::Queued);
     void applyFilter();
     void refreshLemmaNames();
+    void logNewParseErrors();
     QString lemmaOfTask(quint64 task) const;
 
     CheckController *m_controller;
     QListWidget *m_list;
     QComboBox *m_filter;
     QHash<int, QString> m_lemmaOfWorker;
+    bool m_following = true;
+    QSet<QString> m_loggedParseErrors;
 };
 
 } // namespace DroverIde

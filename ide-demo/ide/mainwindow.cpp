@@ -184,6 +184,7 @@ bool MainWindow::openFile(const QString &path, bool quiet, QString *error)
     m_controller->setDocumentId(m_path);
     m_queries->setDocumentId(m_path);
     m_controller->setCursorLine(m_editor->cursorLine());
+    m_feedbackLog->startSection(tr("checking %1").arg(QFileInfo(m_path).fileName()));
     m_controller->load(*text);
     updateTitle();
     statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(path)), 5000);

@@ -67,6 +67,10 @@ public:
     //! Puts the cursor of the document's editor on a 1-based line, in the
     //! middle of the view.
     void goToLine(int line);
+    //! F8 / Shift+F8: the cursor to the next (previous) parse error or failed
+    //! lemma after (before) it, wrapping around; the status bar says what it
+    //! is. Returns false when the document has none.
+    bool goToProblem(bool backwards);
     //! The window as it looks with every view up to date (QWidget::grab()).
     QPixmap picture();
     //! The queue whose workers run what is open: `proof`, `coq` or `coqdoc`.

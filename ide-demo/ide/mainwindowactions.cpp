@@ -7,13 +7,17 @@
 #include "coqfilesdock.h"
 #include "feedbacklog.h"
 #include "proofdocument.h"
+#include "problems.h"
 #include "proofeditor.h"
 #include "tasklistdock.h"
 #include "workermonitor.h"
 
+#include <QtCore/QFileInfo>
+#include <QtGui/QTextBlock>
 #include <QtWidgets/QDoubleSpinBox>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QMenuBar>
+#include <QtWidgets/QStatusBar>
 #include <QtWidgets/QStyle>
 #include <QtWidgets/QToolBar>
 
@@ -39,11 +43,18 @@ void MainWindow::createActions()
 
     QMenu *check = menuBar()->addMenu(tr("&Check"));
     QAction *recheck = check->addAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("Check &Document Again"),
-                                        QKeySequence(Qt::Key_F5), m_controller, &CheckController::recheckAll);
+                                        QKeySequence(Qt::Key_F5), this, [this] {
+                                            m_feedbackLog->startSection(tr("checking %1 again").arg(QFileInfo(m_path).fileName()));
+                                            m_controller->recheckAll();
+                                        });
     check->addAction(tr("Check &Lemma at Cursor Again"), QKeySequence(Qt::CTRL | Qt::Key_Return), this, [this] {
         if (const LemmaEntry *entry = m_document->lemmaAtLine(m_editor->cursorLine()))
             m_controller->recheckLemma(entry->uid);
     });
+    check->addSeparator();
+    check->addAction(tr("&Next Problem"), QKeySequence(Qt::Key_F8), this, [this] { goToProblem(false); });
+    check->addAction(tr("&Previous Problem"), QKeySequence(Qt::SHIFT | Qt::Key_F8), this, [this] { goToProblem(true); });
+    check->addSeparator();
     QAction *cancelAll = m_taskList->cancelAllAction();
     cancelAll->setIcon(style()->standardIcon(QStyle::SP_BrowserStop));
     cancelAll->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
@@ -76,6 +87,28 @@ void MainWindow::createActions()
         m_controller->setTimeLimit(std::chrono::milliseconds(qRound64(seconds * 1000)));
     });
     tools->addWidget(m_timeLimit);
+}
+
+bool MainWindow::goToProblem(bool backwards)
+{
+    const QList<Problem> problems = problemsOf(*m_document);
+    const QTextCursor cursor = m_editor->textCursor();
+    const Problem *problem = nextProblem(problems, cursor.blockNumber() + 1, cursor.positionInBlock() + 1, backwards);
+    if (!problem) {
+        statusBar()->showMessage(tr("No problems"), 5000);
+        return false;
+    }
+    const QTextBlock block = m_editor->document()->findBlockByNumber(problem->line - 1);
+    QTextCursor at(block);
+    at.setPosition(block.position() + std::min(problem->column - 1, std::max(0, block.length() - 1)));
+    m_editor->setTextCursor(at);
+    m_editor->centerCursor();
+    m_editor->setFocus();
+    const int index = int(problem - problems.constData()) + 1;
+    statusBar()->showMessage(tr("Problem %1 of %2, line %3:%4: %5")
+                                 .arg(index).arg(problems.size()).arg(problem->line).arg(problem->column).arg(problem->text),
+                             10000);
+    return true;
 }
 
 } // namespace DroverIde

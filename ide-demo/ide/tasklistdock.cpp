@@ -44,8 +44,9 @@ TaskListDock::TaskListDock(CheckController *controller, QWidget *parent)
         QList<Drover::TaskId> ids;
         for (const QModelIndex &index : m_view->selectionModel()->selectedRows())
             ids << m_model->taskAt(index.row());
-        m_controller->queue()->cancel(ids);
+        m_controller->cancelTasks(ids);
     });
+    connect(controller, &CheckController::cancelling, m_model, &TaskListModel::markCancelling);
     connect(m_cancelAll, &QAction::triggered, controller, &CheckController::cancelAll);
     connect(controller, &CheckController::prioritiesChanged, m_model, &TaskListModel::refreshOrder);
 

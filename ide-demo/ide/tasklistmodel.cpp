@@ -43,6 +43,17 @@ TaskListModel::TaskListModel(Drover::TaskQueue *queue, QObject *parent)
     std::stable_sort(m_rows.begin(), m_rows.end(), before);
 }
 
+void TaskListModel::markCancelling(const QList<Drover::TaskId> &tasks)
+{
+    for (Drover::TaskId id : tasks) {
+        const int row = rowOf(id);
+        if (row < 0 || !m_rows.at(row).running)
+            continue;
+        m_rows[row].cancelling = true;
+        emit dataChanged(index(row, StateColumn), index(row, StateColumn));
+    }
+}
+
 bool TaskListModel::before(const Row &a, const Row &b)
 {
     if (a.running != b.running)
@@ -117,7 +128,7 @@ QVariant TaskListModel::data(const QModelIndex &index, int role) const
         return {};
     switch (Column(index.column())) {
     case LemmaColumn: return row.name.isEmpty() ? tr("task %1").arg(row.id) : row.name;
-    case StateColumn: return row.running ? tr("running") : tr("queued");
+    case StateColumn: return row.cancelling ? tr("cancelling…") : row.running ? tr("running") : tr("queued");
     case WorkerColumn: return row.worker >= 0 ? QVariant(row.worker) : QVariant();
     case PriorityColumn: return row.running ? QVariant() : QVariant(row.priority);
     case ColumnCount: break;

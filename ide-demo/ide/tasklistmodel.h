@@ -26,6 +26,8 @@ public:
 
     //! Re-reads priorities and re-sorts (the queue does not signal them).
     void refreshOrder();
+    //! These running tasks were asked to stop: "cancelling…" until they end.
+    void markCancelling(const QList<Drover::TaskId> &tasks);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -40,6 +42,7 @@ private:
         bool running = false;
         int worker = -1;
         int priority = 0;
+        bool cancelling = false;  // asked to stop, still running
     };
     static bool before(const Row &a, const Row &b);
     void insertRow(Row row);

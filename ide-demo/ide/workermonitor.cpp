@@ -7,7 +7,9 @@
 #include <drover/workerlistmodel.h>
 
 #include <QtCore/QIdentityProxyModel>
+#include <QtCore/QSortFilterProxyModel>
 #include <QtGui/QAction>
+#include <QtWidgets/QCheckBox>
 #include <QtWidgets/QHBoxLayout>
 #include <QtWidgets/QHeaderView>
 #include <QtWidgets/QLabel>
@@ -51,11 +53,44 @@ private:
         return LemmaState::Queued;
     }
 };
+// Live workers first, each part in the order the workers started (their
+// ids), so a row moves only when its worker exits; exited rows only when
+// asked for.
+class LiveFirstRows : public QSortFilterProxyModel
+{
+public:
+    using QSortFilterProxyModel::QSortFilterProxyModel;
+
+    void setShowExited(bool show)
+    {
+        m_showExited = show;
+        invalidateFilter();
+    }
+
+protected:
+    bool filterAcceptsRow(int row, const QModelIndex &parent) const override
+    {
+        return m_showExited || sourceModel()->index(row, 0, parent).data(WorkerListModel::AliveRole).toBool();
+    }
+    bool lessThan(const QModelIndex &left, const QModelIndex &right) const override
+    {
+        const bool leftAlive = left.data(WorkerListModel::AliveRole).toBool();
+        const bool rightAlive = right.data(WorkerListModel::AliveRole).toBool();
+        if (leftAlive != rightAlive)
+            return leftAlive;
+        return left.row() < right.row(); // the model lists workers as they started
+    }
+
+private:
+    bool m_showExited = true;
+};
 } // namespace
 
 WorkerMonitor::WorkerMonitor(Drover::TaskQueue *queue, QWidget *parent)
     : QDockWidget(tr("Workers"), parent)
     , m_model(new WorkerListModel(this))
+    , m_rows(new LiveFirstRows(this))
+    , m_showExited(new QCheckBox(tr("Show e&xited")))
     , m_view(new QTableView)
     , m_workers(new QSpinBox)
     , m_summary(new QLabel)
@@ -67,7 +102,10 @@ WorkerMonitor::WorkerMonitor(Drover::TaskQueue *queue, QWidget *parent)
     m_model->addQueue(queue);
     auto *look = new WorkerRowsLook(this);
     look->setSourceModel(m_model);
-    m_view->setModel(look);
+    m_rows->setSourceModel(look);
+    m_rows->setDynamicSortFilter(true);
+    m_rows->sort(0);
+    m_view->setModel(m_rows);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setAlternatingRowColors(true);
@@ -99,6 +137,11 @@ WorkerMonitor::WorkerMonitor(Drover::TaskQueue *queue, QWidget *parent)
     bar->addWidget(m_workers);
     bar->addSpacing(8);
     bar->addWidget(m_summary, 1);
+    m_showExited->setChecked(true);
+    m_showExited->setToolTip(tr("List the workers that are gone, greyed, with how they ended"));
+    connect(m_showExited, &QCheckBox::toggled, this,
+            [this](bool show) { static_cast<LiveFirstRows *>(m_rows)->setShowExited(show); });
+    bar->addWidget(m_showExited);
     QList<std::pair<QAction *, QString>> buttons;
     for (QAction *action : {m_interrupt, m_terminate, m_kill})
         buttons.append({action, action->text().toLower() + QLatin1String("Button")});
@@ -130,7 +173,22 @@ void WorkerMonitor::addQueue(Drover::TaskQueue *queue)
 int WorkerMonitor::selectedRow() const
 {
     const QModelIndexList rows = m_view->selectionModel()->selectedRows();
-    return rows.isEmpty() ? -1 : rows.first().row();
+    if (rows.isEmpty())
+        return -1;
+    // Through both proxies: the sorted rows, then the look (identity).
+    const QModelIndex look = m_rows->mapToSource(rows.first());
+    return static_cast<const QIdentityProxyModel *>(m_rows->sourceModel())->mapToSource(look).row();
+}
+
+int WorkerMonitor::viewRowOf(int workerId) const
+{
+    for (int r = 0; r < m_rows->rowCount(); ++r) {
+        const QModelIndex look = m_rows->mapToSource(m_rows->index(r, 0));
+        const QModelIndex source = static_cast<const QIdentityProxyModel *>(m_rows->sourceModel())->mapToSource(look);
+        if (m_model->workerIdOf(source.row()) == workerId)
+            return r;
+    }
+    return -1;
 }
 
 void WorkerMonitor::updateActions()

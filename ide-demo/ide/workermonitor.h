@@ -3,7 +3,9 @@
 #include <QtWidgets/QDockWidget>
 
 class QAction;
+class QCheckBox;
 class QLabel;
+class QSortFilterProxyModel;
 class QSpinBox;
 class QTableView;
 
@@ -14,9 +16,13 @@ class WorkerListModel;
 
 namespace DroverIde {
 
-//! The worker monitor: the manager's WorkerListModel as a table (exited
-//! workers greyed, with their exit status), Interrupt / Terminate / Kill for
-//! the selected worker as buttons and as a context menu, and the pool size.
+//! The worker monitor: the manager's WorkerListModel as a table, live
+//! workers first in the order they started, then the exited ones greyed with
+//! their exit status ("Show exited" hides them); Interrupt / Terminate / Kill
+//! for the selected worker as buttons and as a context menu, and the pool
+//! size. The selection, and so the buttons, follow the worker when rows
+//! move: a Kill reaches the worker that was chosen, never the row that took
+//! its place.
 class WorkerMonitor : public QDockWidget
 {
     Q_OBJECT
@@ -31,14 +37,21 @@ public:
     QAction *terminateAction() const { return m_terminate; }
     QAction *killAction() const { return m_kill; }
     Drover::WorkerListModel *model() const { return m_model; }
+    //! The rows as the view shows them (sorted, filtered), over model().
+    QSortFilterProxyModel *rows() const { return m_rows; }
+    QCheckBox *showExitedBox() const { return m_showExited; }
+    //! The view's row of a worker, or -1 when it is not shown.
+    int viewRowOf(int workerId) const;
 
 private:
     enum class Signal { Interrupt, Terminate, Kill };
     void signalSelected(Signal signal);
     void updateActions();
-    int selectedRow() const;
+    int selectedRow() const;  // in model()
 
     Drover::WorkerListModel *m_model;
+    QSortFilterProxyModel *m_rows;
+    QCheckBox *m_showExited;
     QTableView *m_view;
     QSpinBox *m_workers;
     QLabel *m_summary;

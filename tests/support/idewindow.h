@@ -34,11 +34,15 @@ inline bool openIdeWindow(std::unique_ptr<DroverIde::MainWindow> &window, const 
     return true;
 }
 
-//! Selects the monitor's row as a user does and presses its Kill button.
+//! Selects the row of the model's `row` (the view sorts and filters) as a
+//! user does and presses its Kill button.
 inline void clickKill(DroverIde::MainWindow *window, int row)
 {
-    QTableView *view = window->workerMonitor()->view();
-    const QModelIndex cell = view->model()->index(row, Drover::WorkerListModel::StateColumn);
+    DroverIde::WorkerMonitor *monitor = window->workerMonitor();
+    QTableView *view = monitor->view();
+    const int viewRow = monitor->viewRowOf(monitor->model()->workerIdOf(row));
+    QVERIFY(viewRow >= 0);
+    const QModelIndex cell = view->model()->index(viewRow, Drover::WorkerListModel::StateColumn);
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(cell).center());
     auto *button = window->workerMonitor()->findChild<QToolButton *>(QStringLiteral("killButton"));
     QVERIFY(button);
