@@ -4,6 +4,7 @@
 #include "plugins/locations.h"
 #include "logging.h"
 #include "manager_p.h"
+#include "slots/slotsetup.h"
 
 #include <QtCore/QCoreApplication>
 
@@ -38,6 +39,7 @@ ManagerPrivate::ManagerPrivate(Manager *q)
     , workerProgram(defaultWorkerProgram())
 {
     raiseDescriptorLimit();
+    jobSlots.setSource(tokenSourceFromEnvironment());
     connect(&admission, &WorkerAdmission::trouble, q, &Manager::errorOccurred);
     connect(&admission, &WorkerAdmission::protocolError, q, &Manager::protocolError);
 }
