@@ -80,6 +80,7 @@ bool CheckRun::start(int *exitCode)
     err.flush();
 
     m_manager = std::make_unique<Manager>();
+    m_options.applyJobsCap(m_manager.get());
     // A plugin that cannot be used, or that another of the same kind
     // shadows, is said: the user may be running a kind they did not mean.
     for (const PluginError &e : m_manager->pluginErrors())

@@ -143,6 +143,26 @@ qint64 Manager::maxFrameSize() const
     return d->maxFrameSize;
 }
 
+bool Manager::setJobsCap(int cap)
+{
+    if (cap < 0 || cap > 4096) {
+        d->error = QStringLiteral("a jobs cap of %1: it must be 0 (none) to 4096").arg(cap);
+        return false;
+    }
+    if (cap == 0) {
+        d->jobSlots.setSource(nullptr);
+        return true;
+    }
+    QString error;
+    std::unique_ptr<Internal::TokenSource> source = Internal::tokenServerSource(cap, &error);
+    d->jobSlots.setSource(std::move(source));
+    if (!d->jobSlots.source()) {
+        d->error = error;
+        return false;
+    }
+    return true;
+}
+
 void Manager::stop()
 {
     for (auto &[kind, queue] : d->queues)

@@ -36,7 +36,7 @@ void JobSlots::setSource(std::unique_ptr<TokenSource> source)
 
 bool JobSlots::take()
 {
-    if (!m_source || m_running == int(m_held.size())) {
+    if (!m_source || (m_source->hasImplicitSlot() && m_running == int(m_held.size()))) {
         ++m_running; // no cap here, or the implicit slot is free
         return true;
     }

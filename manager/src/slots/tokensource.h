@@ -23,6 +23,9 @@ public:
     virtual void give(char token) = 0;
     //! While on, tokenMayBeThere() fires when tryTake() may succeed.
     virtual void watch(bool on) = 0;
+    //! Whether the process owns one slot without a token (make's clients
+    //! do; the token server's do not: its N slots are all there is).
+    virtual bool hasImplicitSlot() const { return true; }
     //! Where the tokens come from, for messages ("make's jobserver (fifo:/tmp/x)").
     virtual QString name() const = 0;
 
