@@ -60,7 +60,7 @@ bool JobSlots::take()
 void JobSlots::release()
 {
     if (m_running == 0) {
-        qCWarning(lcQueue) << "a job slot was released that was not taken";
+        qCWarning(lcSlots) << "a job slot was released that was not taken";
         return;
     }
     --m_running;
@@ -102,7 +102,7 @@ void JobSlots::onLost(const QString &why)
 {
     if (!m_source)
         return;
-    qCWarning(lcManager).noquote()
+    qCWarning(lcSlots).noquote()
         << QStringLiteral("%1: %2; each queue's own maximum of workers is the only cap now").arg(m_source->name(), why);
     m_held.clear(); // gone with their source
     m_spare.clear();

@@ -132,7 +132,7 @@ void MakeJobserver::give(char token)
         if (errno != EINTR)
             break;
     }
-    qCWarning(lcManager).noquote() << "a token could not be given back to make's jobserver:" << errnoText(errno);
+    qCWarning(lcSlots).noquote() << "a token could not be given back to make's jobserver:" << errnoText(errno);
 }
 
 void MakeJobserver::watch(bool on)

@@ -13,7 +13,7 @@ namespace {
 void warnOnce(std::atomic<bool> &said, const QString &message)
 {
     if (!said.exchange(true))
-        qCWarning(lcManager).noquote() << message;
+        qCWarning(lcSlots).noquote() << message;
 }
 
 std::unique_ptr<TokenSource> fromDroverJobs()
@@ -44,7 +44,7 @@ std::unique_ptr<TokenSource> tokenServerSource(int cap, QString *error)
     std::unique_ptr<TokenServerClient> client =
         TokenServerClient::connectOrStart(cap, defaultSlotServerProgram(), &serverCap, error);
     if (client && serverCap != cap)
-        qCWarning(lcManager).noquote() << QStringLiteral("the token server already shares %1 job slots; "
+        qCWarning(lcSlots).noquote() << QStringLiteral("the token server already shares %1 job slots; "
                                                          "this process shares them instead of %2")
                                               .arg(serverCap)
                                               .arg(cap);
@@ -64,7 +64,7 @@ std::unique_ptr<TokenSource> tokenSourceFromEnvironment()
                            .arg(error));
         return fromDroverJobs();
     }
-    qCDebug(lcManager).noquote() << "sharing job slots through" << jobserver->name()
+    qCDebug(lcSlots).noquote() << "sharing job slots through" << jobserver->name()
                                  << (auth.dryRun ? "(make -n: a recipe marked '+' runs anyway)" : "");
     return jobserver;
 }
