@@ -125,7 +125,7 @@ private slots:
         file.close();
 
         QList<QProcess *> checks;
-        for (int i = 0; i < 3; ++i) {
+        const auto startCheck = [&](int i) {
             auto *check = new QProcess(this);
             QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
             environment.insert(QStringLiteral("XDG_RUNTIME_DIR"), runtime.path());
@@ -138,7 +138,8 @@ private slots:
             check->setProcessEnvironment(environment);
             check->start(QStringLiteral(DROVER_CHECK_BIN), arguments << file.fileName());
             checks << check;
-        }
+        };
+        startCheck(0);
         // A client of the test's own keeps the server until the end.
         const QString socket = runtime.filePath(QStringLiteral("drover/slots"));
         int observer = -1;
@@ -151,12 +152,15 @@ private slots:
         QVERIFY(observer >= 0);
         QCOMPARE(receive(observer, 10000), QByteArray("drover-slots 2\n"));
 
-        // The first process is killed mid-lemma, 100 ms after one of its
-        // lemmas ended: it holds a slot for the next.
+        // The first process, alone, takes both slots; once its first lemmas
+        // are done the two others start and wait, and it is killed in the
+        // middle of its next two lemmas, holding both slots.
         QProcess *victim = checks.first();
         QByteArray victimOutput;
         QTRY_VERIFY_WITH_TIMEOUT((victimOutput += victim->readAllStandardOutput()).contains("\"event\":\"lemma\""), 60000);
-        QTest::qWait(100);
+        startCheck(1);
+        startCheck(2);
+        QTest::qWait(250);
         const qint64 killedAt = QDateTime::currentMSecsSinceEpoch();
         QCOMPARE(::kill(pid_t(victim->processId()), SIGKILL), 0);
         QVERIFY(victim->state() == QProcess::NotRunning || victim->waitForFinished(30000));
@@ -164,6 +168,7 @@ private slots:
         victimOutput += victim->readAllStandardOutput();
 
         QList<Lemma> all = lemmasIn(victimOutput);
+        QList<Lemma> others;
         qint64 firstStartAfterKill = 0;
         for (QProcess *check : checks.mid(1)) {
             QVERIFY(check->state() == QProcess::NotRunning || check->waitForFinished(90000));
@@ -177,12 +182,14 @@ private slots:
                 if (l.start >= killedAt && (!firstStartAfterKill || l.start < firstStartAfterKill))
                     firstStartAfterKill = l.start;
             }
-            all += lemmas;
+            others += lemmas;
         }
+        all += others;
         qDeleteAll(checks);
         const int most = mostAtOnce(all);
         QVERIFY2(most <= 2, qPrintable(QStringLiteral("%1 lemmas ran at once with 2 slots").arg(most)));
         QVERIFY(firstStartAfterKill > 0);
+        QCOMPARE(mostAtOnce(others), 2); // both slots of the killed one were used
         qInfo("SIGKILL -> the next lemma started elsewhere: %lld ms", firstStartAfterKill - killedAt);
 
         // No slot was lost: both are the observer's for the asking.
