@@ -155,7 +155,7 @@ private slots:
 
         QList<Interval> all;
         qint64 aEnded = 0;
-        for (const QString name : {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")}) {
+        for (const QString &name : {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")}) {
             QString problem;
             const QList<Interval> lemmas = lemmasOf(dir.filePath(name + QLatin1String(".json")), &problem);
             QVERIFY2(problem.isEmpty(), qPrintable(problem));
@@ -192,7 +192,7 @@ private slots:
         QCOMPARE(::write(fd, "++", 2), ssize_t(2));
 
         QList<QProcess *> checks;
-        for (const QString name : {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")}) {
+        for (const QString &name : {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")}) {
             QVERIFY(write(dir.filePath(name + QLatin1String(".proof")), document(6, 150)));
             auto *check = new QProcess(this);
             QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
@@ -213,7 +213,7 @@ private slots:
             QVERIFY2(!errors.contains(QLatin1String("jobserver")), qPrintable(errors));
             delete check;
         }
-        for (const QString name : {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")}) {
+        for (const QString &name : {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")}) {
             QString problem;
             all += lemmasOf(dir.filePath(name + QLatin1String(".json")), &problem);
             QVERIFY2(problem.isEmpty(), qPrintable(problem));
