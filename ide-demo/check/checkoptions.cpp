@@ -1,5 +1,6 @@
 #include "checkoptions.h"
 
+#include <drover/manager.h>
 #include <drover/taskqueue.h>
 
 #include <QtCore/QCommandLineParser>
@@ -88,7 +89,12 @@ std::optional<CheckOptions> parseCheckOptions(const QStringList &arguments, int 
     const QCommandLineOption sentences(QStringLiteral("sentences"),
                                        QStringLiteral("Coq: check one .v file sentence by sentence on coqidetop, as "
                                                       "an editor would, its independent proofs on up to -j workers."));
-    parser.addOptions({version, verbose, json, failuresOnly, killAfter, retries, persistent, memoryLimit, quick, sentences});
+    const QCommandLineOption jobsCap(QStringLiteral("jobs-cap"),
+                                     QStringLiteral("Share N job slots with every other Drover process of this user "
+                                                    "(as DROVER_JOBS=N does; 0: no cap, not even make's jobserver)."),
+                                     QStringLiteral("N"));
+    parser.addOptions({version, verbose, json, failuresOnly, killAfter, retries, persistent, memoryLimit, jobsCap, quick,
+                       sentences});
     parser.addPositionalArgument(QStringLiteral("FILE"),
                                  QStringLiteral("Documents to check; or a Coq development to build: a directory with a "
                                                 "_CoqProject, a _CoqProject, or .v files (docs/coq.md)."),
@@ -150,6 +156,12 @@ std::optional<CheckOptions> parseCheckOptions(const QStringList &arguments, int 
                                   .arg(parser.value(memoryLimit)));
         options.memoryLimit = *bytes;
     }
+    if (parser.isSet(jobsCap)) {
+        bool ok = false;
+        options.jobsCap = parser.value(jobsCap).toInt(&ok);
+        if (!ok || *options.jobsCap < 0 || *options.jobsCap > 4096)
+            return usageError(QStringLiteral("--jobs-cap wants a number from 0 to 4096, not \"%1\"").arg(parser.value(jobsCap)));
+    }
     options.files = parser.positionalArguments();
     if (options.files.isEmpty())
         return usageError(QStringLiteral("no FILE to check"));
@@ -161,4 +173,10 @@ void CheckOptions::configure(Drover::TaskQueue *queue) const
     queue->setMaxWorkers(shared.jobs);
     if (memoryLimit > 0)
         queue->setResourceLimits(memoryLimit, std::chrono::seconds(0));
+}
+
+void CheckOptions::applyJobsCap(Drover::Manager *manager) const
+{
+    if (jobsCap && !manager->setJobsCap(*jobsCap))
+        QTextStream(stderr) << "drover-check: warning: --jobs-cap " << *jobsCap << ": " << manager->errorString() << '\n';
 }

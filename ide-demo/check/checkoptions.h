@@ -5,6 +5,7 @@
 #include <drover/task.h>
 
 namespace Drover {
+class Manager;
 class TaskQueue;
 }
 
@@ -37,12 +38,19 @@ struct CheckOptions
     //! refused, workers killed, start back-off), which drover-check otherwise
     //! keeps off the screen: it reports what they mean itself.
     bool verbose = false;
+    //! --jobs-cap N: N job slots shared with every Drover process of the
+    //! user (Manager::setJobsCap()); nullopt leaves the Manager's default
+    //! (make's jobserver, $DROVER_JOBS).
+    std::optional<int> jobsCap;
     QStringList files;
 
     //! --timeout, --kill-after and --retries, as every lemma's and query's task takes them.
     Drover::TaskOptions taskOptions() const;
     //! -j and --memory-limit, as every queue of a Coq run takes them.
     void configure(Drover::TaskQueue *queue) const;
+    //! --jobs-cap on a new Manager; a token server out of reach is a
+    //! warning on stderr, and the run goes on with -j alone.
+    void applyJobsCap(Drover::Manager *manager) const;
 };
 
 //! "512M", "2G", "1048576": bytes, with K, M, G or T as powers of 1024;

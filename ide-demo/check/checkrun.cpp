@@ -14,6 +14,7 @@
 #include <drover/manager.h>
 #include <drover/taskqueue.h>
 
+#include <QtCore/QDateTime>
 #include <QtCore/QTextStream>
 
 #include <algorithm>
@@ -79,6 +80,7 @@ bool CheckRun::start(int *exitCode)
     err.flush();
 
     m_manager = std::make_unique<Manager>();
+    m_options.applyJobsCap(m_manager.get());
     // A plugin that cannot be used, or that another of the same kind
     // shadows, is said: the user may be running a kind they did not mean.
     for (const PluginError &e : m_manager->pluginErrors())
@@ -142,6 +144,8 @@ void CheckRun::connectQueue()
     connect(m_queue, &TaskQueue::taskStarted, this, [this](TaskId id, int) {
         if (!m_lemmas.contains(id))
             return;
+        if (!m_startedAt.contains(id))
+            m_startedAt.insert(id, QDateTime::currentMSecsSinceEpoch());
         const LemmaRef ref = m_lemmas.value(id);
         m_reporter->lemmaStarted(ref.file, ref.name, int(m_lemmas.size() - m_open.size()), int(m_lemmas.size()));
     });
@@ -197,6 +201,8 @@ void CheckRun::onTaskFinished(TaskId id, const TaskResult &result)
     o.message = outcome.message;
     o.worker = outcome.workerId;
     o.ms = outcome.elapsed.count();
+    o.startedAt = m_startedAt.take(id);
+    o.endedAt = QDateTime::currentMSecsSinceEpoch();
     // A lemma that never reached a worker died of the pool, not of itself.
     if (result.outcome == Outcome::WorkerDied && result.attempts == 0)
         internalError(m_queueError.isEmpty() ? result.message : m_queueError);

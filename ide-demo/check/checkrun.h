@@ -74,6 +74,7 @@ private:
     Drover::TaskQueue *m_queue = nullptr;
     QHash<Drover::TaskId, LemmaRef> m_lemmas; //!< every lemma enqueued
     QSet<Drover::TaskId> m_open;              //!< those without an outcome yet
+    QHash<Drover::TaskId, qint64> m_startedAt; //!< first start, epoch ms
     std::unique_ptr<QueryChecks> m_queries;   //!< only when a document has queries
     CheckSummary m_summary;
     QHash<int, qint64> m_workerPids;

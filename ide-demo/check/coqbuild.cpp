@@ -33,6 +33,7 @@ bool CoqBuild::start(int *exitCode)
     if (!m_build.coqdepWarnings().isEmpty() && !m_options.json)
         err << "drover-check: coqdep: " << m_build.coqdepWarnings() << '\n';
     m_manager = std::make_unique<Manager>();
+    m_options.applyJobsCap(m_manager.get());
     m_queue = m_manager->queue(QStringLiteral("coq"));
     if (!m_queue) {
         err << "drover-check: " << m_manager->errorString() << '\n';

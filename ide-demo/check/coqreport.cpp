@@ -61,6 +61,8 @@ void CoqReport::fileFinished(const FileReport &r, int, int)
               {QStringLiteral("cpu_ms"), r.cpuMs},
               {QStringLiteral("start_ms"), r.startMs >= 0 ? QJsonValue(r.startMs) : QJsonValue()},
               {QStringLiteral("end_ms"), r.endMs},
+              {QStringLiteral("started_at"), r.startedAt > 0 ? QJsonValue(r.startedAt) : QJsonValue()},
+              {QStringLiteral("ended_at"), r.endedAt},
               {QStringLiteral("peak_rss"), r.peakRss}});
 }
 

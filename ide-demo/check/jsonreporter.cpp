@@ -39,6 +39,8 @@ void JsonReporter::lemmaFinished(const LemmaReport &o, int, int)
         .fieldOrNull("message", unlessEmpty(o.message))
         .fieldOrNull("worker", ifAtLeast(o.worker, 0))
         .field("ms", o.ms)
+        .fieldOrNull("started_at", ifAtLeast(o.startedAt, 1))
+        .field("ended_at", o.endedAt)
         .write();
 }
 

@@ -50,8 +50,11 @@ int main(int argc, char *argv[])
     // drover-check reports every worker death and refusal itself; the
     // library's notes and warnings would only repeat them, after Ctrl-C by
     // the dozen (-v shows the warnings; QT_LOGGING_RULES overrides both).
-    QLoggingCategory::setFilterRules(options->verbose ? QStringLiteral("drover.*.info=false")
-                                                      : QStringLiteral("drover.*.info=false\ndrover.*.warning=false"));
+    // Those of job slots (make's jobserver out of reach) it cannot say itself.
+    QLoggingCategory::setFilterRules(options->verbose
+                                         ? QStringLiteral("drover.*.info=false")
+                                         : QStringLiteral("drover.*.info=false\ndrover.*.warning=false\n"
+                                                          "drover.slots.warning=true"));
     // One Coq document, sentence by sentence: docs/coq.md.
     if (options->sentences)
         return runToEnd<SentenceRun>(app, *options);

@@ -16,6 +16,8 @@ struct LemmaReport
     QString message;
     int worker = -1;
     qint64 ms = 0;
+    qint64 startedAt = 0; // epoch ms of its first start, 0 if it never started
+    qint64 endedAt = 0;   // epoch ms of its outcome
 };
 
 //! The report of how one query (`Eval`, `Search`) ended.

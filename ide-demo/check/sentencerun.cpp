@@ -59,6 +59,7 @@ bool SentenceRun::start(int *exitCode)
         return false;
     }
     m_manager = std::make_unique<Manager>();
+    m_options.applyJobsCap(m_manager.get());
     m_queue = m_manager->queue(QStringLiteral("coqdoc"));
     if (!m_queue) {
         err << "drover-check: " << m_manager->errorString() << '\n';

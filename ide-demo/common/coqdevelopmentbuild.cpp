@@ -4,6 +4,7 @@
 
 #include <drover/taskqueue.h>
 
+#include <QtCore/QDateTime>
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
 #include <QtCore/QProcess>
@@ -109,6 +110,7 @@ void CoqDevelopmentBuild::start(TaskQueue *queue)
     Q_ASSERT(m_graph && !m_queue);
     m_queue = queue;
     m_clock.start();
+    m_epochAtStart = QDateTime::currentMSecsSinceEpoch();
     connect(m_queue, &TaskQueue::taskFinished, this, &CoqDevelopmentBuild::onTaskFinished);
     connect(m_queue, &TaskQueue::taskStarted, this, [this](TaskId id, int workerId) {
         const auto it = m_tasks.constFind(id);
@@ -270,6 +272,8 @@ void CoqDevelopmentBuild::report(int node, FileReport report)
 {
     report.file = relative(node);
     report.endMs = m_clock.elapsed();
+    report.startedAt = report.startMs >= 0 ? m_epochAtStart + report.startMs : 0;
+    report.endedAt = m_epochAtStart + report.endMs;
     m_reported[node] = true;
     ++m_done;
     emit fileFinished(report);

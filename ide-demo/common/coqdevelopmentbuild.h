@@ -122,6 +122,7 @@ private:
     bool m_cancelledAll = false;
     bool m_finished = false;
     QElapsedTimer m_clock;
+    qint64 m_epochAtStart = 0; // m_clock's start, epoch ms
 };
 
 } // namespace DroverDemo

@@ -22,6 +22,8 @@ struct FileReport
     qint64 peakRss = 0;
     qint64 startMs = -1; //!< when its task started, since the build began (-1: never ran)
     qint64 endMs = 0;    //!< when it ended, since the build began
+    qint64 startedAt = 0; //!< startMs as epoch milliseconds (0: never ran)
+    qint64 endedAt = 0;   //!< endMs as epoch milliseconds
 };
 
 } // namespace DroverDemo

@@ -10,4 +10,5 @@ Q_DECLARE_LOGGING_CATEGORY(lcQueue)
 Q_DECLARE_LOGGING_CATEGORY(lcWorker)
 Q_DECLARE_LOGGING_CATEGORY(lcWire)
 Q_DECLARE_LOGGING_CATEGORY(lcPlugin)
+Q_DECLARE_LOGGING_CATEGORY(lcSlots) // job slots shared with make or the token server
 } // namespace Drover::Internal

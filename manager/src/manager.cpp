@@ -4,6 +4,7 @@
 #include "plugins/locations.h"
 #include "logging.h"
 #include "manager_p.h"
+#include "slots/slotsetup.h"
 
 #include <QtCore/QCoreApplication>
 
@@ -38,6 +39,7 @@ ManagerPrivate::ManagerPrivate(Manager *q)
     , workerProgram(defaultWorkerProgram())
 {
     raiseDescriptorLimit();
+    jobSlots.setSource(tokenSourceFromEnvironment());
     connect(&admission, &WorkerAdmission::trouble, q, &Manager::errorOccurred);
     connect(&admission, &WorkerAdmission::protocolError, q, &Manager::protocolError);
 }
@@ -139,6 +141,26 @@ void Manager::setMaxFrameSize(qint64 bytes)
 qint64 Manager::maxFrameSize() const
 {
     return d->maxFrameSize;
+}
+
+bool Manager::setJobsCap(int cap)
+{
+    if (cap < 0 || cap > 4096) {
+        d->error = QStringLiteral("a jobs cap of %1: it must be 0 (none) to 4096").arg(cap);
+        return false;
+    }
+    if (cap == 0) {
+        d->jobSlots.setSource(nullptr);
+        return true;
+    }
+    QString error;
+    std::unique_ptr<Internal::TokenSource> source = Internal::tokenServerSource(cap, &error);
+    d->jobSlots.setSource(std::move(source));
+    if (!d->jobSlots.source()) {
+        d->error = error;
+        return false;
+    }
+    return true;
 }
 
 void Manager::stop()

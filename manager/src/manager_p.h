@@ -2,6 +2,7 @@
 
 #include "drover/manager.h"
 #include "plugins/pluginregistry.h"
+#include "slots/jobslots.h"
 #include "transport/workeradmission.h"
 #include "wire/wire.h"
 
@@ -35,6 +36,7 @@ public:
     QString error;
     QString workerProgram;
     qint64 maxFrameSize = Wire::DefaultMaxFrameSize;
+    JobSlots jobSlots;         // shared by every queue (docs/jobserver.md)
     std::map<QString, std::unique_ptr<TaskQueue>> queues;
     bool destroying = false;   // queues end their tasks with "the manager was destroyed"
 

@@ -150,7 +150,7 @@ void scheduler(Drover::TaskQueue *queue, std::function<std::optional<Drover::Tas
 void quietDrover()
 {
     // Drover logs through drover.manager, drover.queue, drover.worker,
-    // drover.wire and drover.plugin.
+    // drover.wire, drover.plugin and drover.slots.
     QLoggingCategory::setFilterRules(QStringLiteral("drover.*.debug=false\ndrover.queue.info=false"));
 }
 // [logging]

@@ -63,6 +63,21 @@ public:
     void setMaxFrameSize(qint64 bytes);
     qint64 maxFrameSize() const;
 
+    //! Job slots shared with other processes (docs/jobserver.md). A Manager
+    //! created in a recipe of GNU make marked '+' (MAKEFLAGS names make's
+    //! jobserver) takes one of make's tokens for each task it runs beyond
+    //! its first and gives it back when that task ends, however it ends.
+    //! setJobsCap(n), or $DROVER_JOBS=n when MAKEFLAGS names no usable
+    //! jobserver, instead shares n slots (1 to 4096) with every Drover
+    //! process of this user that has a cap, through a token server
+    //! (libexec/drover-slots) that the first one starts and that ends with
+    //! the last; the slots of a process that dies, even by SIGKILL, go back
+    //! at once. setJobsCap(0) turns both off. Each queue's maxWorkers()
+    //! holds as well; a task waiting for a slot stays queued, and waiting
+    //! never blocks the event loop. Returns false, with errorString() set,
+    //! when the token server cannot be reached (the cap is then off).
+    bool setJobsCap(int cap);
+
     //! Stops every queue (see TaskQueue::stop()).
     void stop();
 

@@ -34,6 +34,14 @@ QString defaultWorkerProgram()
     return prefixDirectory() + QStringLiteral("/" DROVER_LIBEXECDIR "/drover-worker");
 }
 
+QString defaultSlotServerProgram()
+{
+    const QString fromEnv = qEnvironmentVariable("DROVER_SLOTS_SERVER");
+    if (!fromEnv.isEmpty())
+        return fromEnv;
+    return prefixDirectory() + QStringLiteral("/" DROVER_LIBEXECDIR "/drover-slots");
+}
+
 QStringList defaultPluginPaths()
 {
     QStringList paths;

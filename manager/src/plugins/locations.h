@@ -12,6 +12,9 @@ QString libraryDirectory();
 //! $DROVER_WORKER, else libexec/drover-worker beside the library.
 QString defaultWorkerProgram();
 
+//! $DROVER_SLOTS_SERVER, else libexec/drover-slots beside the library.
+QString defaultSlotServerProgram();
+
 //! $DROVER_PLUGIN_PATH (colon-separated), then lib/drover/plugins beside the library.
 QStringList defaultPluginPaths();
 

@@ -63,6 +63,8 @@ void TaskQueuePrivate::dispatch()
             ++busy;
         if (stopped)
             return;
+        if (m_waitingForSlot)
+            break; // the next idle worker would find none either
     }
 
     Scheduler::PoolCounts counts;
@@ -125,16 +127,25 @@ void TaskQueuePrivate::dispatch()
 bool TaskQueuePrivate::assign(WorkerProcess *w)
 {
     const WorkerStatus status = statusOf(w);
+    m_waitingForSlot = false;
     while (const std::optional<TaskId> chosen = Scheduler::chooseTask(book, *taskKind, status)) {
+        // A job slot of the machine first (docs/jobserver.md); without one
+        // the task stays queued until JobSlots::slotFreed().
+        if (!manager->jobSlots.take()) {
+            m_waitingForSlot = true;
+            return false;
+        }
         const TaskId id = *chosen;
         TaskRecord &record = *book.find(id);
         book.unqueue(record);
         const std::optional<QCborValue> request = taskKind->requestOfTask(status, record.task);
         if (!request) {
+            manager->jobSlots.release();
             finishTask(id, Outcome::Dropped, QStringLiteral("the task kind found the task obsolete"));
             continue; // handlers may have changed the queue: choose again
         }
         if (!w->send(Wire::Request{qint64(id), *request, record.batch})) {
+            manager->jobSlots.release();
             const QString reason = QStringLiteral("the request exceeds the frame limit of %1 bytes")
                                        .arg(manager->maxFrameSize);
             taskKind->onMarshalError(reason, record.task);

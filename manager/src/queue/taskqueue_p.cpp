@@ -23,6 +23,10 @@ TaskQueuePrivate::TaskQueuePrivate(TaskQueue *q, Manager *m, const QString &kind
     connectPool();
     connect(&m_backoff, &StartBackoff::waitOver, this, &TaskQueuePrivate::scheduleDispatch);
     connect(&m_deadlines, &Deadlines::expired, this, &TaskQueuePrivate::onDeadline);
+    connect(&manager->jobSlots, &JobSlots::slotFreed, this, [this] {
+        if (!book.pending().isEmpty())
+            scheduleDispatch();
+    });
     m_spareTimer.setSingleShot(true);
     m_spareTimer.setInterval(20); // see dispatch(): spares are topped up a moment later
     connect(&m_spareTimer, &QTimer::timeout, this, [this] {
@@ -137,6 +141,10 @@ void TaskQueuePrivate::finishTask(TaskId id, Outcome outcome, const QString &mes
     if (ended->record.hooks && ended->record.hooks->onFinish)
         ended->record.hooks->onFinish(ended->result);
     emit q->taskFinished(id, ended->result);
+    // Its job slot goes back after the outcome is out, so that whoever
+    // records the task's end does so before another process may start one.
+    if (ended->record.state == TaskRecord::State::Running)
+        manager->jobSlots.release();
     if (reportDrained && book.isEmpty())
         emit q->drained();
 }

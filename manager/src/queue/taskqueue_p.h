@@ -105,6 +105,7 @@ private:
     bool m_sparesWanted = true;
     bool m_stoppedReported = false;
     bool m_abandoned = false;
+    bool m_waitingForSlot = false; // the last assign() found no job slot free
 };
 
 } // namespace Drover::Internal

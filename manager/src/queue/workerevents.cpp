@@ -283,6 +283,7 @@ void TaskQueuePrivate::onWorkerFinished(WorkerProcess *w, const QString &status)
             qCInfo(lcQueue).noquote() << kind << ": retrying task" << current << "(attempt" << record.attempts + 1
                                       << "of" << record.task.options.retries + 1 << ")";
             book.requeue(record);
+            manager->jobSlots.release(); // it takes one again when it runs again
         } else {
             finishTask(current, Outcome::WorkerDied, reason);
         }
