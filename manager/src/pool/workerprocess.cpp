@@ -4,6 +4,7 @@
 #include "pool/processstatus.h"
 
 #include <QtCore/QFile>
+#include <QtNetwork/QAbstractSocket>
 #include <QtNetwork/QLocalSocket>
 
 #include <csignal>
@@ -56,7 +57,7 @@ WorkerProcess::~WorkerProcess()
 {
     if (m_socket) {
         m_socket->disconnect(this);
-        m_socket->abort();
+        abortSocket();
         delete m_socket;
     }
     if (m_process.state() != QProcess::NotRunning) {
@@ -86,16 +87,35 @@ void WorkerProcess::start(const QString &program, const QStringList &arguments,
         ::close(secretPipe[1]);
         env.insert(QLatin1String(Wire::EnvSecretFd), QString::number(secretPipe[0]));
     }
-    const int secretFd = secretPipe[0];
     m_process.setProgram(program);
     m_process.setArguments(arguments);
     m_process.setProcessEnvironment(env);
+    launch(secretPipe[0], limits);
+}
+
+void WorkerProcess::startThrough(const QString &program, const QStringList &arguments,
+                                 const QProcessEnvironment &environment, const QByteArray &setup)
+{
+    m_remote = true;
+    m_process.setProgram(program);
+    m_process.setArguments(arguments);
+    m_process.setProcessEnvironment(environment);
+    launch(-1, {});
+    // A pipe's buffer holds the setup whole; stdin stays open (its end
+    // tells the worker that its master is gone).
+    if (m_process.state() != QProcess::NotRunning)
+        m_process.write(setup);
+}
+
+void WorkerProcess::launch(int secretFd, Limits limits)
+{
     m_addressSpaceLimit = limits.addressSpace;
     m_process.setChildProcessModifier([limits, secretFd] {
         // In the child between fork and exec: async-signal-safe calls only.
         // Its own process group, so signals reach the worker's children.
         // When its master dies, even by SIGKILL, the worker gets SIGTERM,
-        // ends its group and exits (workerproc/descendants.h).
+        // ends its group and exits (workerproc/descendants.h); a launcher
+        // (srun, ssh) ends its remote worker.
         ::setpgid(0, 0);
         ::prctl(PR_SET_PDEATHSIG, SIGTERM);
         if (secretFd >= 0)
@@ -172,7 +192,24 @@ int WorkerProcess::terminatingSignal() const
     return m_process.exitCode();
 }
 
-void WorkerProcess::attach(QLocalSocket *socket, Wire::FrameReader reader)
+bool WorkerProcess::socketConnected() const
+{
+    if (const auto *local = qobject_cast<const QLocalSocket *>(m_socket))
+        return local->state() == QLocalSocket::ConnectedState;
+    if (const auto *tcp = qobject_cast<const QAbstractSocket *>(m_socket))
+        return tcp->state() == QAbstractSocket::ConnectedState;
+    return false;
+}
+
+void WorkerProcess::abortSocket()
+{
+    if (auto *local = qobject_cast<QLocalSocket *>(m_socket))
+        local->abort();
+    else if (auto *tcp = qobject_cast<QAbstractSocket *>(m_socket))
+        tcp->abort();
+}
+
+void WorkerProcess::attach(QIODevice *socket, Wire::FrameReader reader)
 {
     m_handshakeTimer.stop();
     m_everConnected = true;
@@ -180,8 +217,11 @@ void WorkerProcess::attach(QLocalSocket *socket, Wire::FrameReader reader)
     m_socket->setParent(this);
     m_reader = std::move(reader);
     m_lastHeard.start();
-    connect(m_socket, &QLocalSocket::readyRead, this, &WorkerProcess::readFrames);
-    connect(m_socket, &QLocalSocket::disconnected, this, &WorkerProcess::onSocketGone);
+    connect(m_socket, &QIODevice::readyRead, this, &WorkerProcess::readFrames);
+    if (auto *local = qobject_cast<QLocalSocket *>(m_socket))
+        connect(local, &QLocalSocket::disconnected, this, &WorkerProcess::onSocketGone);
+    else if (auto *tcp = qobject_cast<QAbstractSocket *>(m_socket))
+        connect(tcp, &QAbstractSocket::disconnected, this, &WorkerProcess::onSocketGone);
     if (m_heartbeatAllowance > 0ms)
         m_heartbeatTimer.start();
     emit connected();
@@ -222,7 +262,7 @@ bool WorkerProcess::sendFrame(QByteArrayView frame)
 {
     if (frame.isEmpty())
         return false;
-    if (m_socket && m_socket->state() == QLocalSocket::ConnectedState)
+    if (m_socket && socketConnected())
         writeFrame(frame);
     return true;
 }
@@ -232,9 +272,11 @@ void WorkerProcess::writeFrame(QByteArrayView frame)
     // Written now, not on the event loop's next pass. When nothing is
     // queued in the socket, straight to the kernel without a copy into its
     // buffer; what does not fit (or any error) takes the socket's own path.
+    // (A TLS socket encrypts: it always takes its own path.)
     qsizetype written = 0;
-    if (m_socket->bytesToWrite() == 0) {
-        const ssize_t n = ::send(int(m_socket->socketDescriptor()), frame.data(), size_t(frame.size()),
+    auto *local = qobject_cast<QLocalSocket *>(m_socket);
+    if (local && local->bytesToWrite() == 0) {
+        const ssize_t n = ::send(int(local->socketDescriptor()), frame.data(), size_t(frame.size()),
                                  MSG_DONTWAIT | MSG_NOSIGNAL);
         written = n > 0 ? qsizetype(n) : 0;
     }
@@ -243,7 +285,10 @@ void WorkerProcess::writeFrame(QByteArrayView frame)
     m_socket->write(frame.data() + written, frame.size() - written);
     // A peer found gone here is reported synchronously (disconnected):
     // callers must not use the socket after send().
-    m_socket->flush();
+    if (local)
+        local->flush();
+    else if (auto *tcp = qobject_cast<QAbstractSocket *>(m_socket))
+        tcp->flush();
 }
 
 void WorkerProcess::signalGroup(int signal)
@@ -261,7 +306,7 @@ void WorkerProcess::kill(const QString &reason)
     qCWarning(lcWorker) << "killing worker" << id() << "pid" << pid() << ":" << reason;
     stopping();
     if (m_socket)
-        m_socket->abort();
+        abortSocket();
     signalGroup(SIGKILL);
 }
 
@@ -272,7 +317,7 @@ void WorkerProcess::quit(std::chrono::milliseconds killAfter)
     m_quitting = true;
     stopping();
     m_heartbeatTimer.stop();
-    if (m_socket && m_socket->state() == QLocalSocket::ConnectedState) {
+    if (m_socket && socketConnected()) {
         // send() flushes; the socket may be found closed (and dropped) in
         // the process, so m_socket is not touched after it.
         send(Wire::Quit{});
@@ -346,7 +391,7 @@ void WorkerProcess::readLastFrames()
     // just before it died (its last feedback, even its answer) is still in
     // the kernel. It is read now, so it comes before the death, not lost
     // with the connection.
-    while (m_socket && m_socket->state() == QLocalSocket::ConnectedState && m_socket->waitForReadyRead(0)) {
+    while (m_socket && socketConnected() && m_socket->waitForReadyRead(0)) {
     }
     readFrames();
 }
@@ -383,7 +428,7 @@ void WorkerProcess::finish(const QString &status)
     m_idleTimer.stop();
     if (m_socket) {
         m_socket->disconnect(this);
-        m_socket->abort();
+        abortSocket();
         m_socket->deleteLater();
         m_socket = nullptr;
     }
