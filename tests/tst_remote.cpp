@@ -283,6 +283,22 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(TestSupport::childProcesses(), QList<qint64>{}, 10000);
     }
 
+    void launcherThatNeverStartsTheWorker()
+    {
+        {
+            Remote remote(QStringLiteral("sh -c 'exec sleep 60' {worker} {args}"));
+            QVERIFY2(remote.queue, qPrintable(remote.manager.errorString()));
+            remote.queue->setHandshakeTimeout(1s);
+            TestSupport::OutcomeRecorder recorder(remote.queue);
+            const TaskId id = remote.queue->enqueue(sleepTask(10));
+            QVERIFY(recorder.waitFor({id}, 60000));
+            QCOMPARE(recorder.result(id).outcome, Outcome::WorkerDied);
+            QVERIFY2(recorder.result(id).message.contains(QLatin1String("did not connect within 1000 ms")),
+                     qPrintable(recorder.result(id).message));
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(TestSupport::childProcesses(), QList<qint64>{}, 10000);
+    }
+
     void manInTheMiddleSeesNoPayload()
     {
         {

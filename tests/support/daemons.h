@@ -169,8 +169,8 @@ public:
         return true;
     }
 
-    //! The jobs squeue lists, one line each.
-    static QByteArray jobs() { return run(QStringLiteral("squeue"), {QStringLiteral("-h")}).trimmed(); }
+    //! The jobs squeue lists, one line each: id and state.
+    static QByteArray jobs() { return run(QStringLiteral("squeue"), {QStringLiteral("-h"), QStringLiteral("-o"), QStringLiteral("%i %T")}).trimmed(); }
 
     static QByteArray run(const QString &program, const QStringList &arguments)
     {

@@ -4,14 +4,14 @@
 #include "pool/processstatus.h"
 
 #include <QtCore/QFile>
-#include <QtNetwork/QAbstractSocket>
-#include <QtNetwork/QLocalSocket>
+#include "transport/connection.h"
+
+#include <QtCore/QIODevice>
 
 #include <csignal>
 #include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 using namespace std::chrono_literals;
@@ -57,7 +57,7 @@ WorkerProcess::~WorkerProcess()
 {
     if (m_socket) {
         m_socket->disconnect(this);
-        abortSocket();
+        Connection::abort(m_socket);
         delete m_socket;
     }
     if (m_process.state() != QProcess::NotRunning) {
@@ -192,23 +192,6 @@ int WorkerProcess::terminatingSignal() const
     return m_process.exitCode();
 }
 
-bool WorkerProcess::socketConnected() const
-{
-    if (const auto *local = qobject_cast<const QLocalSocket *>(m_socket))
-        return local->state() == QLocalSocket::ConnectedState;
-    if (const auto *tcp = qobject_cast<const QAbstractSocket *>(m_socket))
-        return tcp->state() == QAbstractSocket::ConnectedState;
-    return false;
-}
-
-void WorkerProcess::abortSocket()
-{
-    if (auto *local = qobject_cast<QLocalSocket *>(m_socket))
-        local->abort();
-    else if (auto *tcp = qobject_cast<QAbstractSocket *>(m_socket))
-        tcp->abort();
-}
-
 void WorkerProcess::attach(QIODevice *socket, Wire::FrameReader reader)
 {
     m_handshakeTimer.stop();
@@ -218,10 +201,7 @@ void WorkerProcess::attach(QIODevice *socket, Wire::FrameReader reader)
     m_reader = std::move(reader);
     m_lastHeard.start();
     connect(m_socket, &QIODevice::readyRead, this, &WorkerProcess::readFrames);
-    if (auto *local = qobject_cast<QLocalSocket *>(m_socket))
-        connect(local, &QLocalSocket::disconnected, this, &WorkerProcess::onSocketGone);
-    else if (auto *tcp = qobject_cast<QAbstractSocket *>(m_socket))
-        connect(tcp, &QAbstractSocket::disconnected, this, &WorkerProcess::onSocketGone);
+    Connection::onDisconnected(m_socket, this, [this] { onSocketGone(); });
     if (m_heartbeatAllowance > 0ms)
         m_heartbeatTimer.start();
     emit connected();
@@ -262,33 +242,9 @@ bool WorkerProcess::sendFrame(QByteArrayView frame)
 {
     if (frame.isEmpty())
         return false;
-    if (m_socket && socketConnected())
-        writeFrame(frame);
+    if (m_socket && Connection::isConnected(m_socket))
+        Connection::write(m_socket, frame);
     return true;
-}
-
-void WorkerProcess::writeFrame(QByteArrayView frame)
-{
-    // Written now, not on the event loop's next pass. When nothing is
-    // queued in the socket, straight to the kernel without a copy into its
-    // buffer; what does not fit (or any error) takes the socket's own path.
-    // (A TLS socket encrypts: it always takes its own path.)
-    qsizetype written = 0;
-    auto *local = qobject_cast<QLocalSocket *>(m_socket);
-    if (local && local->bytesToWrite() == 0) {
-        const ssize_t n = ::send(int(local->socketDescriptor()), frame.data(), size_t(frame.size()),
-                                 MSG_DONTWAIT | MSG_NOSIGNAL);
-        written = n > 0 ? qsizetype(n) : 0;
-    }
-    if (written == frame.size())
-        return;
-    m_socket->write(frame.data() + written, frame.size() - written);
-    // A peer found gone here is reported synchronously (disconnected):
-    // callers must not use the socket after send().
-    if (local)
-        local->flush();
-    else if (auto *tcp = qobject_cast<QAbstractSocket *>(m_socket))
-        tcp->flush();
 }
 
 void WorkerProcess::signalGroup(int signal)
@@ -306,7 +262,7 @@ void WorkerProcess::kill(const QString &reason)
     qCWarning(lcWorker) << "killing worker" << id() << "pid" << pid() << ":" << reason;
     stopping();
     if (m_socket)
-        abortSocket();
+        Connection::abort(m_socket);
     signalGroup(SIGKILL);
 }
 
@@ -317,7 +273,7 @@ void WorkerProcess::quit(std::chrono::milliseconds killAfter)
     m_quitting = true;
     stopping();
     m_heartbeatTimer.stop();
-    if (m_socket && socketConnected()) {
+    if (m_socket && Connection::isConnected(m_socket)) {
         // send() flushes; the socket may be found closed (and dropped) in
         // the process, so m_socket is not touched after it.
         send(Wire::Quit{});
@@ -372,7 +328,9 @@ void WorkerProcess::readOutput(QProcess::ProcessChannel channel)
     partial += m_process.readAll();
     qsizetype start = 0;
     for (qsizetype nl = partial.indexOf('\n'); nl >= 0; nl = partial.indexOf('\n', start)) {
-        const QString line = QString::fromLocal8Bit(partial.constData() + start, nl - start);
+        // ssh ends its own lines with "\r\n".
+        const qsizetype end = nl > start && partial.at(nl - 1) == '\r' ? nl - 1 : nl;
+        const QString line = QString::fromLocal8Bit(partial.constData() + start, end - start);
         start = nl + 1;
         if (channel == QProcess::StandardError) {
             m_recentErrors.append(line);
@@ -391,7 +349,7 @@ void WorkerProcess::readLastFrames()
     // just before it died (its last feedback, even its answer) is still in
     // the kernel. It is read now, so it comes before the death, not lost
     // with the connection.
-    while (m_socket && socketConnected() && m_socket->waitForReadyRead(0)) {
+    while (m_socket && Connection::isConnected(m_socket) && m_socket->waitForReadyRead(0)) {
     }
     readFrames();
 }
@@ -428,7 +386,7 @@ void WorkerProcess::finish(const QString &status)
     m_idleTimer.stop();
     if (m_socket) {
         m_socket->disconnect(this);
-        abortSocket();
+        Connection::abort(m_socket);
         m_socket->deleteLater();
         m_socket = nullptr;
     }

@@ -140,13 +140,10 @@ Q_SIGNALS:
 
 private:
     void launch(int secretFd, Limits limits);
-    bool socketConnected() const;
-    void abortSocket();
     void readFrames();
     void readLastFrames();
     //! Writes an encoded frame (empty: over the limit, false).
     bool sendFrame(QByteArrayView frame);
-    void writeFrame(QByteArrayView frame);
     void readOutput(QProcess::ProcessChannel channel);
     void onSocketGone();
     void onProcessFinished(int exitCode, QProcess::ExitStatus status);
