@@ -13,11 +13,40 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <csignal>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 namespace {
+// OpenSSL writes with write(2): to a manager that is gone, that raises
+// SIGPIPE, which would end the worker without ending what its tasks
+// started. The relay's thread starts no process, so it blocks SIGPIPE for
+// good (write then fails with EPIPE); the main thread blocks it only for
+// the handshake and drops one that came meanwhile.
+class NoSigpipe
+{
+public:
+    NoSigpipe()
+    {
+        sigemptyset(&m_pipe);
+        sigaddset(&m_pipe, SIGPIPE);
+        pthread_sigmask(SIG_BLOCK, &m_pipe, &m_before);
+    }
+    ~NoSigpipe()
+    {
+        const timespec now{0, 0};
+        while (sigtimedwait(&m_pipe, nullptr, &now) == SIGPIPE) {
+        }
+        pthread_sigmask(SIG_SETMASK, &m_before, nullptr);
+    }
+
+private:
+    sigset_t m_pipe;
+    sigset_t m_before;
+};
+
 QString sslError()
 {
     char text[256] = {};
@@ -98,6 +127,7 @@ TlsRelay::~TlsRelay()
 
 int TlsRelay::start(const QString &hostPort, const QString &fingerprint, QString *error)
 {
+    const NoSigpipe duringHandshake;
     m_tcp = connectTcp(hostPort, error);
     if (m_tcp < 0)
         return -1;
@@ -141,6 +171,10 @@ int TlsRelay::start(const QString &hostPort, const QString &fingerprint, QString
 
 void TlsRelay::pump()
 {
+    sigset_t pipe;
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
     auto *ssl = static_cast<SSL *>(m_ssl);
     char buffer[64 * 1024];
     for (;;) {

@@ -98,6 +98,9 @@ void TcpGate::accept(qintptr descriptor)
         return;
     }
     pending->peer = QStringLiteral("%1 port %2").arg(socket->peerAddress().toString()).arg(socket->peerPort());
+    // Frames are written whole, and a round trip is what an IDE waits for:
+    // no Nagle delay (the worker's end sets TCP_NODELAY too).
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     // Make room: the same address's oldest first, then anyone's oldest.
     const QHostAddress from = socket->peerAddress();
     const auto sameAddress = [&](const auto &p) { return p->socket->peerAddress() == from; };
