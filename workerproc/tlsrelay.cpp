@@ -120,9 +120,18 @@ int connectTcp(const QString &hostPort, QString *error)
 
 TlsRelay::~TlsRelay()
 {
-    // The process exits with the relay running; nothing waits for it.
+    // The worker's end of the pair is closed by now (ManagerLink closes it
+    // first): the relay sees that at once, shuts the connection and ends.
+    if (m_pair >= 0)
+        ::shutdown(m_pair, SHUT_RDWR);
     if (m_thread.joinable())
-        m_thread.detach();
+        m_thread.join();
+    SSL_free(static_cast<SSL *>(m_ssl));
+    SSL_CTX_free(static_cast<SSL_CTX *>(m_ctx));
+    if (m_pair >= 0)
+        ::close(m_pair);
+    if (m_tcp >= 0)
+        ::close(m_tcp);
 }
 
 int TlsRelay::start(const QString &hostPort, const QString &fingerprint, QString *error)

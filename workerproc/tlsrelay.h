@@ -16,6 +16,8 @@ class TlsRelay
 {
 public:
     TlsRelay() = default;
+    //! Ends the relay's thread and frees the connection (a worker that
+    //! exits on its own leaves nothing to the leak checker).
     ~TlsRelay();
     TlsRelay(const TlsRelay &) = delete;
     TlsRelay &operator=(const TlsRelay &) = delete;
