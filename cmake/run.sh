@@ -9,10 +9,13 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${BUILD_DIR:-$here/build}
 jobs=${JOBS:-$(nproc)}
-packages=(cmake ninja-build g++ qt6-base-dev libgl-dev)
+# libssl-dev: the TLS of remote workers (the manager's certificate, the
+# worker's connection; docs/remote.md).
+packages=(cmake ninja-build g++ qt6-base-dev libgl-dev libssl-dev)
 # The tests also build real Coq sources (tests/tst_coq.cpp): coqc, coqdep
 # and stdpp's sources.
-test_packages=(coq libcoq-stdpp)
+# tests/tst_launchers.cpp starts a SLURM and an sshd of its own (as root).
+test_packages=(coq libcoq-stdpp slurmctld slurmd slurm-client munge openssh-server openssh-client)
 
 install_missing() {
     local missing=()

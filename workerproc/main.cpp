@@ -3,6 +3,7 @@
 // requests until it is told to quit or loses its master.
 
 #include "descendants.h"
+#include "stdinsetup.h"
 #include "drover/taskkind.h"
 #include "wire/wire.h"
 #include "workerclient.h"
@@ -56,14 +57,19 @@ int main(int argc, char *argv[])
     if (!glibWanted)
         qunsetenv("QT_NO_GLIB");
 
-    WorkerClient::Config config;
-    config.server = qEnvironmentVariable(Wire::EnvServer);
+    // A remote worker's setup comes on stdin (its launcher carries it);
+    // a local one's in its environment and on a pipe.
+    const bool remote = app.arguments().contains(QLatin1String(Wire::SetupOnStdinOption));
     QString secretError;
-    config.secret = Wire::takeSecret(&secretError);
+    WorkerClient::Config config;
+    config.secret = remote ? StdinSetup::read(&secretError) : Wire::takeSecret(&secretError);
+    config.server = qEnvironmentVariable(Wire::EnvServer);
+    config.fingerprint = qEnvironmentVariable(Wire::EnvTrust);
     config.kind = qEnvironmentVariable(Wire::EnvKind);
     bool idOk = false;
     config.workerId = qEnvironmentVariableIntValue(Wire::EnvWorkerId, &idOk);
     const QString pluginFile = qEnvironmentVariable(Wire::EnvPlugin);
+    config.pluginFile = pluginFile;
     if (config.server.isEmpty() || !idOk || pluginFile.isEmpty())
         return fail(2, QStringLiteral("this program is started by a Drover manager, not by hand "
                                       "(%1, %2, %3 and %4 must be set)")
@@ -73,6 +79,8 @@ int main(int argc, char *argv[])
         return fail(2, QStringLiteral("no secret from the manager: %1").arg(secretError));
     // What the tasks start dies with this worker.
     Descendants::install();
+    if (remote)
+        StdinSetup::watchForEnd(&app);
     std::set_terminate(onTerminate);
 
     QPluginLoader loader(pluginFile);

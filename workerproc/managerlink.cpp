@@ -24,8 +24,16 @@ ManagerLink::~ManagerLink()
         ::close(m_fd);
 }
 
-bool ManagerLink::connectTo(const QString &server, QString *error)
+bool ManagerLink::connectTo(const QString &server, const QString &fingerprint, QString *error)
 {
+    if (server.startsWith(Wire::TlsPrefix)) {
+        m_fd = m_relay.start(server.mid(Wire::TlsPrefix.size()), fingerprint, error);
+        if (m_fd < 0)
+            return false;
+        m_notifier = new QSocketNotifier(m_fd, QSocketNotifier::Read, this);
+        connect(m_notifier, &QSocketNotifier::activated, this, &ManagerLink::readable);
+        return true;
+    }
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
     const bool abstract = server.startsWith(Wire::AbstractPrefix);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "tlsrelay.h"
 #include "wire/messages.h"
 
 #include <QtCore/QObject>
@@ -24,7 +25,9 @@ public:
     //! Connects to what DROVER_SERVER names ("@name": a Linux abstract
     //! socket; otherwise a path, relative to the temporary directory as
     //! QLocalServer places it). False with *error set if it cannot.
-    bool connectTo(const QString &server, QString *error);
+    //! "tls:HOST:PORT": a remote worker's TLS connection, to a manager
+    //! whose certificate has the SHA-256 `fingerprint` (TlsRelay).
+    bool connectTo(const QString &server, const QString &fingerprint, QString *error);
 
     //! Frames larger than this are not sent (the welcome sets it).
     void setMaxFrameSize(qint64 bytes);
@@ -58,6 +61,7 @@ private:
     void write(QByteArrayView frame);
 
     int m_fd = -1;
+    TlsRelay m_relay;
     QSocketNotifier *m_notifier = nullptr;
     mutable std::mutex m_mutex;
     Drover::Internal::Wire::FrameWriter m_writer;

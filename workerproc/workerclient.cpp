@@ -1,6 +1,7 @@
 #include "workerclient.h"
 
 #include "descendants.h"
+#include "wire/auth.h"
 
 #include "drover/taskkind.h"
 
@@ -42,9 +43,50 @@ WorkerClient::~WorkerClient() = default;
 void WorkerClient::start()
 {
     QString error;
-    if (!m_link.connectTo(m_config.server, &error))
+    if (!m_link.connectTo(m_config.server, m_config.fingerprint, &error))
         die(5, QStringLiteral("cannot talk to the manager at %1: %2").arg(m_config.server, error));
-    m_link.send(Wire::Hello{Wire::ProtocolVersion, m_config.kind, m_config.workerId, m_config.secret, qint64(::getpid())});
+    // Over TCP the manager speaks first (a challenge): authenticate().
+    m_remote = m_config.server.startsWith(Wire::TlsPrefix);
+    if (!m_remote)
+        m_link.send(hello());
+}
+
+Wire::Hello WorkerClient::hello() const
+{
+    Wire::Hello hello;
+    hello.version = Wire::ProtocolVersion;
+    hello.kind = m_config.kind;
+    hello.workerId = m_config.workerId;
+    hello.secret = m_config.secret;
+    hello.pid = qint64(::getpid());
+    return hello;
+}
+
+void WorkerClient::authenticate(const Wire::Received &message)
+{
+    namespace Auth = Wire::Auth;
+    if (m_managerNonce.isEmpty()) {
+        if (message.type != Wire::Type::Challenge)
+            die(4, QStringLiteral("protocol error: \"%1\" before the challenge").arg(Wire::typeName(message.type)));
+        m_managerNonce = Wire::decode<Wire::Challenge>(message).nonce;
+        if (m_managerNonce.size() != Auth::NonceSize)
+            die(4, QStringLiteral("protocol error: a challenge of %1 bytes").arg(m_managerNonce.size()));
+        m_nonce = Auth::nonce();
+        Wire::Hello hello = this->hello();
+        hello.secret.clear();
+        hello.nonce = m_nonce;
+        hello.proof = Auth::proof(Auth::Worker, m_config.secret, m_managerNonce, m_nonce, m_config.workerId);
+        hello.build = Auth::buildIdOf(QStringLiteral("/proc/self/exe"));
+        hello.pluginBuild = Auth::buildIdOf(m_config.pluginFile);
+        m_link.send(hello);
+        return;
+    }
+    // Whoever answers must hold the secret too, or it is not our manager.
+    const QByteArray expected = Auth::proof(Auth::Manager, m_config.secret, m_managerNonce, m_nonce, m_config.workerId);
+    if (message.type != Wire::Type::Proof || !Auth::sameBytes(Wire::decode<Wire::Proof>(message).proof, expected))
+        die(4, QStringLiteral("the manager did not prove that it holds the secret (sent \"%1\")").arg(Wire::typeName(message.type)));
+    m_remote = false; // authenticated: the welcome comes next
+    m_config.secret.fill('\0');
 }
 
 void WorkerClient::die(int code, const QString &why)
@@ -81,6 +123,10 @@ void WorkerClient::welcome(const Wire::Welcome &welcome)
 void WorkerClient::handle(const Wire::Received &message)
 {
     const Wire::Type type = message.type;
+    if (m_remote) {
+        authenticate(message);
+        return;
+    }
     if (!m_welcomed && type != Wire::Type::Welcome)
         die(4, QStringLiteral("protocol error: \"%1\" before welcome").arg(Wire::typeName(type)));
     switch (type) {

@@ -27,6 +27,10 @@ public:
         QByteArray secret;
         QString kind;
         int workerId = 0;
+        //! Remote (server "tls:HOST:PORT"): the manager's certificate
+        //! fingerprint, and the plugin file whose build id the hello carries.
+        QString fingerprint;
+        QString pluginFile;
     };
 
     WorkerClient(Drover::TaskKind *kind, Config config);
@@ -40,6 +44,9 @@ private:
     void onReadable();
     void handle(const Drover::Internal::Wire::Received &message);
     void welcome(const Drover::Internal::Wire::Welcome &welcome);
+    Drover::Internal::Wire::Hello hello() const;
+    //! Remote: the challenge and the manager's proof, before the welcome.
+    void authenticate(const Drover::Internal::Wire::Received &message);
     [[noreturn]] void die(int code, const QString &why);
 
     Drover::TaskKind *m_kind;
@@ -49,4 +56,7 @@ private:
     WorkerState m_state;
     std::unique_ptr<Performer> m_performer;
     bool m_welcomed = false;
+    bool m_remote = false;
+    QByteArray m_managerNonce; // remote: the challenge, until its proof came
+    QByteArray m_nonce;        // remote: ours
 };

@@ -81,6 +81,11 @@ bool CheckRun::start(int *exitCode)
 
     m_manager = std::make_unique<Manager>();
     m_options.applyJobsCap(m_manager.get());
+    if (QString why; !DroverDemo::useRemoteWorkers(m_manager.get(), m_options.shared, &why)) {
+        err << "drover-check: " << why << '\n';
+        *exitCode = 3;
+        return false;
+    }
     // A plugin that cannot be used, or that another of the same kind
     // shadows, is said: the user may be running a kind they did not mean.
     for (const PluginError &e : m_manager->pluginErrors())

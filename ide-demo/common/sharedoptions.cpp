@@ -1,5 +1,7 @@
 #include "sharedoptions.h"
 
+#include "drover/manager.h"
+
 #include <QtCore/QCommandLineParser>
 
 #include <cmath>
@@ -23,8 +25,15 @@ SharedOptionParser::SharedOptionParser(QCommandLineParser *parser, SharedOptionR
     , m_jobs({QStringLiteral("j"), QStringLiteral("jobs"), QStringLiteral("workers")}, m_rules.jobsHelp,
              QStringLiteral("N"))
     , m_timeout(QStringLiteral("timeout"), m_rules.timeoutHelp, QStringLiteral("S"))
+    , m_listen(QStringLiteral("listen"),
+               QStringLiteral("Workers connect back over TLS to this address (port 0: any); with --launcher."),
+               QStringLiteral("HOST:PORT"))
+    , m_launcher(QStringLiteral("launcher"),
+                 QStringLiteral("Start each worker through this command, e.g. \"srun --nodes=1 --ntasks=1 {worker} {args}\" "
+                                "or \"ssh -o BatchMode=yes HOST {worker} {args}\"; with --listen."),
+                 QStringLiteral("TEMPLATE"))
 {
-    m_parser->addOptions({m_jobs, m_timeout});
+    m_parser->addOptions({m_jobs, m_timeout, m_listen, m_launcher});
 }
 
 std::optional<SharedOptions> SharedOptionParser::read(QString *error) const
@@ -53,7 +62,23 @@ std::optional<SharedOptions> SharedOptionParser::read(QString *error) const
         if (!zero)
             options.timeout = limit;
     }
+    if (m_parser->isSet(m_listen) != m_parser->isSet(m_launcher)) {
+        *error = QStringLiteral("--listen and --launcher go together");
+        return std::nullopt;
+    }
+    options.listen = m_parser->value(m_listen);
+    options.launcher = m_parser->value(m_launcher);
     return options;
+}
+
+bool useRemoteWorkers(Drover::Manager *manager, const SharedOptions &options, QString *error)
+{
+    if (options.listen.isEmpty())
+        return true;
+    if (manager->setRemoteWorkers(options.listen, options.launcher))
+        return true;
+    *error = manager->errorString();
+    return false;
 }
 
 } // namespace DroverDemo

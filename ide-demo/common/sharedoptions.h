@@ -7,6 +7,7 @@
 #include <optional>
 
 class QCommandLineParser;
+namespace Drover { class Manager; }
 
 namespace DroverDemo {
 
@@ -19,7 +20,15 @@ struct SharedOptions
     //! --timeout S, in seconds with fractions, rounded up to the millisecond;
     //! unset: no limit.
     std::optional<std::chrono::milliseconds> timeout;
+    //! --listen HOST:PORT and --launcher TEMPLATE, given together: workers
+    //! on other hosts (Drover::Manager::setRemoteWorkers(), docs/remote.md).
+    QString listen;
+    QString launcher;
 };
+
+//! Sets up remote workers when the options ask for them; false with
+//! *error set when the manager cannot.
+bool useRemoteWorkers(Drover::Manager *manager, const SharedOptions &options, QString *error);
 
 //! drover-check starts as many `par` and `query` workers again: 3 × 1024
 //! processes is already more than a machine wants.
@@ -60,6 +69,8 @@ private:
     SharedOptionRules m_rules;
     QCommandLineOption m_jobs;
     QCommandLineOption m_timeout;
+    QCommandLineOption m_listen;
+    QCommandLineOption m_launcher;
 };
 
 } // namespace DroverDemo

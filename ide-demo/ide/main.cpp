@@ -110,7 +110,7 @@ int main(int argc, char **argv)
         windowSize = QSize(w, h);
     }
 
-    std::unique_ptr<DroverIde::MainWindow> window(DroverIde::MainWindow::create(&error));
+    std::unique_ptr<DroverIde::MainWindow> window(DroverIde::MainWindow::create(&error, nullptr, *options));
     if (!window) {
         QTextStream(stderr) << "drover-ide: " << error << '\n';
         return 3;

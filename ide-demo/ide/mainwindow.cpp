@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "sharedoptions.h"
+
 #include "parfanout.h"
 #include "querycontroller.h"
 
@@ -38,9 +40,15 @@
 
 namespace DroverIde {
 
-MainWindow *MainWindow::create(QString *error, QWidget *parent)
+MainWindow *MainWindow::create(QString *error, QWidget *parent, const DroverDemo::SharedOptions &options)
 {
     auto manager = std::make_unique<Drover::Manager>();
+    // --listen and --launcher: every worker of the window is remote.
+    if (QString why; !DroverDemo::useRemoteWorkers(manager.get(), options, &why)) {
+        if (error)
+            *error = why;
+        return nullptr;
+    }
     Drover::TaskQueue *queue = manager->queue(QStringLiteral("proof"));
     if (!queue) {
         if (error)

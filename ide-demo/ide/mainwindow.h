@@ -1,5 +1,7 @@
 #pragma once
 
+#include "sharedoptions.h"
+
 #include <QtWidgets/QMainWindow>
 
 #include <chrono>
@@ -44,8 +46,10 @@ class MainWindow : public QMainWindow
     Q_OBJECT
 public:
     //! A window with its own Manager and `proof` queue; nullptr, with the
-    //! reason in *error, when the proof plugin cannot be loaded.
-    static MainWindow *create(QString *error, QWidget *parent = nullptr);
+    //! reason in *error, when the proof plugin cannot be loaded or the
+    //! remote workers that `options` ask for cannot be had.
+    static MainWindow *create(QString *error, QWidget *parent = nullptr,
+                              const DroverDemo::SharedOptions &options = {});
     ~MainWindow() override;
 
     //! Opens a UTF-8 file; false when it cannot, with a message box unless

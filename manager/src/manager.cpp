@@ -6,7 +6,10 @@
 #include "manager_p.h"
 #include "slots/slotsetup.h"
 
+#include "wire/auth.h"
+
 #include <QtCore/QCoreApplication>
+#include <QtNetwork/QHostAddress>
 
 #include <sys/resource.h>
 
@@ -53,6 +56,20 @@ bool ManagerPrivate::listen()
         return true;
     error = QStringLiteral("cannot listen on the local socket: %1").arg(why);
     return false;
+}
+
+QString ManagerPrivate::remoteServer() const
+{
+    return Wire::TlsPrefix + q->remoteAddress();
+}
+
+QString ManagerPrivate::workerBuild()
+{
+    if (workerBuildOf[0] != workerProgram) {
+        workerBuildOf[0] = workerProgram;
+        workerBuildOf[1] = Wire::Auth::buildIdOf(workerProgram);
+    }
+    return workerBuildOf[1];
 }
 
 } // namespace Internal
@@ -161,6 +178,43 @@ bool Manager::setJobsCap(int cap)
         return false;
     }
     return true;
+}
+
+bool Manager::setRemoteWorkers(const QString &listen, const QString &launcher, const QString &connectAddress)
+{
+    const qsizetype colon = listen.lastIndexOf(QLatin1Char(':'));
+    bool portOk = false;
+    const uint port = colon > 0 ? listen.mid(colon + 1).toUInt(&portOk) : 0;
+    QString host = listen.left(colon);
+    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+        host = host.mid(1, host.size() - 2);
+    const QHostAddress address(host == QLatin1String("localhost") ? QStringLiteral("127.0.0.1") : host);
+    if (!portOk || port > 65535 || address.isNull()) {
+        d->error = QStringLiteral("\"%1\" is not an address to listen on (HOST:PORT, HOST a numeric address)").arg(listen);
+        return false;
+    }
+    QString error;
+    const Internal::Launcher parsed = Internal::Launcher::parse(launcher, &error);
+    if (parsed.isNull() || !d->admission.listenTcp(address, quint16(port), &error)) {
+        d->error = error;
+        return false;
+    }
+    d->launcher = parsed;
+    d->remoteHost = connectAddress.isEmpty() ? address.toString() : connectAddress;
+    return true;
+}
+
+QString Manager::remoteAddress() const
+{
+    if (!d->admission.isListeningTcp())
+        return {};
+    const QString &to = d->remoteHost;
+    const bool hasPort = to.startsWith(QLatin1Char('[')) ? to.contains(QLatin1String("]:")) : to.count(QLatin1Char(':')) == 1;
+    if (hasPort)
+        return to;
+    const bool bracket = to.contains(QLatin1Char(':'));
+    return (bracket ? QLatin1Char('[') + to + QLatin1Char(']') : to) + QLatin1Char(':')
+        + QString::number(d->admission.tcpPort());
 }
 
 void Manager::stop()

@@ -3,6 +3,7 @@
 #include "drover/manager.h"
 #include "plugins/pluginregistry.h"
 #include "slots/jobslots.h"
+#include "transport/launcher.h"
 #include "transport/workeradmission.h"
 #include "wire/wire.h"
 
@@ -25,6 +26,11 @@ public:
     //! Opens the workers' socket once; false with `error` set if it cannot.
     bool listen();
 
+    //! What remote workers connect to: tls:HOST:PORT.
+    QString remoteServer() const;
+    //! The build id of workerProgram, read once per program.
+    QString workerBuild();
+
     int nextWorkerId() { return m_nextWorkerId++; }
     TaskId nextTaskId() { return m_nextTaskId++; }
 
@@ -35,6 +41,10 @@ public:
     QStringList defaultPaths;  // $DROVER_PLUGIN_PATH and the installed directory, read once
     QString error;
     QString workerProgram;
+    //! Set: every worker starts through it, over TCP (docs/remote.md).
+    Launcher launcher;
+    QString remoteHost;        // what workers are told to connect to: HOST or HOST:PORT
+    QString workerBuildOf[2];  // program, its build id
     qint64 maxFrameSize = Wire::DefaultMaxFrameSize;
     JobSlots jobSlots;         // shared by every queue (docs/jobserver.md)
     std::map<QString, std::unique_ptr<TaskQueue>> queues;

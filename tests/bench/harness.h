@@ -13,6 +13,7 @@
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QLoggingCategory>
 #include <QtCore/QSet>
 
 #include <functional>
@@ -26,10 +27,14 @@ struct BenchError : std::runtime_error
 
 struct Harness
 {
-    explicit Harness(const QString &kind = QStringLiteral("scripted"))
+    //! With a launcher, every worker is remote: started through it and
+    //! connected over TLS to 127.0.0.1 (docs/remote.md).
+    explicit Harness(const QString &kind = QStringLiteral("scripted"), const QString &launcher = {})
         : manager(std::make_unique<Drover::Manager>()), guard(std::make_unique<QObject>())
     {
         manager->addPluginPath(QStringLiteral(SCRIPTED_PLUGIN_DIR));
+        if (!launcher.isEmpty() && !manager->setRemoteWorkers(QStringLiteral("127.0.0.1:0"), launcher))
+            throw BenchError("no remote workers: " + manager->errorString().toStdString());
         queue = manager->queue(kind);
         if (!queue)
             throw BenchError("no queue for kind " + kind.toStdString() + ": " + manager->errorString().toStdString());
@@ -114,6 +119,35 @@ struct Harness
             queue->enqueue(std::move(t));
         awaitFinished(target);
         return double(clock.nsecsElapsed()) / 1e9;
+    }
+
+    //! Runs n trivial tasks (persistent worker), so that the paths (first
+    //! frames, allocator) are warm before a clock starts.
+    void warmUp(int n)
+    {
+        const qint64 target = finished + n;
+        for (int i = 0; i < n; ++i)
+            queue->enqueue(task(QStringLiteral("echo"), i, true));
+        awaitFinished(target);
+    }
+
+    //! One trivial task for a persistent worker, enqueue to outcome, in µs.
+    double roundTripUs(int i)
+    {
+        const Drover::Task t = task(QStringLiteral("echo"), i, true);
+        const qint64 target = finished + 1;
+        QElapsedTimer clock;
+        clock.start();
+        queue->enqueue(t);
+        awaitFinished(target);
+        return double(clock.nsecsElapsed()) / 1000.0;
+    }
+
+    //! drover-bench's programs log only Drover's errors, unless told otherwise.
+    static void quietLogs()
+    {
+        if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+            QLoggingCategory::setFilterRules(QStringLiteral("drover.*.info=false\ndrover.*.warning=false"));
     }
 
     void expectAllDone() const

@@ -42,8 +42,7 @@ const Entry entries[] = {
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
-        QLoggingCategory::setFilterRules(QStringLiteral("drover.*.info=false\ndrover.*.warning=false"));
+    Harness::quietLogs();
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Measures Drover's figures against baselines taken in the same run."));

@@ -13,22 +13,11 @@ QList<double> droverRoundTrips(int n)
 {
     Harness h;
     h.startPersistentWorkers(1);
-    // Warm up the paths (first frames, allocator) before the clock.
-    const qint64 warm = h.finished + 50;
-    for (int i = 0; i < 50; ++i)
-        h.queue->enqueue(Harness::task(QStringLiteral("echo"), i, true));
-    h.awaitFinished(warm);
+    h.warmUp(50);
     QList<double> samples;
     samples.reserve(n);
-    QElapsedTimer clock;
-    for (int i = 0; i < n; ++i) {
-        const Drover::Task task = Harness::task(QStringLiteral("echo"), i, true);
-        const qint64 target = h.finished + 1;
-        clock.start();
-        h.queue->enqueue(task);
-        h.awaitFinished(target);
-        samples << double(clock.nsecsElapsed()) / 1000.0;
-    }
+    for (int i = 0; i < n; ++i)
+        samples << h.roundTripUs(i);
     h.expectAllDone();
     return samples;
 }

@@ -20,16 +20,11 @@ QList<double> roundTripsAfterAPause(int n, int pauseMs)
     Harness h;
     h.startPersistentWorkers(1);
     QList<double> samples;
-    QElapsedTimer clock;
     for (int i = 0; i < n; ++i) {
         bool paused = false;
         QTimer::singleShot(pauseMs, [&] { paused = true; });
         Harness::until("the pause", [&] { return paused; });
-        const qint64 target = h.finished + 1;
-        clock.start();
-        h.queue->enqueue(Harness::task(QStringLiteral("echo"), i, true));
-        h.awaitFinished(target);
-        samples << double(clock.nsecsElapsed()) / 1000.0;
+        samples << h.roundTripUs(i);
     }
     h.expectAllDone();
     return samples;

@@ -2,7 +2,8 @@
 // one busy scripted worker, prints "worker PID" and waits to be killed, for
 // the tests that a worker dies with its master. With "children", the task
 // starts N `sleep 600` children (out of the worker's group with "escape")
-// and the master also prints "children PID...".
+// and the master also prints "children PID...". With DROVER_TESTMASTER_LAUNCHER
+// set, its workers are remote ones started through that launcher.
 
 #include "drover/manager.h"
 #include "drover/taskqueue.h"
@@ -20,6 +21,9 @@ int main(int argc, char *argv[])
         return 2;
     Drover::Manager manager;
     manager.addPluginPath(QString::fromLocal8Bit(argv[1]));
+    if (const QString launcher = qEnvironmentVariable("DROVER_TESTMASTER_LAUNCHER"); !launcher.isEmpty()
+        && !manager.setRemoteWorkers(QStringLiteral("127.0.0.1:0"), launcher))
+        return 4;
     Drover::TaskQueue *queue = manager.queue(QStringLiteral("scripted"));
     if (!queue)
         return 3;

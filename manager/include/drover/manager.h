@@ -77,6 +77,23 @@ public:
     //! never blocks the event loop. Returns false, with errorString() set,
     //! when the token server cannot be reached (the cap is then off).
     bool setJobsCap(int cap);
+    //! Workers on other hosts (docs/remote.md): from now on every worker is
+    //! started through `launcher`, a command template in which {worker}
+    //! becomes drover-worker and {args} its arguments ("srun --nodes=1
+    //! --ntasks=1 {worker} {args}", "ssh -o BatchMode=yes HOST {worker}
+    //! {args}"), and connects back over TLS to `listen`, "HOST:PORT" (port
+    //! 0: any free one). `connectAddress`, "HOST" or "HOST:PORT", is what
+    //! workers are told to reach (default: the listen address; set it when
+    //! that is 0.0.0.0, or behind a forwarded port). Paths (drover-worker,
+    //! plugins) must be the same on every host; a worker or plugin of
+    //! another build is refused. Listens at once: false, with errorString()
+    //! set, when it cannot or the template has no {worker}. Called again, it
+    //! changes the launcher and connect address for workers started from
+    //! then on; the listener stays where it first opened.
+    bool setRemoteWorkers(const QString &listen, const QString &launcher, const QString &connectAddress = {});
+    //! What remote workers connect to, "HOST:PORT"; empty before
+    //! setRemoteWorkers().
+    QString remoteAddress() const;
 
     //! Stops every queue (see TaskQueue::stop()).
     void stop();

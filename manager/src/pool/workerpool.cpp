@@ -4,9 +4,11 @@
 #include "logging.h"
 #include "manager_p.h"
 #include "pool/workerprocess.h"
+#include "transport/launcher.h"
+#include "wire/auth.h"
 
 #include <QtCore/QPointer>
-#include <QtNetwork/QLocalSocket>
+#include <QtCore/QIODevice>
 
 #include <csignal>
 
@@ -18,6 +20,7 @@ WorkerPool::WorkerPool(ManagerPrivate *manager, const QString &kind, TaskKind *t
     , m_manager(manager)
     , m_kind(kind)
     , m_taskKind(taskKind)
+    , m_pluginFile(pluginFile)
 {
     m_environment = QProcessEnvironment::systemEnvironment();
     m_environment.insert(QLatin1String(Wire::EnvServer), manager->admission.serverName());
@@ -69,7 +72,7 @@ WorkerProcess *WorkerPool::spawn()
     WorkerAdmission::Expectation expected;
     expected.kind = m_kind;
     expected.pid = [guard] { return guard ? guard->pid() : qint64(-1); };
-    expected.admit = [guard](QLocalSocket *socket, Wire::FrameReader rest) {
+    expected.admit = [guard](QIODevice *socket, Wire::FrameReader rest) {
         if (guard)
             guard->attach(socket, std::move(rest));
         else
@@ -79,7 +82,19 @@ WorkerProcess *WorkerPool::spawn()
         if (guard)
             guard->kill(QStringLiteral("handshake refused: %1").arg(why));
     };
+    if (!m_manager->launcher.isNull()) {
+        if (m_pluginBuild.isEmpty())
+            m_pluginBuild = Wire::Auth::buildIdOf(m_pluginFile);
+        expected.remote = true;
+        expected.workerBuild = m_manager->workerBuild();
+        expected.pluginBuild = m_pluginBuild;
+        expected.pluginFile = m_pluginFile;
+    }
     m_manager->admission.expect(id, std::move(expected));
+    if (!m_manager->launcher.isNull()) {
+        startRemote(w);
+        return w;
+    }
 
     QProcessEnvironment env = m_environment;
     env.insert(QLatin1String(Wire::EnvWorkerId), QString::number(id));
@@ -87,6 +102,23 @@ WorkerProcess *WorkerPool::spawn()
              {settings.addressSpaceLimit, qint64(settings.cpuTimeLimit.count())}, m_manager->admission.secret());
     qCDebug(lcQueue).noquote() << m_kind << ": started worker" << id << "pid" << w->pid();
     return w;
+}
+
+void WorkerPool::startRemote(WorkerProcess *w)
+{
+    Launcher::Setup setup;
+    setup.server = m_manager->remoteServer();
+    setup.fingerprint = m_manager->admission.fingerprint();
+    setup.secret = m_manager->admission.secret();
+    setup.workerId = w->id();
+    setup.kind = m_kind;
+    setup.pluginFile = m_pluginFile;
+    setup.extraEnvironment = m_taskKind->extraEnvironment();
+    QStringList command = m_manager->launcher.command(m_manager->workerProgram, m_taskKind->extraArguments());
+    const QString program = command.takeFirst();
+    w->startThrough(program, command, Launcher::environment(QProcessEnvironment::systemEnvironment()),
+                    Launcher::setupText(setup));
+    qCDebug(lcQueue).noquote() << m_kind << ": launched remote worker" << w->id() << "through pid" << w->pid();
 }
 
 void WorkerPool::retire(WorkerProcess *w)

@@ -78,10 +78,14 @@ Q_SIGNALS:
 
 private:
     void onFinished(WorkerProcess *worker, const QString &status);
+    //! Starts `w` through the manager's launcher (docs/remote.md).
+    void startRemote(WorkerProcess *worker);
 
     ManagerPrivate *m_manager;
     QString m_kind;
     TaskKind *m_taskKind;
+    QString m_pluginFile;
+    QString m_pluginBuild; // read at the first remote start
     QProcessEnvironment m_environment;
     std::map<int, WorkerProcess *> m_workers;
 };

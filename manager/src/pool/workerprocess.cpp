@@ -4,13 +4,14 @@
 #include "pool/processstatus.h"
 
 #include <QtCore/QFile>
-#include <QtNetwork/QLocalSocket>
+#include "transport/connection.h"
+
+#include <QtCore/QIODevice>
 
 #include <csignal>
 #include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 using namespace std::chrono_literals;
@@ -56,7 +57,7 @@ WorkerProcess::~WorkerProcess()
 {
     if (m_socket) {
         m_socket->disconnect(this);
-        m_socket->abort();
+        Connection::abort(m_socket);
         delete m_socket;
     }
     if (m_process.state() != QProcess::NotRunning) {
@@ -86,16 +87,35 @@ void WorkerProcess::start(const QString &program, const QStringList &arguments,
         ::close(secretPipe[1]);
         env.insert(QLatin1String(Wire::EnvSecretFd), QString::number(secretPipe[0]));
     }
-    const int secretFd = secretPipe[0];
     m_process.setProgram(program);
     m_process.setArguments(arguments);
     m_process.setProcessEnvironment(env);
+    launch(secretPipe[0], limits);
+}
+
+void WorkerProcess::startThrough(const QString &program, const QStringList &arguments,
+                                 const QProcessEnvironment &environment, const QByteArray &setup)
+{
+    m_remote = true;
+    m_process.setProgram(program);
+    m_process.setArguments(arguments);
+    m_process.setProcessEnvironment(environment);
+    launch(-1, {});
+    // A pipe's buffer holds the setup whole; stdin stays open (its end
+    // tells the worker that its master is gone).
+    if (m_process.state() != QProcess::NotRunning)
+        m_process.write(setup);
+}
+
+void WorkerProcess::launch(int secretFd, Limits limits)
+{
     m_addressSpaceLimit = limits.addressSpace;
     m_process.setChildProcessModifier([limits, secretFd] {
         // In the child between fork and exec: async-signal-safe calls only.
         // Its own process group, so signals reach the worker's children.
         // When its master dies, even by SIGKILL, the worker gets SIGTERM,
-        // ends its group and exits (workerproc/descendants.h).
+        // ends its group and exits (workerproc/descendants.h); a launcher
+        // (srun, ssh) ends its remote worker.
         ::setpgid(0, 0);
         ::prctl(PR_SET_PDEATHSIG, SIGTERM);
         if (secretFd >= 0)
@@ -172,7 +192,7 @@ int WorkerProcess::terminatingSignal() const
     return m_process.exitCode();
 }
 
-void WorkerProcess::attach(QLocalSocket *socket, Wire::FrameReader reader)
+void WorkerProcess::attach(QIODevice *socket, Wire::FrameReader reader)
 {
     m_handshakeTimer.stop();
     m_everConnected = true;
@@ -180,8 +200,8 @@ void WorkerProcess::attach(QLocalSocket *socket, Wire::FrameReader reader)
     m_socket->setParent(this);
     m_reader = std::move(reader);
     m_lastHeard.start();
-    connect(m_socket, &QLocalSocket::readyRead, this, &WorkerProcess::readFrames);
-    connect(m_socket, &QLocalSocket::disconnected, this, &WorkerProcess::onSocketGone);
+    connect(m_socket, &QIODevice::readyRead, this, &WorkerProcess::readFrames);
+    Connection::onDisconnected(m_socket, this, [this] { onSocketGone(); });
     if (m_heartbeatAllowance > 0ms)
         m_heartbeatTimer.start();
     emit connected();
@@ -222,28 +242,9 @@ bool WorkerProcess::sendFrame(QByteArrayView frame)
 {
     if (frame.isEmpty())
         return false;
-    if (m_socket && m_socket->state() == QLocalSocket::ConnectedState)
-        writeFrame(frame);
+    if (m_socket && Connection::isConnected(m_socket))
+        Connection::write(m_socket, frame);
     return true;
-}
-
-void WorkerProcess::writeFrame(QByteArrayView frame)
-{
-    // Written now, not on the event loop's next pass. When nothing is
-    // queued in the socket, straight to the kernel without a copy into its
-    // buffer; what does not fit (or any error) takes the socket's own path.
-    qsizetype written = 0;
-    if (m_socket->bytesToWrite() == 0) {
-        const ssize_t n = ::send(int(m_socket->socketDescriptor()), frame.data(), size_t(frame.size()),
-                                 MSG_DONTWAIT | MSG_NOSIGNAL);
-        written = n > 0 ? qsizetype(n) : 0;
-    }
-    if (written == frame.size())
-        return;
-    m_socket->write(frame.data() + written, frame.size() - written);
-    // A peer found gone here is reported synchronously (disconnected):
-    // callers must not use the socket after send().
-    m_socket->flush();
 }
 
 void WorkerProcess::signalGroup(int signal)
@@ -261,7 +262,7 @@ void WorkerProcess::kill(const QString &reason)
     qCWarning(lcWorker) << "killing worker" << id() << "pid" << pid() << ":" << reason;
     stopping();
     if (m_socket)
-        m_socket->abort();
+        Connection::abort(m_socket);
     signalGroup(SIGKILL);
 }
 
@@ -272,7 +273,7 @@ void WorkerProcess::quit(std::chrono::milliseconds killAfter)
     m_quitting = true;
     stopping();
     m_heartbeatTimer.stop();
-    if (m_socket && m_socket->state() == QLocalSocket::ConnectedState) {
+    if (m_socket && Connection::isConnected(m_socket)) {
         // send() flushes; the socket may be found closed (and dropped) in
         // the process, so m_socket is not touched after it.
         send(Wire::Quit{});
@@ -327,7 +328,9 @@ void WorkerProcess::readOutput(QProcess::ProcessChannel channel)
     partial += m_process.readAll();
     qsizetype start = 0;
     for (qsizetype nl = partial.indexOf('\n'); nl >= 0; nl = partial.indexOf('\n', start)) {
-        const QString line = QString::fromLocal8Bit(partial.constData() + start, nl - start);
+        // ssh ends its own lines with "\r\n".
+        const qsizetype end = nl > start && partial.at(nl - 1) == '\r' ? nl - 1 : nl;
+        const QString line = QString::fromLocal8Bit(partial.constData() + start, end - start);
         start = nl + 1;
         if (channel == QProcess::StandardError) {
             m_recentErrors.append(line);
@@ -346,7 +349,7 @@ void WorkerProcess::readLastFrames()
     // just before it died (its last feedback, even its answer) is still in
     // the kernel. It is read now, so it comes before the death, not lost
     // with the connection.
-    while (m_socket && m_socket->state() == QLocalSocket::ConnectedState && m_socket->waitForReadyRead(0)) {
+    while (m_socket && Connection::isConnected(m_socket) && m_socket->waitForReadyRead(0)) {
     }
     readFrames();
 }
@@ -383,7 +386,7 @@ void WorkerProcess::finish(const QString &status)
     m_idleTimer.stop();
     if (m_socket) {
         m_socket->disconnect(this);
-        m_socket->abort();
+        Connection::abort(m_socket);
         m_socket->deleteLater();
         m_socket = nullptr;
     }

@@ -11,7 +11,7 @@
 
 #include <chrono>
 
-class QLocalSocket;
+class QIODevice;
 
 namespace Drover::Internal {
 
@@ -45,6 +45,13 @@ public:
     //! by DROVER_SECRET_FD, never in its environment (/proc/PID/environ).
     void start(const QString &program, const QStringList &arguments,
                const QProcessEnvironment &environment, Limits limits, const QByteArray &secret);
+    //! Starts a remote worker through its launcher (srun, ssh): the command
+    //! is the launcher's, and `setup` (docs/remote.md) is written to its
+    //! stdin, which stays open so that the worker sees its end when the
+    //! launcher or this manager is gone. No limits: they would bind the
+    //! launcher, not the worker.
+    void startThrough(const QString &program, const QStringList &arguments,
+                      const QProcessEnvironment &environment, const QByteArray &setup);
 
     //! Resident memory of the worker process now (0 if unknown).
     qint64 residentBytes() const;
@@ -76,13 +83,17 @@ public:
     //! A signal that ends it is on its way (a kill control): -> Stopping.
     void stopping() { m_info.state = WorkerInfo::State::Stopping; }
     bool isConnected() const { return m_socket != nullptr; }
+    //! Started through a launcher; its connection is TCP.
+    bool isRemote() const { return m_remote; }
     bool hasFinished() const { return m_finished; }
     //! Whether it ever completed the handshake.
     bool everConnected() const { return m_everConnected; }
 
     //! Takes over the connection once the manager accepted its hello; the
     //! reader holds whatever arrived after the hello.
-    void attach(QLocalSocket *socket, Wire::FrameReader reader);
+    //! A QLocalSocket, or a QSslSocket for a remote worker; it is owned
+    //! from now on.
+    void attach(QIODevice *socket, Wire::FrameReader reader);
 
     //! Sends a message (wire/messages.h); false when it exceeds the frame
     //! limit (nothing sent).
@@ -128,11 +139,11 @@ Q_SIGNALS:
     void idleTooLong();
 
 private:
+    void launch(int secretFd, Limits limits);
     void readFrames();
     void readLastFrames();
     //! Writes an encoded frame (empty: over the limit, false).
     bool sendFrame(QByteArrayView frame);
-    void writeFrame(QByteArrayView frame);
     void readOutput(QProcess::ProcessChannel channel);
     void onSocketGone();
     void onProcessFinished(int exitCode, QProcess::ExitStatus status);
@@ -144,7 +155,7 @@ private:
     std::chrono::steady_clock::time_point m_lastUsed = std::chrono::steady_clock::now();
     qint64 m_maxFrameSize;
     QProcess m_process;
-    QLocalSocket *m_socket = nullptr;
+    QIODevice *m_socket = nullptr;
     Wire::FrameReader m_reader;
     Wire::FrameWriter m_writer;
     QTimer m_handshakeTimer;
@@ -161,6 +172,7 @@ private:
     bool m_finished = false;
     bool m_everConnected = false;
     bool m_signalledByUser = false;
+    bool m_remote = false;
     qint64 m_oomKillsAtStart = -1;
     qint64 m_addressSpaceLimit = 0;
 };

@@ -1,26 +1,17 @@
 #include "transport/workeradmission.h"
 
 #include "logging.h"
+#include "wire/auth.h"
 #include "wire/messages.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QRandomGenerator>
 #include <QtNetwork/QLocalSocket>
+#include <QtNetwork/QSslSocket>
 
 namespace Drover::Internal {
 
 namespace {
-// Compares without an early exit, so timing does not tell how much matched.
-bool sameSecret(const QByteArray &a, const QByteArray &b)
-{
-    if (a.size() != b.size())
-        return false;
-    unsigned char diff = 0;
-    for (qsizetype i = 0; i < a.size(); ++i)
-        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-    return diff == 0;
-}
-
 QByteArray randomHex(int bytes)
 {
     QByteArray raw(bytes, Qt::Uninitialized);
@@ -48,6 +39,8 @@ WorkerAdmission::WorkerAdmission(QObject *parent)
     });
     connect(&m_gate, &HandshakeGate::helloArrived, this, &WorkerAdmission::checkHello);
     connect(&m_gate, &HandshakeGate::refused, this, [this](const QString &message) { emit protocolError(message); });
+    connect(&m_tcp, &TcpGate::helloArrived, this, &WorkerAdmission::checkTcpHello);
+    connect(&m_tcp, &TcpGate::refused, this, [this](const QString &message) { emit protocolError(message); });
 }
 
 WorkerAdmission::~WorkerAdmission() = default;
@@ -64,6 +57,18 @@ bool WorkerAdmission::listen(QString *error)
         return false;
     m_serverName = Wire::AbstractPrefix + name;
     qCDebug(lcManager) << "listening on" << m_serverName;
+    return true;
+}
+
+bool WorkerAdmission::listenTcp(const QHostAddress &address, quint16 port, QString *error)
+{
+    if (m_tcp.isListening())
+        return true;
+    if (m_identity.isNull())
+        m_identity = TlsIdentity::generate(error);
+    if (m_identity.isNull() || !m_tcp.listen(address, port, m_identity, error))
+        return false;
+    qCDebug(lcManager) << "listening for remote workers on" << address << m_tcp.port();
     return true;
 }
 
@@ -85,13 +90,13 @@ bool WorkerAdmission::isExpectedPid(qint64 pid) const
 void WorkerAdmission::checkHello(int fd, const Peer &peer, const QCborMap &map)
 {
     const Wire::Hello hello = Wire::Hello::fromMap(map);
-    if (!sameSecret(hello.secret, m_secret)) {
+    if (!Wire::Auth::sameBytes(hello.secret, m_secret)) {
         m_gate.refuse(fd, QStringLiteral("hello with a wrong secret"));
         return;
     }
     const int id = hello.workerId;
     auto it = m_expected.find(id);
-    if (it == m_expected.end() || it->pid() < 0) {
+    if (it == m_expected.end() || it->remote || it->pid() < 0) {
         // With the right secret, this is one of ours that was given up
         // (killed, timed out) before its hello came: no intruder.
         if (id > 0 && id <= m_highestExpected) {
@@ -108,13 +113,8 @@ void WorkerAdmission::checkHello(int fd, const Peer &peer, const QCborMap &map)
         return;
     }
     // From here on the hello is its own process's: a refusal ends it too.
-    QString refusal;
-    if (hello.version != Wire::ProtocolVersion)
-        refusal = QStringLiteral("worker %1 speaks protocol version %2; this manager speaks %3")
-                      .arg(id).arg(hello.version).arg(Wire::ProtocolVersion);
-    else if (hello.kind != it->kind)
-        refusal = QStringLiteral("worker %1 says it serves kind \"%2\", not \"%3\"").arg(id).arg(hello.kind, it->kind);
     const Expectation expected = m_expected.take(id);
+    const QString refusal = mismatch(hello, expected);
     if (!refusal.isEmpty()) {
         m_gate.refuse(fd, refusal);
         expected.refuse(refusal);
@@ -123,6 +123,67 @@ void WorkerAdmission::checkHello(int fd, const Peer &peer, const QCborMap &map)
     qCDebug(lcManager) << "worker" << id << "pid" << peer.pid << "connected";
     Wire::FrameReader rest;
     QLocalSocket *socket = m_gate.release(fd, &rest); // ends the life of peer
+    rest.setMaxFrameSize(m_maxFrameSize);
+    expected.admit(socket, std::move(rest));
+}
+
+} // namespace Drover::Internal
+
+namespace Drover::Internal {
+
+QString WorkerAdmission::mismatch(const Wire::Hello &hello, const Expectation &expected)
+{
+    const int id = hello.workerId;
+    if (hello.version != Wire::ProtocolVersion)
+        return QStringLiteral("worker %1 speaks protocol version %2; this manager speaks %3")
+            .arg(id).arg(hello.version).arg(Wire::ProtocolVersion);
+    if (hello.kind != expected.kind)
+        return QStringLiteral("worker %1 says it serves kind \"%2\", not \"%3\"").arg(id).arg(hello.kind, expected.kind);
+    // As rpc_parallel's binary check: the other host must run what we would.
+    if (hello.build != expected.workerBuild)
+        return QStringLiteral("worker %1 runs drover-worker of build %2, but this manager's drover-worker is build %3")
+            .arg(id).arg(hello.build.isEmpty() ? QStringLiteral("(none)") : hello.build,
+                         expected.workerBuild.isEmpty() ? QStringLiteral("(none)") : expected.workerBuild);
+    if (hello.pluginBuild != expected.pluginBuild)
+        return QStringLiteral("worker %1 loaded %2 of build %3, but this manager's is build %4")
+            .arg(id).arg(expected.pluginFile, hello.pluginBuild.isEmpty() ? QStringLiteral("(none)") : hello.pluginBuild,
+                         expected.pluginBuild.isEmpty() ? QStringLiteral("(none)") : expected.pluginBuild);
+    return {};
+}
+
+void WorkerAdmission::checkTcpHello(quintptr connection, const QString &peer, const QCborMap &map,
+                                    const QByteArray &managerNonce)
+{
+    const Wire::Hello hello = Wire::Hello::fromMap(map);
+    const int id = hello.workerId;
+    // The proof covers this connection's nonce: a hello recorded from
+    // another connection, or made without the secret, does not fit.
+    if (hello.nonce.size() != Wire::Auth::NonceSize
+        || !Wire::Auth::sameBytes(hello.proof, Wire::Auth::proof(Wire::Auth::Worker, m_secret, managerNonce, hello.nonce, id))) {
+        m_tcp.refuse(connection, QStringLiteral("hello with a wrong proof (not the secret, or a replayed handshake)"));
+        return;
+    }
+    auto it = m_expected.find(id);
+    if (it == m_expected.end() || !it->remote) {
+        if (id > 0 && id <= m_highestExpected) {
+            m_tcp.refuse(connection, QStringLiteral("worker %1 said hello after it was given up").arg(id), TcpGate::Quietly);
+            return;
+        }
+        m_tcp.refuse(connection, QStringLiteral("hello from worker id %1, which this manager never started").arg(id));
+        return;
+    }
+    const Expectation expected = m_expected.take(id);
+    if (const QString refusal = mismatch(hello, expected); !refusal.isEmpty()) {
+        m_tcp.refuse(connection, refusal);
+        expected.refuse(refusal);
+        return;
+    }
+    qCDebug(lcManager) << "remote worker" << id << "pid" << hello.pid << "connected from" << peer;
+    Wire::FrameReader rest;
+    QSslSocket *socket = m_tcp.release(connection, &rest);
+    Wire::FrameWriter writer;
+    const Wire::Proof proof{Wire::Auth::proof(Wire::Auth::Manager, m_secret, managerNonce, hello.nonce, id)};
+    socket->write(Wire::frameOf(writer, proof, m_maxFrameSize).toByteArray());
     rest.setMaxFrameSize(m_maxFrameSize);
     expected.admit(socket, std::move(rest));
 }

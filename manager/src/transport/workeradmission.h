@@ -1,15 +1,17 @@
 #pragma once
 
 #include "transport/handshakegate.h"
-#include "wire/wire.h"
+#include "transport/tcpgate.h"
+#include "transport/tlsidentity.h"
 #include "transport/workerlistener.h"
+#include "wire/messages.h"
 
 #include <QtCore/QHash>
 #include <QtCore/QObject>
 
 #include <functional>
 
-class QLocalSocket;
+class QIODevice;
 
 namespace Drover::Internal {
 
@@ -20,8 +22,10 @@ namespace Drover::Internal {
 //! and it knows nothing of queues or processes: a pool tells it what to
 //! expect and gets a ready connection back.
 //!
-//! The local socket is the one transport today; a TCP transport (workers
-//! on other hosts) is the next one behind the same expect()/forget().
+//! Two transports stand behind the same expect()/forget(): the local socket
+//! (SO_PEERCRED and the secret) and, once listenTcp() was called, TCP with
+//! TLS for workers on other hosts (a challenge-response over the secret
+//! and the build ids of the worker and its plugin; docs/wire.md).
 class WorkerAdmission : public QObject
 {
     Q_OBJECT
@@ -36,16 +40,31 @@ public:
     QString serverName() const { return m_serverName; }
     //! The per-manager secret a worker proves itself with.
     QByteArray secret() const { return m_secret; }
+    //! Opens the TCP listener for remote workers (port 0: any) and makes
+    //! the TLS identity they trust; false with *error set if it cannot.
+    bool listenTcp(const QHostAddress &address, quint16 port, QString *error);
+    bool isListeningTcp() const { return m_tcp.isListening(); }
+    quint16 tcpPort() const { return m_tcp.port(); }
+    //! The SHA-256 fingerprint of the certificate remote workers trust.
+    QString fingerprint() const { return m_identity.fingerprint; }
+
     //! Frames after the hello may be this large.
     void setMaxFrameSize(qint64 bytes) { m_maxFrameSize = bytes; }
 
     struct Expectation
     {
         QString kind;
+        //! It comes over TCP (from another host): no pid to check, but a
+        //! proof and the build ids below.
+        bool remote = false;
+        QString workerBuild;  //!< remote: drover-worker's build id here
+        QString pluginBuild;  //!< remote: the plugin's build id here
+        QString pluginFile;   //!< named when the plugin's build differs
         //! The pid of the process started for it (-1: gone).
         std::function<qint64()> pid;
-        //! Its hello checked out: the connection, and what came after the hello.
-        std::function<void(QLocalSocket *socket, Wire::FrameReader rest)> admit;
+        //! Its hello checked out: the connection (a QLocalSocket, or a
+        //! QSslSocket for a remote worker), and what came after the hello.
+        std::function<void(QIODevice *socket, Wire::FrameReader rest)> admit;
         //! Its own process sent a hello that does not check out.
         std::function<void(const QString &why)> refuse;
     };
@@ -64,10 +83,15 @@ Q_SIGNALS:
 
 private:
     void checkHello(int fd, const Peer &peer, const QCborMap &hello);
+    void checkTcpHello(quintptr connection, const QString &peer, const QCborMap &hello, const QByteArray &managerNonce);
+    //! Why a remote worker's hello does not fit what was expected, or empty.
+    static QString mismatch(const Wire::Hello &hello, const Expectation &expected);
     bool isExpectedPid(qint64 pid) const;
 
     WorkerListener m_listener;
     HandshakeGate m_gate;
+    TcpGate m_tcp;
+    TlsIdentity m_identity;
     QString m_serverName;
     QByteArray m_secret;
     qint64 m_maxFrameSize = Wire::DefaultMaxFrameSize;

@@ -16,8 +16,17 @@ QCborMap Hello::toMap() const
     m.insert(Key::Version, version);
     m.insert(Key::Kind, kind);
     m.insert(Key::WorkerId, workerId);
-    m.insert(Key::Secret, secret);
+    if (!secret.isEmpty())
+        m.insert(Key::Secret, secret);
     m.insert(Key::Pid, pid);
+    if (!nonce.isEmpty())
+        m.insert(Key::Nonce, nonce);
+    if (!proof.isEmpty())
+        m.insert(Key::Proof, proof);
+    if (!build.isEmpty())
+        m.insert(Key::Build, build);
+    if (!pluginBuild.isEmpty())
+        m.insert(Key::PluginBuild, pluginBuild);
     return m;
 }
 
@@ -30,7 +39,35 @@ Hello Hello::fromMap(const QCborMap &map)
     hello.workerId = id >= 0 && id <= std::numeric_limits<int>::max() ? int(id) : -1;
     hello.secret = map.value(Key::Secret).toByteArray();
     hello.pid = integerOf(map.value(Key::Pid));
+    hello.nonce = map.value(Key::Nonce).toByteArray();
+    hello.proof = map.value(Key::Proof).toByteArray();
+    hello.build = textOf(map, Key::Build);
+    hello.pluginBuild = textOf(map, Key::PluginBuild);
     return hello;
+}
+
+QCborMap Challenge::toMap() const
+{
+    QCborMap m = Wire::message(type);
+    m.insert(Key::Nonce, nonce);
+    return m;
+}
+
+Challenge Challenge::fromMap(const QCborMap &map)
+{
+    return {map.value(Key::Nonce).toByteArray()};
+}
+
+QCborMap Proof::toMap() const
+{
+    QCborMap m = Wire::message(type);
+    m.insert(Key::Proof, proof);
+    return m;
+}
+
+Proof Proof::fromMap(const QCborMap &map)
+{
+    return {map.value(Key::Proof).toByteArray()};
 }
 
 template<Type T>

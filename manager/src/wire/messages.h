@@ -22,8 +22,13 @@ struct Hello
     qint64 version = -1;
     QString kind;
     int workerId = -1;
-    QByteArray secret;
+    QByteArray secret;   //!< local workers only
     qint64 pid = 0;
+    // Over TCP (docs/wire.md, "Workers on other hosts") instead of the secret:
+    QByteArray nonce;    //!< the worker's
+    QByteArray proof;    //!< Auth::proof(Auth::Worker, ...)
+    QString build;       //!< the build id of drover-worker
+    QString pluginBuild; //!< the build id of the kind's plugin
     QCborMap toMap() const;
     static Hello fromMap(const QCborMap &map);
 };
@@ -128,6 +133,25 @@ struct Quit
     static constexpr Type type = Type::Quit;
     QCborMap toMap() const;
     static Quit fromMap(const QCborMap &) { return {}; }
+};
+
+//! Over TCP, the manager's first frame: its nonce for the worker's proof.
+struct Challenge
+{
+    static constexpr Type type = Type::Challenge;
+    QByteArray nonce;
+    QCborMap toMap() const;
+    static Challenge fromMap(const QCborMap &map);
+};
+
+//! Over TCP, the manager's answer to an accepted hello: it knows the secret
+//! too. The worker takes nothing else before it.
+struct Proof
+{
+    static constexpr Type type = Type::Proof;
+    QByteArray proof;
+    QCborMap toMap() const;
+    static Proof fromMap(const QCborMap &map);
 };
 
 //! The master's answer to an Ask: a body, or an error when it failed.

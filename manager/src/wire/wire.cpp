@@ -17,7 +17,7 @@
 namespace Drover::Internal::Wire {
 
 namespace {
-constexpr std::array<std::pair<Type, QLatin1StringView>, 14> TypeNames{{
+constexpr std::array<std::pair<Type, QLatin1StringView>, 16> TypeNames{{
     {Type::Hello, QLatin1StringView("hello")},
     {Type::Response, QLatin1StringView("response")},
     {Type::Error, QLatin1StringView("error")},
@@ -31,6 +31,8 @@ constexpr std::array<std::pair<Type, QLatin1StringView>, 14> TypeNames{{
     {Type::Quit, QLatin1StringView("quit")},
     {Type::Ask, QLatin1StringView("ask")},
     {Type::Answer, QLatin1StringView("answer")},
+    {Type::Challenge, QLatin1StringView("challenge")},
+    {Type::Proof, QLatin1StringView("proof")},
     {Type::Message, QLatin1StringView("message")},
 }};
 // A buffer that grew past this for one large frame is given back once that

@@ -28,6 +28,15 @@ inline constexpr char EnvSecretFd[] = "DROVER_SECRET_FD";
 inline constexpr char EnvWorkerId[] = "DROVER_WORKER_ID";
 inline constexpr char EnvKind[] = "DROVER_KIND";
 inline constexpr char EnvPlugin[] = "DROVER_PLUGIN";
+//! A remote worker's secret; only ever read from its setup on stdin
+//! (docs/remote.md), never from its environment.
+inline constexpr char EnvSecret[] = "DROVER_SECRET";
+//! A remote worker's trust: the SHA-256 fingerprint (hex) of the manager's
+//! TLS certificate, the only one it talks to.
+inline constexpr char EnvTrust[] = "DROVER_TRUST";
+//! A remote worker's argument: its setup (KEY=VALUE lines, then an empty
+//! line) comes on stdin, and the end of stdin means its master is gone.
+inline constexpr char SetupOnStdinOption[] = "--setup-on-stdin";
 
 //! The exit code of a worker whose memory ran out (an allocation failed,
 //! typically at its address-space limit): the manager says so in the status.
@@ -40,6 +49,9 @@ QByteArray takeSecret(QString *error);
 
 //! DROVER_SERVER names an abstract socket (Linux) when it starts with this.
 inline const QString AbstractPrefix = QStringLiteral("@");
+//! DROVER_SERVER names a TCP address, HOST:PORT, spoken over TLS, when it
+//! starts with this (docs/wire.md, "Workers on other hosts").
+inline const QString TlsPrefix = QStringLiteral("tls:");
 
 //! Connects a QLocalSocket to the server DROVER_SERVER names. A template
 //! so that this file needs no QtNetwork: drover-worker, which compiles it
@@ -60,7 +72,7 @@ enum class Type {
     // worker -> manager
     Hello, Response, Error, Feedback, Pong, Ask,
     // manager -> worker
-    Welcome, Request, Broadcast, Cancel, Ping, Quit, Answer,
+    Welcome, Request, Broadcast, Cancel, Ping, Quit, Answer, Challenge, Proof,
     // both ways
     Message,
 };
@@ -94,6 +106,10 @@ inline constexpr QLatin1StringView Clear("clear");
 inline constexpr QLatin1StringView Serial("n");
 inline constexpr QLatin1StringView Init("init");
 inline constexpr QLatin1StringView Batch("batch");
+inline constexpr QLatin1StringView Nonce("nonce");
+inline constexpr QLatin1StringView Proof("proof");
+inline constexpr QLatin1StringView Build("build");
+inline constexpr QLatin1StringView PluginBuild("pbuild");
 } // namespace Key
 
 //! Values of Key::ErrorKind in an Error message.
