@@ -11,8 +11,9 @@ build=${BUILD_DIR:-$here/build}
 jobs=${JOBS:-$(nproc)}
 packages=(cmake ninja-build g++ qt6-base-dev libgl-dev)
 # The tests also build real Coq sources (tests/tst_coq.cpp): coqc, coqdep
-# and stdpp's sources.
-test_packages=(coq libcoq-stdpp)
+# and stdpp's sources; and drive drover-lsp from a real editor, headless
+# Neovim (tests/tst_lspneovim.cpp).
+test_packages=(coq libcoq-stdpp neovim)
 
 install_missing() {
     local missing=()
