@@ -59,6 +59,7 @@ CoqSession::~CoqSession()
 {
     m_controller->close();
     delete m_controller; // before the manager, which owns its queue
+    m_manager.reset();   // ends and reaps the workers, each coqidetop with its worker
 }
 
 bool CoqSession::open(const QString &text, QString *error)

@@ -61,10 +61,13 @@ ProofSession::ProofSession(std::unique_ptr<Drover::Manager> manager, Drover::Tas
 
 ProofSession::~ProofSession()
 {
-    // The controller and document go first: they cancel into the queue,
-    // which the manager owns.
+    // The controller and document go first, and hear nothing more from the
+    // queue; then the manager ends and reaps the workers, while the par
+    // fan-out (a child) still lives to see its queue go.
+    m_queue->disconnect(this);
     delete m_controller;
     delete m_document;
+    m_manager.reset();
 }
 
 int ProofSession::uidOfTask(Drover::TaskId id) const
