@@ -85,6 +85,7 @@ private slots:
     void diagnosticsAsLemmasEnd();
     void editChecksAgain_data();
     void editChecksAgain();
+    void nearChangeFirst();
     void cancelAndKill();
     void cancelRequest();
     void progress();
@@ -180,6 +181,34 @@ void TestLsp::editChecksAgain()
                                   .value(key("range")).toObject().value(key("start")).toObject();
     QCOMPARE(start.value(key("line")).toInt(), 9);
     QCOMPARE(start.value(key("character")).toInt(), 2);
+}
+
+void TestLsp::nearChangeFirst()
+{
+    // Five lemmas that fail, one worker: an option set at the end makes
+    // them all stale, and the one nearest the change is checked first.
+    QString text;
+    for (int i = 0; i < 5; ++i)
+        text += QStringLiteral("Lemma l%1: fails.\nProof.\n  sleep 50.\n  fib 11 = 90.\nQed.\n").arg(i);
+    LspClient client(program(), {QStringLiteral("-j"), QStringLiteral("1"), QStringLiteral("--edit-pause"), QStringLiteral("50")});
+    client.initialize();
+    client.notify(QStringLiteral("textDocument/didOpen"), TestSupport::documentItem(uri, text, 1));
+    QCOMPARE(waitSettled(client).value(key("error")).toInt(), 5);
+    client.drain();
+    const QJsonObject end = position(25, 0);
+    client.notify(QStringLiteral("textDocument/didChange"),
+                  QJsonObject{{key("textDocument"), textDocument(2)},
+                              {key("contentChanges"), QJsonArray{QJsonObject{
+                                  {key("text"), QStringLiteral("Set Verbose on.\n")},
+                                  {key("range"), QJsonObject{{key("start"), end}, {key("end"), end}}}}}}});
+    const QJsonObject first = client.notification(QStringLiteral("textDocument/publishDiagnostics"), [](const QJsonObject &p) {
+        return p.value(key("version")).toInt() == 2 && !p.value(key("diagnostics")).toArray().isEmpty();
+    });
+    const QJsonArray diagnostics = diagnosticsOf(first);
+    QCOMPARE(diagnostics.size(), 1);
+    QVERIFY2(diagnostics.at(0).toObject().value(key("message")).toString().startsWith(QLatin1String("l4,")),
+             qPrintable(diagnostics.at(0).toObject().value(key("message")).toString()));
+    QCOMPARE(waitSettled(client).value(key("error")).toInt(), 5);
 }
 
 void TestLsp::cancelAndKill()
