@@ -44,6 +44,7 @@ class TestLspCoq : public QObject
 private slots:
     void initTestCase();
     void sentenceDiagnostics();
+    void inputEndEndsCoqidetop();
 };
 
 void TestLspCoq::initTestCase()
@@ -115,6 +116,27 @@ void TestLspCoq::sentenceDiagnostics()
     QTRY_COMPARE_WITH_TIMEOUT(TestSupport::coqidetopCount(dir.path()), 0, 30000);
     QVERIFY(client.call(QStringLiteral("shutdown"), QJsonValue::Null).isNull());
     QVERIFY2(client.protocolViolation().isEmpty(), qPrintable(client.protocolViolation()));
+}
+
+void TestLspCoq::inputEndEndsCoqidetop()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QFile file(dir.filePath(QStringLiteral("doc.v")));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(document.toUtf8());
+    file.close();
+    LspClient client(QStringLiteral(DROVER_LSP_BIN));
+    client.initialize();
+    client.notify(QStringLiteral("textDocument/didOpen"),
+                  TestSupport::documentItem(QUrl::fromLocalFile(file.fileName()).toString(), document, 1, QStringLiteral("coq")));
+    QTRY_VERIFY_WITH_TIMEOUT(TestSupport::coqidetopCount(dir.path()) > 0, 60000);
+    // The editor goes away without a word: the server ends, and every
+    // coqidetop with its worker.
+    client.process().closeWriteChannel();
+    QVERIFY(client.process().waitForFinished(30000));
+    QCOMPARE(client.process().exitCode(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(TestSupport::coqidetopCount(dir.path()), 0, 30000);
 }
 
 QTEST_MAIN(TestLspCoq)

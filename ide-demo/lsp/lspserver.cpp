@@ -115,6 +115,8 @@ void LspServer::onBadMessage(const QJsonValue &id, ErrorCode code, const QString
 
 void LspServer::onMessage(const IncomingMessage &message)
 {
+    if (m_finished)
+        return; // after exit, what was still in the pipe goes unread
     switch (message.kind) {
     case IncomingMessage::Kind::Request:
         onRequest(message);
