@@ -135,7 +135,9 @@ void TestLsp::editChecksAgain_data()
 void TestLsp::editChecksAgain()
 {
     QFETCH(bool, incremental);
-    LspClient client(program(), {QStringLiteral("--edit-pause"), QStringLiteral("100")});
+    // A worker per lemma: the one holding wrong_fib's first step is never
+    // retired to make room for another lemma, so the fix is a repair.
+    LspClient client(program(), {QStringLiteral("-j"), QStringLiteral("3"), QStringLiteral("--edit-pause"), QStringLiteral("100")});
     client.initialize();
     client.notify(QStringLiteral("textDocument/didOpen"), TestSupport::documentItem(uri, document, 1));
     QCOMPARE(waitSettled(client).value(key("error")).toInt(), 1);
