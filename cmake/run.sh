@@ -13,9 +13,10 @@ jobs=${JOBS:-$(nproc)}
 # worker's connection; docs/remote.md).
 packages=(cmake ninja-build g++ qt6-base-dev libgl-dev libssl-dev)
 # The tests also build real Coq sources (tests/tst_coq.cpp): coqc, coqdep
-# and stdpp's sources.
-# tests/tst_launchers.cpp starts a SLURM and an sshd of its own (as root).
-test_packages=(coq libcoq-stdpp slurmctld slurmd slurm-client munge openssh-server openssh-client)
+# and stdpp's sources; tests/tst_launchers.cpp starts a SLURM and an sshd of
+# its own (as root); and drover-lsp is driven from a real editor, headless
+# Neovim (tests/tst_lspneovim.cpp).
+test_packages=(coq libcoq-stdpp slurmctld slurmd slurm-client munge openssh-server openssh-client neovim)
 
 install_missing() {
     local missing=()

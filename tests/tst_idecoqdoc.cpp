@@ -10,6 +10,7 @@
 #include "coqeditor.h"
 #include "mainwindow.h"
 #include "proofeditor.h"
+#include "statecolors.h"
 #include "support/coq.h"
 #include "support/idewindow.h"
 #include "support/processes.h"

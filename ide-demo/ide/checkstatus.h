@@ -8,9 +8,15 @@
 class QLabel;
 class QProgressBar;
 
+namespace DroverDemo {
+struct LemmaEntry;
+class ProofDocument;
+}
+
 namespace DroverIde {
 
-class ProofDocument;
+using DroverDemo::LemmaEntry;
+using DroverDemo::ProofDocument;
 
 //! The status bar's summary of the document: how many lemmas are in each
 //! state and how many parse errors it has (what is zero is left out; each

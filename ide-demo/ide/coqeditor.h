@@ -3,9 +3,13 @@
 #include <QtCore/QTimer>
 #include <QtWidgets/QPlainTextEdit>
 
+namespace DroverDemo {
+class CoqDocController;
+}
+
 namespace DroverIde {
 
-class CoqDocController;
+using DroverDemo::CoqDocController;
 
 //! A .v document being edited, with its sentences' states on it as its
 //! controller gives them (CoqDocController::marks()): each sentence's text

@@ -11,9 +11,17 @@ class QListWidget;
 
 namespace Drover { class TaskQueue; }
 
+namespace DroverDemo {
+struct LemmaEntry;
+class CheckController;
+class ProofDocument;
+}
+
 namespace DroverIde {
 
-class CheckController;
+using DroverDemo::LemmaEntry;
+using DroverDemo::CheckController;
+using DroverDemo::ProofDocument;
 
 //! What the workers said and did, newest last: `say` feedback, outcomes,
 //! workers starting, checking, writing to stderr and exiting. Each line is

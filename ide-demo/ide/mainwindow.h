@@ -19,17 +19,25 @@ class Manager;
 class TaskQueue;
 }
 
+namespace DroverDemo {
+class CoqDocController;
+struct LemmaEntry;
+class CheckController;
+class ProofDocument;
+}
+
 namespace DroverIde {
 
-class CheckController;
+using DroverDemo::LemmaEntry;
+using DroverDemo::CheckController;
 class CheckStatus;
 class CoqController;
-class CoqDocController;
+using DroverDemo::CoqDocController;
 class CoqEditor;
 class CoqFilesDock;
 class CoqFileView;
 class FeedbackLog;
-class ProofDocument;
+using DroverDemo::ProofDocument;
 class ProofEditor;
 class QueryController;
 class TaskListDock;

@@ -1,10 +1,13 @@
 #include "problems.h"
 
 #include "proofdocument.h"
+#include "statecolors.h"
 
 #include <algorithm>
 
 namespace DroverIde {
+
+using DroverDemo::LemmaEntry;
 
 QList<Problem> problemsOf(const ProofDocument &document)
 {

@@ -3,9 +3,13 @@
 #include <QtCore/QList>
 #include <QtCore/QString>
 
+namespace DroverDemo {
+class ProofDocument;
+}
+
 namespace DroverIde {
 
-class ProofDocument;
+using DroverDemo::ProofDocument;
 
 //! One thing in the document that needs the user: a parse error, or a
 //! lemma that ended error, crashed or timeout (at its failing step when the

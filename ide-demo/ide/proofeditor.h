@@ -2,10 +2,16 @@
 
 #include <QtWidgets/QPlainTextEdit>
 
+namespace DroverDemo {
+struct LemmaEntry;
+class ProofDocument;
+}
+
 namespace DroverIde {
 
+using DroverDemo::LemmaEntry;
 class LemmaMargin;
-class ProofDocument;
+using DroverDemo::ProofDocument;
 
 //! The text of a proof document with its lemmas' states on it: a sign and a
 //! coloured bar per lemma in the margin, each lemma's lines tinted by state,

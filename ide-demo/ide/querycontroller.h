@@ -9,9 +9,15 @@
 #include <QtCore/QPointer>
 #include <QtCore/QTimer>
 
+namespace DroverDemo {
+struct LemmaEntry;
+class ProofDocument;
+}
+
 namespace DroverIde {
 
-class ProofDocument;
+using DroverDemo::LemmaEntry;
+using DroverDemo::ProofDocument;
 
 //! Asks the document's queries (`Eval`, `Search`) on a `query` queue and
 //! reports the answers. Query workers read the document's options and lemma

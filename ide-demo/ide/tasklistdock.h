@@ -8,9 +8,15 @@ class QTableView;
 
 namespace Drover { class TaskQueue; }
 
+namespace DroverDemo {
+struct LemmaEntry;
+class CheckController;
+}
+
 namespace DroverIde {
 
-class CheckController;
+using DroverDemo::LemmaEntry;
+using DroverDemo::CheckController;
 class TaskListModel;
 
 //! The queued and running lemmas in the order workers take them, with

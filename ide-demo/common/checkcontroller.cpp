@@ -9,7 +9,7 @@
 
 using namespace std::chrono_literals;
 
-namespace DroverIde {
+namespace DroverDemo {
 
 CheckController::CheckController(ProofDocument *document, Drover::TaskQueue *queue, QObject *parent)
     : QObject(parent)
@@ -91,7 +91,7 @@ void CheckController::forwardOptions()
     // Options stand on the queue until cleared: the workers that start later
     // get them in their welcome, before their first lemma.
     m_queue->clearForwardedFeedback();
-    DroverDemo::forwardBroadcasts(m_queue, DroverDemo::optionBroadcasts(m_documentId, m_document->options()));
+    forwardBroadcasts(m_queue, optionBroadcasts(m_documentId, m_document->options()));
     m_optionsDirty = false;
 }
 
@@ -105,17 +105,17 @@ void CheckController::enqueueEdited()
         if (entry.state == LemmaState::Edited)
             edited << entry.uid;
     }
-    DroverDemo::LemmaTaskSettings settings;
+    LemmaTaskSettings settings;
     if (m_timeLimit > 0ms) {
         settings.options.termTimeout = m_timeLimit;
-        settings.options.killTimeout = DroverDemo::defaultKillAfter;
+        settings.options.killTimeout = defaultKillAfter;
     }
     for (int uid : std::as_const(edited)) {
         const LemmaEntry *entry = m_document->lemma(uid);
         if (!entry)
             continue;
         settings.priority = priorityOf(entry->lemma.line, entry->lemma.endLine);
-        const Drover::TaskId id = m_queue->enqueue(DroverDemo::lemmaTask(m_documentId, entry->lemma, settings));
+        const Drover::TaskId id = m_queue->enqueue(lemmaTask(m_documentId, entry->lemma, settings));
         m_lemmaOfTask.insert(id, uid);
         m_document->setQueued(uid, id);
     }
@@ -168,7 +168,7 @@ void CheckController::cancelAll()
             waiting << entry.uid;
     }
     for (int uid : std::as_const(waiting)) {
-        DroverDemo::LemmaOutcome cancelled;
+        LemmaOutcome cancelled;
         cancelled.state = LemmaState::Cancelled;
         cancelled.message = tr("cancelled before it was queued");
         m_document->setOutcome(uid, cancelled);
@@ -210,7 +210,7 @@ void CheckController::onTaskFinished(Drover::TaskId id, const Drover::TaskResult
     const int uid = m_lemmaOfTask.take(id);
     if (!uid)
         return;
-    const DroverDemo::LemmaOutcome outcome = DroverDemo::lemmaOutcomeOf(result);
+    const LemmaOutcome outcome = lemmaOutcomeOf(result);
     m_document->setOutcome(uid, outcome);
     emit lemmaFinished(nameOf(uid), outcome.state, outcome.message);
     checkSettled();
@@ -224,4 +224,4 @@ void CheckController::checkSettled()
     m_wasSettled = settledNow;
 }
 
-} // namespace DroverIde
+} // namespace DroverDemo

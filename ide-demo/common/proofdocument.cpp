@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-namespace DroverIde {
+namespace DroverDemo {
 
 namespace {
 constexpr QChar fieldSeparator(0x1f);
@@ -149,7 +149,7 @@ void ProofDocument::setChecking(int uid, int workerId)
     }
 }
 
-void ProofDocument::setOutcome(int uid, const DroverDemo::LemmaOutcome &outcome)
+void ProofDocument::setOutcome(int uid, const LemmaOutcome &outcome)
 {
     LemmaEntry *entry = find(uid);
     if (!entry)
@@ -178,4 +178,4 @@ int ProofDocument::pendingCount() const
                              [](const LemmaEntry &entry) { return isPending(entry.state); }));
 }
 
-} // namespace DroverIde
+} // namespace DroverDemo

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "coqdocumentcheck.h" // ide-demo/common
+#include "coqdocumentcheck.h"
 #include "coqtextpositions.h"
-#include "statecolors.h"
+#include "lemmastate.h"
 
 #include <QtCore/QHash>
 #include <QtCore/QObject>
@@ -15,9 +15,9 @@ class Manager;
 class TaskQueue;
 }
 
-namespace DroverIde {
+namespace DroverDemo {
 
-//! Drives one .v document edited in drover-ide on the manager's `coqdoc`
+//! Drives one .v document edited in drover-ide (or drover-lsp) on the manager's `coqdoc`
 //! queue (CoqDocumentCheck, as drover-check --sentences does): checks it
 //! when it opens and again when typing pauses, with the text as it is then;
 //! the workers resume after the sentences they hold unchanged. Between an
@@ -55,12 +55,14 @@ public:
     void edit(const QString &text);
     //! At most this many workers check the document (CoqDocumentCheck's roles).
     void setRoles(int roles) { m_roles = std::max(1, roles); }
+    //! How long typing must pause before the text is checked again (500 ms).
+    void setEditPause(std::chrono::milliseconds pause) { m_pause.setInterval(pause); }
 
     bool isOpen() const { return !m_path.isEmpty(); }
     QString path() const { return m_path; }
     //! The `coqdoc` queue, once a document was opened (nullptr before).
     Drover::TaskQueue *queue() const { return m_queue; }
-    DroverDemo::CoqDocumentCheck *check() const { return m_check; }
+    CoqDocumentCheck *check() const { return m_check; }
     //! The sentences to show for the text last given (open() or edit()).
     QList<Mark> marks() const;
     //! How many sentences of the running (or last) check have an outcome.
@@ -84,18 +86,18 @@ private:
 
     Drover::Manager *m_manager;
     Drover::TaskQueue *m_queue = nullptr;
-    DroverDemo::CoqDocumentCheck *m_check = nullptr;
-    std::optional<DroverDemo::CoqDocumentCheck::Setup> m_setup;
+    CoqDocumentCheck *m_check = nullptr;
+    std::optional<CoqDocumentCheck::Setup> m_setup;
     QString m_path;
     QByteArray m_text;            //!< the editor's text, UTF-8
     qsizetype m_unchanged = 0;    //!< bytes the check's text and m_text share
     std::optional<CoqLib::CoqTextPositions> m_positions; //!< of the check's text
     //! Outcomes of the previous text's sentences that the new one keeps, by
     //! byte range, until the workers say them again.
-    QHash<std::pair<qsizetype, qsizetype>, DroverDemo::CoqDocumentCheck::Sentence> m_kept;
+    QHash<std::pair<qsizetype, qsizetype>, CoqDocumentCheck::Sentence> m_kept;
     QTimer m_pause;
     int m_roles = 1;
     bool m_closing = false;
 };
 
-} // namespace DroverIde
+} // namespace DroverDemo

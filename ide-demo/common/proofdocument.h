@@ -2,7 +2,7 @@
 
 #include "lemmaoutcome.h"
 #include "prooflang.h"
-#include "statecolors.h"
+#include "lemmastate.h"
 
 #include <drover/task.h>
 
@@ -10,7 +10,7 @@
 #include <QtCore/QList>
 #include <QtCore/QObject>
 
-namespace DroverIde {
+namespace DroverDemo {
 
 //! One lemma of the open document and where its check stands.
 struct LemmaEntry
@@ -19,7 +19,7 @@ struct LemmaEntry
     ProofLang::Lemma lemma;      //!< as of the latest parse (positions follow edits)
     QString key;                 //!< what its check depends on: the options and its own text
     LemmaState state = LemmaState::Edited;
-    DroverDemo::LemmaOutcome outcome; //!< meaningful once the state is an outcome
+    LemmaOutcome outcome; //!< meaningful once the state is an outcome
     Drover::TaskId task = 0;     //!< the live task checking it, 0 if none
     int workerId = -1;           //!< while Checking
 };
@@ -62,7 +62,7 @@ public:
 
     void setQueued(int uid, Drover::TaskId task);
     void setChecking(int uid, int workerId);
-    void setOutcome(int uid, const DroverDemo::LemmaOutcome &outcome);
+    void setOutcome(int uid, const LemmaOutcome &outcome);
 
     int count(LemmaState state) const;
     int pendingCount() const;
@@ -81,8 +81,8 @@ private:
     QList<ProofLang::ParseError> m_errors;
     QList<ProofLang::Query> m_queries;
     QString m_optionsSignature;
-    QHash<QString, DroverDemo::LemmaOutcome> m_verdicts; // by key: ok and error outcomes seen
+    QHash<QString, LemmaOutcome> m_verdicts; // by key: ok and error outcomes seen
     int m_nextUid = 1;
 };
 
-} // namespace DroverIde
+} // namespace DroverDemo

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "statecolors.h"
+#include "lemmastate.h"
 #include "proofdocument.h"
 
 #include <drover/task.h>
@@ -14,7 +14,7 @@
 
 namespace Drover { class TaskQueue; }
 
-namespace DroverIde {
+namespace DroverDemo {
 
 //! Keeps a `proof` queue busy with the document's lemmas: every edited lemma
 //! is queued once typing pauses, the tasks of lemmas that changed are
@@ -65,7 +65,7 @@ public:
 
 Q_SIGNALS:
     void lemmaStarted(const QString &name, int workerId);
-    void lemmaFinished(const QString &name, DroverIde::LemmaState state, const QString &message);
+    void lemmaFinished(const QString &name, DroverDemo::LemmaState state, const QString &message);
     //! Queued tasks got new priorities (the cursor moved or lemmas were queued).
     void prioritiesChanged();
     //! The last pending lemma got its outcome.
@@ -96,4 +96,4 @@ private:
     bool m_wasSettled = true;
 };
 
-} // namespace DroverIde
+} // namespace DroverDemo

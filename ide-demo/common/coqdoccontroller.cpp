@@ -10,7 +10,7 @@ using namespace std::chrono_literals;
 using CoqLib::CoqSentenceOutcome;
 using Sentence = DroverDemo::CoqDocumentCheck::Sentence;
 
-namespace DroverIde {
+namespace DroverDemo {
 
 namespace {
 LemmaState stateOf(CoqSentenceOutcome::Status status)
@@ -45,7 +45,7 @@ CoqDocController::~CoqDocController()
 bool CoqDocController::open(const QString &path, const QString &text, QString *error)
 {
     const QByteArray utf8 = text.toUtf8();
-    std::optional<DroverDemo::CoqDocumentCheck::Setup> setup = DroverDemo::CoqDocumentCheck::Setup::forFile(path, utf8, error);
+    std::optional<CoqDocumentCheck::Setup> setup = CoqDocumentCheck::Setup::forFile(path, utf8, error);
     if (!setup)
         return false;
     if (!m_queue) {
@@ -54,9 +54,9 @@ bool CoqDocController::open(const QString &path, const QString &text, QString *e
             *error = m_manager->errorString();
             return false;
         }
-        m_check = new DroverDemo::CoqDocumentCheck(m_queue, this);
-        connect(m_check, &DroverDemo::CoqDocumentCheck::sentencesChanged, this, &CoqDocController::marksChanged);
-        connect(m_check, &DroverDemo::CoqDocumentCheck::finished, this, [this] {
+        m_check = new CoqDocumentCheck(m_queue, this);
+        connect(m_check, &CoqDocumentCheck::sentencesChanged, this, &CoqDocController::marksChanged);
+        connect(m_check, &CoqDocumentCheck::finished, this, [this] {
             if (m_closing)
                 retireWhenIdle();
             emit marksChanged();
@@ -218,4 +218,4 @@ QString CoqDocController::summary() const
     return tr("%1 sentences: %2").arg(m_check->plan().split.sentences.size()).arg(parts.join(QLatin1String(", ")));
 }
 
-} // namespace DroverIde
+} // namespace DroverDemo
