@@ -57,6 +57,12 @@ public:
         //! outside (SIGKILL, SIGTERM, SIGINT, SIGHUP: a user, the OOM killer)
         //! after others had started fine; the queue backs off and keeps trying.
         WorkerKilledFromOutside,
+        //! A message that belongs to no task was not sent because it exceeds
+        //! the frame limit (Manager::setMaxFrameSize()): a worker's message
+        //! from initWorker(), or a welcome that no longer fits after the
+        //! limit was lowered (that worker is killed). Everything that belongs
+        //! to a task ends it MarshalError instead (docs/wire.md).
+        MessageTooLarge,
     };
     Q_ENUM(Error)
 
@@ -91,7 +97,8 @@ public:
     //! this queue.
     QString failureOf(const QFuture<QCborValue> &future) const;
 
-    //! Sends a message to the worker running a task; false if it is not running.
+    //! Sends a message to the worker running a task; false if it is not
+    //! running, or if the message exceeds the frame limit (nothing is sent).
     bool sendMessage(TaskId id, const QCborValue &value);
 
     //! Answers WorkerContext::ask() from workers. Without a handler, every
@@ -101,8 +108,10 @@ public:
 
     //! Data every worker receives once when it starts (Nproc: env; rpc_parallel:
     //! init_arg), read with WorkerContext::workerEnvironment(). Applies to
-    //! workers started afterwards.
-    void setWorkerEnvironment(const QCborValue &environment);
+    //! workers started afterwards. Returns false, and keeps the previous
+    //! environment, when the welcome that carries it with the forwarded
+    //! feedback would exceed the frame limit.
+    bool setWorkerEnvironment(const QCborValue &environment);
     QCborValue workerEnvironment() const;
     //! Changes the priority of a queued task (Coq's AsyncTaskQueue: set_order). Returns
     //! false if it is not queued any more.
@@ -128,7 +137,10 @@ public:
 
     //! Sends a value to every live worker and to every worker started later
     //! (Coq's AsyncTaskQueue: forward_feedback); it stands until clearForwardedFeedback().
-    void forwardFeedback(const QCborValue &value);
+    //! Returns false, and neither keeps nor sends the value, when the welcome
+    //! that carries every standing value to a new worker would exceed the
+    //! frame limit (Manager::setMaxFrameSize()).
+    bool forwardFeedback(const QCborValue &value);
     void clearForwardedFeedback();
 
     //! The pool size: at most this many workers run at once (default 1).

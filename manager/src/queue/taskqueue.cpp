@@ -41,7 +41,7 @@ bool TaskQueue::sendMessage(TaskId id, const QCborValue &value) { return d->send
 
 void TaskQueue::setRequestHandler(RequestHandler handler) { d->requestHandler = std::move(handler); }
 RequestHandler TaskQueue::requestHandler() const { return d->requestHandler; }
-void TaskQueue::setWorkerEnvironment(const QCborValue &environment) { d->workerEnvironment = environment; }
+bool TaskQueue::setWorkerEnvironment(const QCborValue &environment) { return d->setWorkerEnvironment(environment); }
 QCborValue TaskQueue::workerEnvironment() const { return d->workerEnvironment; }
 
 void TaskQueue::clear() { cancel(d->book.queuedIds()); }
@@ -83,7 +83,7 @@ int TaskQueue::cancel(const QList<TaskId> &ids)
 
 void TaskQueue::cancelAll() { cancel(d->book.ids()); }
 
-void TaskQueue::forwardFeedback(const QCborValue &value) { d->broadcast(Internal::Wire::Broadcast{value, false}); }
+bool TaskQueue::forwardFeedback(const QCborValue &value) { return d->broadcast(Internal::Wire::Broadcast{value, false}); }
 void TaskQueue::clearForwardedFeedback() { d->broadcast(Internal::Wire::Broadcast{{}, true}); }
 
 void TaskQueue::setMaxWorkers(int count)

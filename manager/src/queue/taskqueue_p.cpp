@@ -87,16 +87,63 @@ bool TaskQueuePrivate::sendMessage(TaskId id, const QCborValue &value)
     return w->send(Wire::Message{qint64(id), value});
 }
 
-void TaskQueuePrivate::broadcast(const Wire::Broadcast &message)
+namespace {
+qint64 encodedSize(const QCborValue &value)
 {
-    if (message.clear)
+    return value.toCbor().size();
+}
+// More than the welcome's map, keys, type and array head take.
+constexpr qint64 WelcomeOverhead = 64;
+} // namespace
+
+bool TaskQueuePrivate::welcomeFits(const QCborArray &feedback, qint64 feedbackBytes, const QCborValue &environment,
+                                   qint64 environmentBytes) const
+{
+    const qint64 limit = manager->maxFrameSize;
+    if (feedbackBytes + environmentBytes > limit)
+        return false;
+    if (feedbackBytes + environmentBytes + WelcomeOverhead <= limit)
+        return true;
+    Wire::FrameWriter writer; // a few bytes from the limit: the exact size
+    return !Wire::frameOf(writer, Wire::Welcome{limit, feedback, environment}, limit).isEmpty();
+}
+
+bool TaskQueuePrivate::broadcast(const Wire::Broadcast &message)
+{
+    // A value kept here goes into every later worker's welcome: one that
+    // does not fit would kill each of them at its start.
+    if (message.clear) {
         forwarded = {};
-    else
+        m_forwardedBytes = 0;
+    } else {
+        const qint64 bytes = encodedSize(message.body);
         forwarded.append(message.body);
+        if (!welcomeFits(forwarded, m_forwardedBytes + bytes, workerEnvironment, m_environmentBytes)) {
+            forwarded.removeLast();
+            qCWarning(lcQueue).noquote() << kind << ": forwarded feedback of" << bytes
+                                         << "bytes would not fit in a frame; not forwarded";
+            return false;
+        }
+        m_forwardedBytes += bytes;
+    }
     for (const auto &[id, w] : pool.workers()) {
         if (w->isConnected())
             w->send(message);
     }
+    return true;
+}
+
+bool TaskQueuePrivate::setWorkerEnvironment(const QCborValue &environment)
+{
+    const qint64 bytes = encodedSize(environment);
+    if (!welcomeFits(forwarded, m_forwardedBytes, environment, bytes)) {
+        qCWarning(lcQueue).noquote() << kind << ": a worker environment of" << bytes
+                                     << "bytes would not fit in a frame; kept the previous one";
+        return false;
+    }
+    workerEnvironment = environment;
+    m_environmentBytes = bytes;
+    return true;
 }
 
 bool TaskQueuePrivate::signalWorker(int workerId, int signal)

@@ -39,7 +39,10 @@ public:
     TaskId enqueue(Task task, std::unique_ptr<TaskHooks> hooks = {}, bool batch = false);
     bool cancel(TaskId id, bool interrupt = false);
     bool sendMessage(TaskId id, const QCborValue &value);
-    void broadcast(const Wire::Broadcast &message);
+    //! False when a value to forward would not fit in a welcome (not kept).
+    bool broadcast(const Wire::Broadcast &message);
+    //! False when the environment would not fit in a welcome (not kept).
+    bool setWorkerEnvironment(const QCborValue &environment);
     void stop();
     //! Kills and reaps every worker now and cancels every task with `why`.
     //! Once: later calls do nothing.
@@ -80,6 +83,10 @@ private:
     //! Every queued task ends with this outcome.
     void finishQueued(Outcome outcome, const QString &message);
     void reportStoppedIfDone();
+    //! Whether a welcome with this much forwarded feedback and environment
+    //! (their encoded sizes) fits in a frame.
+    bool welcomeFits(const QCborArray &feedback, qint64 feedbackBytes, const QCborValue &environment,
+                     qint64 environmentBytes) const;
 
     // dispatch.cpp
     void dispatch();
@@ -105,6 +112,8 @@ private:
     bool m_sparesWanted = true;
     bool m_stoppedReported = false;
     bool m_abandoned = false;
+    qint64 m_forwardedBytes = 0;   // encoded size of `forwarded`'s values
+    qint64 m_environmentBytes = 0; // encoded size of workerEnvironment
 };
 
 } // namespace Drover::Internal

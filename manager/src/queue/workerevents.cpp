@@ -42,7 +42,12 @@ void TaskQueuePrivate::onConnected(WorkerProcess *w)
 {
     m_backoff.workerConnected();
     if (!w->send(Wire::Welcome{manager->maxFrameSize, forwarded, workerEnvironment})) {
-        w->kill(QStringLiteral("the forwarded feedback exceeds the frame limit"));
+        // Only when the limit was lowered after the values were kept.
+        const QString why = QStringLiteral("the forwarded feedback and worker environment exceed the frame limit "
+                                           "of %1 bytes").arg(manager->maxFrameSize);
+        w->kill(why);
+        emit q->errorOccurred(QStringLiteral("worker %1 cannot be welcomed: %2").arg(w->id()).arg(why),
+                              TaskQueue::Error::MessageTooLarge);
         return;
     }
     w->ready();
@@ -65,6 +70,12 @@ void TaskQueuePrivate::onMessage(WorkerProcess *w, const Wire::Received &message
     }
     case Wire::Type::Error: {
         const Wire::Error error = Wire::decode<Wire::Error>(message);
+        if (error.task == 0 && error.kind == Wire::Error::Kind::Marshal) {
+            // What the worker could not send outside a task (initWorker()).
+            emit q->errorOccurred(QStringLiteral("worker %1: %2").arg(w->id()).arg(error.message),
+                                  TaskQueue::Error::MessageTooLarge);
+            return;
+        }
         onTaskAnswer(w, TaskId(error.task),
                      error.kind == Wire::Error::Kind::Marshal ? Outcome::MarshalError : Outcome::Failed, error.message,
                      {});
