@@ -248,9 +248,14 @@ Q_SIGNALS:
     //! No task is queued or running any more: right after the last
     //! taskFinished().
     void drained();
-    //! A worker is idle and nothing is queued: the place to add more work
-    //! (Tezt's Scheduler: on_empty_queue); from the event loop, after a
-    //! task's outcome and before drained().
+    //! A worker could take work and nothing is queued: the place to add
+    //! more work (Tezt's Scheduler: on_empty_queue), for every kind. From
+    //! the event loop, after the outcome of a task that ran (before
+    //! drained()) and when a worker becomes ready with nothing queued (a
+    //! warm spare); never while the queue is stopped. idleWorkerId is an
+    //! idle worker that would take the work, or 0 when none is idle but
+    //! the pool has room to start one (a fresh-worker kind, whose worker
+    //! ends with its task).
     void queueEmptied(int idleWorkerId);
 
     //! A worker process was started (pid known, not yet connected); from

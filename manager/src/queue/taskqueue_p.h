@@ -91,6 +91,10 @@ private:
     // dispatch.cpp
     void dispatch();
     bool assign(WorkerProcess *w);
+    //! queueEmptied() if nothing is queued and a worker could take work:
+    //! `candidate` if it is idle, else another idle one, else 0 when the
+    //! pool has room to start one.
+    void reportQueueEmptied(WorkerProcess *candidate);
 
     // workerevents.cpp
     void connectPool();

@@ -57,6 +57,7 @@ void TaskQueuePrivate::onConnected(WorkerProcess *w)
     } else {
         w->startIdleClock(pool.settings.idleTimeout);
         scheduleDispatch();
+        reportQueueEmptied(w); // a warm spare, or a worker whose task went meanwhile
     }
 }
 
@@ -155,8 +156,7 @@ void TaskQueuePrivate::onTaskAnswer(WorkerProcess *w, TaskId id, Outcome outcome
         finishTask(id, Outcome::Done, {}, response, false);
     }
     // The place to add more work comes before the verdict that all is done.
-    if (w->isIdle() && !w->isQuitting() && book.pending().isEmpty() && !stopped)
-        emit q->queueEmptied(w->id());
+    reportQueueEmptied(w);
     if (book.isEmpty())
         emit q->drained();
     scheduleDispatch();
@@ -283,19 +283,24 @@ void TaskQueuePrivate::onWorkerFinished(WorkerProcess *w, const QString &status)
         TaskRecord &record = *book.find(current);
         Deadlines::disarm(record);
         if (record.cancelRequested) {
-            finishTask(current, Outcome::Cancelled, QStringLiteral("cancelled; its worker %1").arg(reason));
+            finishTask(current, Outcome::Cancelled, QStringLiteral("cancelled; its worker %1").arg(reason), {}, false);
         } else if (record.timedOut) {
             const auto limit = record.task.options.termTimeout > 0ms ? record.task.options.termTimeout
                                                                       : record.task.options.killTimeout;
             finishTask(current, Outcome::TimedOut,
-                       QStringLiteral("timed out after %1; its worker %2").arg(ms(limit), reason));
+                       QStringLiteral("timed out after %1; its worker %2").arg(ms(limit), reason), {}, false);
         } else if (!stopped && record.attempts <= record.task.options.retries) {
             requeued = true;
             qCInfo(lcQueue).noquote() << kind << ": retrying task" << current << "(attempt" << record.attempts + 1
                                       << "of" << record.task.options.retries + 1 << ")";
             book.requeue(record);
         } else {
-            finishTask(current, Outcome::WorkerDied, reason);
+            finishTask(current, Outcome::WorkerDied, reason, {}, false);
+        }
+        if (!requeued) {
+            reportQueueEmptied(nullptr);
+            if (book.isEmpty())
+                emit q->drained();
         }
     } else if (w->everConnected() && !wasQuitting) {
         taskKind->onTaskEnded(std::nullopt, EndReason::WorkerDied);
