@@ -128,6 +128,15 @@ QCborValue ScriptedKind::perform(const QCborValue &request, WorkerContext &conte
     } else if (op == QLatin1String("big-message")) {
         context.sendMessage(QByteArray(qsizetype(arg.toInteger()), 'm'));
         context.sendMessage(QStringLiteral("small"));
+    } else if (op == QLatin1String("say")) {
+        // Straight to the descriptors: nothing buffered is lost in a crash.
+        const QByteArray out = arg[QLatin1String("out")].toString().toLocal8Bit();
+        const QByteArray err = arg[QLatin1String("err")].toString().toLocal8Bit();
+        if (::write(STDOUT_FILENO, out.constData(), size_t(out.size())) < 0
+            || ::write(STDERR_FILENO, err.constData(), size_t(err.size())) < 0)
+            throw TaskFailure("cannot write");
+        if (arg[QLatin1String("crash")].toBool())
+            ::_exit(3);
     } else if (op == QLatin1String("big")) {
         value = QByteArray(qsizetype(arg.toInteger()), 'x');
     } else if (op == QLatin1String("alloc")) {

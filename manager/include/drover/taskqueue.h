@@ -66,6 +66,10 @@ public:
     };
     Q_ENUM(Error)
 
+    //! Where a worker wrote a line of workerOutput().
+    enum class OutputChannel { StandardOutput, StandardError };
+    Q_ENUM(OutputChannel)
+
     ~TaskQueue() override;
 
     QString kind() const;
@@ -275,9 +279,13 @@ Q_SIGNALS:
     //! taskFinished() (or its retry's taskStarted()). Once per worker, from
     //! the event loop (destroying the queue reaps its workers silently).
     void workerExited(int workerId, const QString &status);
-    //! Output the worker wrote to stdout or stderr, one line at a time;
-    //! from the event loop.
-    void workerOutput(int workerId, const QString &line);
+    //! Output the worker wrote, one line at a time (without its newline),
+    //! with the channel it came on, in order on each channel. A last line
+    //! without a newline (a crash message, typically) comes when the
+    //! worker ends, before its workerExited(). From the event loop. (The
+    //! channel was added after the first release: a slot that takes only
+    //! the id and the line still connects.)
+    void workerOutput(int workerId, const QString &line, Drover::TaskQueue::OutputChannel channel);
     //! A worker sent a message outside any task (from initWorker()); from
     //! the event loop.
     void workerMessage(int workerId, const QCborValue &value);

@@ -57,7 +57,8 @@ WorkerProcess *WorkerPool::spawn()
     connect(w, &WorkerProcess::messageReceived, this,
             [this, w](const Wire::Received &m) { emit messageReceived(w, m); });
     connect(w, &WorkerProcess::idleTooLong, this, [this, w] { emit idleTooLong(w); });
-    connect(w, &WorkerProcess::outputLine, this, [this, id](const QString &line) { emit outputLine(id, line); });
+    connect(w, &WorkerProcess::outputLine, this,
+            [this, id](const QString &line, QProcess::ProcessChannel channel) { emit outputLine(id, line, channel); });
     // Queued: a process that fails to start may say so from inside start().
     connect(w, &WorkerProcess::finished, this, [this, w](const QString &status) { onFinished(w, status); },
             Qt::QueuedConnection);

@@ -3,6 +3,7 @@
 #include "wire/wire.h"
 
 #include <QtCore/QObject>
+#include <QtCore/QProcess>
 #include <QtCore/QProcessEnvironment>
 
 #include <chrono>
@@ -71,7 +72,7 @@ Q_SIGNALS:
     void messageReceived(Drover::Internal::WorkerProcess *worker, const Drover::Internal::Wire::Received &message);
     //! An idle worker had no task for the idle timeout.
     void idleTooLong(Drover::Internal::WorkerProcess *worker);
-    void outputLine(int workerId, const QString &line);
+    void outputLine(int workerId, const QString &line, QProcess::ProcessChannel channel);
     //! A worker is gone and reaped, from the event loop; it is no longer in
     //! workers() and is deleted once the handlers return.
     void workerFinished(Drover::Internal::WorkerProcess *worker, const QString &status);

@@ -320,24 +320,35 @@ void WorkerProcess::onSocketGone()
         m_killTimer.start(m_quitting ? m_killTimer.interval() : int(std::chrono::milliseconds(SocketGoneGrace).count()));
 }
 
-void WorkerProcess::readOutput(QProcess::ProcessChannel channel)
+void WorkerProcess::readOutput(QProcess::ProcessChannel channel, bool atEnd)
 {
     m_process.setReadChannel(channel);
     QByteArray &partial = m_partialOutput[channel];
     partial += m_process.readAll();
     qsizetype start = 0;
     for (qsizetype nl = partial.indexOf('\n'); nl >= 0; nl = partial.indexOf('\n', start)) {
-        const QString line = QString::fromLocal8Bit(partial.constData() + start, nl - start);
+        emitOutputLine(channel, partial.constData() + start, nl - start);
         start = nl + 1;
-        if (channel == QProcess::StandardError) {
-            m_recentErrors.append(line);
-            if (m_recentErrors.size() > RecentErrorLines)
-                m_recentErrors.removeFirst();
-        }
-        qCDebug(lcWorker).noquote() << "worker" << id() << "says:" << line;
-        emit outputLine(line);
+    }
+    // A crash message often has no newline: it is the last line all the same.
+    if (atEnd && start < partial.size()) {
+        emitOutputLine(channel, partial.constData() + start, partial.size() - start);
+        start = partial.size();
     }
     partial.remove(0, start);
+}
+
+void WorkerProcess::emitOutputLine(QProcess::ProcessChannel channel, const char *data, qsizetype size)
+{
+    const QString line = QString::fromLocal8Bit(data, size);
+    if (channel == QProcess::StandardError) {
+        m_recentErrors.append(line);
+        if (m_recentErrors.size() > RecentErrorLines)
+            m_recentErrors.removeFirst();
+    }
+    qCDebug(lcWorker).noquote() << "worker" << id() << (channel == QProcess::StandardError ? "says on stderr:" : "says:")
+                                << line;
+    emit outputLine(line, channel);
 }
 
 void WorkerProcess::readLastFrames()
@@ -358,8 +369,8 @@ void WorkerProcess::onProcessFinished(int exitCode, QProcess::ExitStatus status)
     // worker that was killed outright).
     killLeftoverGroup(pid());
     readLastFrames();
-    readOutput(QProcess::StandardOutput);
-    readOutput(QProcess::StandardError);
+    readOutput(QProcess::StandardOutput, true);
+    readOutput(QProcess::StandardError, true);
     QString text = workerEndText(status, exitCode, m_addressSpaceLimit, m_oomKillsAtStart, !m_deathReason.isEmpty());
     if (!m_everConnected && !m_recentErrors.isEmpty())
         text += QStringLiteral(" before connecting: ") + m_recentErrors.join(QLatin1String(" | "));

@@ -123,7 +123,9 @@ Q_SIGNALS:
     void connected();
     //! A message other than a pong (heartbeats are this class's business).
     void messageReceived(const Drover::Internal::Wire::Received &message);
-    void outputLine(const QString &line);
+    //! A line the worker wrote (without its newline); the last one when it
+    //! ends, with no newline, too.
+    void outputLine(const QString &line, QProcess::ProcessChannel channel);
     void finished(const QString &status);
     void idleTooLong();
 
@@ -133,7 +135,9 @@ private:
     //! Writes an encoded frame (empty: over the limit, false).
     bool sendFrame(QByteArrayView frame);
     void writeFrame(QByteArrayView frame);
-    void readOutput(QProcess::ProcessChannel channel);
+    //! Emits each whole line read; at the end, the rest as a last line.
+    void readOutput(QProcess::ProcessChannel channel, bool atEnd = false);
+    void emitOutputLine(QProcess::ProcessChannel channel, const char *data, qsizetype size);
     void onSocketGone();
     void onProcessFinished(int exitCode, QProcess::ExitStatus status);
     void onProcessError(QProcess::ProcessError error);

@@ -34,7 +34,11 @@ void TaskQueuePrivate::connectPool()
     connect(&pool, &WorkerPool::workerConnected, this, &TaskQueuePrivate::onConnected);
     connect(&pool, &WorkerPool::messageReceived, this, &TaskQueuePrivate::onMessage);
     connect(&pool, &WorkerPool::idleTooLong, this, &TaskQueuePrivate::onIdleTooLong);
-    connect(&pool, &WorkerPool::outputLine, q, &TaskQueue::workerOutput);
+    connect(&pool, &WorkerPool::outputLine, q, [this](int workerId, const QString &line, QProcess::ProcessChannel channel) {
+        emit q->workerOutput(workerId, line,
+                             channel == QProcess::StandardError ? TaskQueue::OutputChannel::StandardError
+                                                                : TaskQueue::OutputChannel::StandardOutput);
+    });
     connect(&pool, &WorkerPool::workerFinished, this, &TaskQueuePrivate::onWorkerFinished);
 }
 
