@@ -91,6 +91,8 @@ void WorkerClient::welcome(const Wire::Welcome &welcome)
 void WorkerClient::handle(const Wire::Received &message)
 {
     const Wire::Type type = message.type;
+    if (!message.bodyError.isEmpty())
+        die(4, QStringLiteral("protocol error from the manager: %1").arg(message.bodyError));
     if (!m_welcomed && type != Wire::Type::Welcome)
         die(4, QStringLiteral("protocol error: \"%1\" before welcome").arg(Wire::typeName(type)));
     switch (type) {

@@ -67,6 +67,17 @@ void TaskQueuePrivate::onConnected(WorkerProcess *w)
 
 void TaskQueuePrivate::onMessage(WorkerProcess *w, const Wire::Received &message)
 {
+    if (!message.bodyError.isEmpty()) {
+        if (message.type == Wire::Type::Response) {
+            // The frame was whole and names its task: that task ends, the
+            // stream goes on.
+            onTaskAnswer(w, TaskId(message.task), Outcome::MarshalError,
+                         QStringLiteral("the response cannot be decoded: %1").arg(message.bodyError), {});
+        } else {
+            w->kill(QStringLiteral("protocol error: %1").arg(message.bodyError));
+        }
+        return;
+    }
     switch (message.type) {
     case Wire::Type::Response: {
         const Wire::Response response = Wire::decode<Wire::Response>(message);
