@@ -105,7 +105,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(m_queue->isRunning(id), 60000);
         m_queue->stop();
         QVERIFY(m_recorder->waitFor(id));
-        QVERIFY(stopped.wait(60000) || stopped.size() == 1);
+        QTRY_COMPARE_WITH_TIMEOUT(stopped.size(), 1, 60000);
         QCOMPARE(emptied.size(), 0);
     }
 };

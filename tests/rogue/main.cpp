@@ -12,6 +12,7 @@
 #include <QtCore/QThread>
 #include <QtNetwork/QLocalSocket>
 
+#include <csignal>
 #include <cstdio>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -128,6 +129,9 @@ int main(int argc, char *argv[])
         }
     }
 
+    if (mode == QLatin1String("ignore-term")) // holds its task as "silent", deaf to SIGTERM
+        ::signal(SIGTERM, SIG_IGN);
+
     QLocalSocket socket;
     Wire::connectToManager(&socket, qEnvironmentVariable(Wire::EnvServer));
     if (!socket.waitForConnected(10000))
@@ -164,7 +168,7 @@ int main(int argc, char *argv[])
         } else if (mode == QLatin1String("response-with-trailing-byte")) {
             sendRaw(socket, undecodableResponse(task, true));
         }
-        // "silent" falls through: hold the task, answer nothing, not even pings.
+        // "silent" and "ignore-term" fall through: hold the task, answer nothing, not even pings.
     }
     QThread::sleep(600);
     return 0;

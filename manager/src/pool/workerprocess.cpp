@@ -39,7 +39,12 @@ WorkerProcess::WorkerProcess(int id, qint64 maxFrameSize, QObject *parent)
         kill(QStringLiteral("did not connect within %1 ms").arg(m_handshakeTimer.interval()));
     });
     m_killTimer.setSingleShot(true);
-    connect(&m_killTimer, &QTimer::timeout, this, [this] { signalGroup(SIGKILL); });
+    connect(&m_killTimer, &QTimer::timeout, this, [this] {
+        const bool lingered = m_quitting && m_process.state() != QProcess::NotRunning;
+        signalGroup(SIGKILL);
+        if (lingered)
+            emit killTimedOut();
+    });
     connect(&m_heartbeatTimer, &QTimer::timeout, this, &WorkerProcess::heartbeat);
     m_idleTimer.setSingleShot(true);
     connect(&m_idleTimer, &QTimer::timeout, this, &WorkerProcess::idleTooLong);
@@ -280,6 +285,19 @@ void WorkerProcess::quit(std::chrono::milliseconds killAfter)
     } else {
         signalGroup(SIGKILL);
     }
+}
+
+void WorkerProcess::terminate(std::chrono::milliseconds killAfter)
+{
+    if (m_quitting && m_killTimer.isActive() && m_killTimer.remainingTime() <= int(killAfter.count())) {
+        signalGroup(SIGTERM); // told to quit already: hurry it, keep the earlier deadline
+        return;
+    }
+    m_quitting = true;
+    stopping();
+    m_heartbeatTimer.stop();
+    signalGroup(SIGTERM);
+    m_killTimer.start(killAfter);
 }
 
 void WorkerProcess::readFrames()

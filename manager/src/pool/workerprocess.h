@@ -100,6 +100,9 @@ public:
     //! Asks the worker to exit; kills it if it has not after killAfter;
     //! -> Stopping.
     void quit(std::chrono::milliseconds killAfter);
+    //! SIGTERM to its group now, SIGKILL if it has not exited after
+    //! killAfter; it is quitting from then on; -> Stopping.
+    void terminate(std::chrono::milliseconds killAfter);
     bool isQuitting() const { return m_quitting; }
 
     //! A user's kill control reached it: its death is no start failure.
@@ -128,6 +131,9 @@ Q_SIGNALS:
     void outputLine(const QString &line, QProcess::ProcessChannel channel);
     void finished(const QString &status);
     void idleTooLong();
+    //! Told to quit or terminated, it had not exited when its time was up:
+    //! SIGKILL was sent.
+    void killTimedOut();
 
 private:
     void readFrames();

@@ -124,7 +124,7 @@ void TaskQueuePrivate::dispatch()
 
 void TaskQueuePrivate::reportQueueEmptied(WorkerProcess *candidate)
 {
-    if (stopped || !book.pending().isEmpty())
+    if (stopped || draining || !book.pending().isEmpty())
         return;
     WorkerProcess *idle = candidate && isLiveAndIdle(candidate) ? candidate : nullptr;
     for (auto it = pool.workers().begin(); !idle && it != pool.workers().end(); ++it) {

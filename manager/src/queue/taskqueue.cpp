@@ -130,8 +130,9 @@ void TaskQueue::setResourceLimits(qint64 addressSpaceBytes, std::chrono::seconds
 qint64 TaskQueue::addressSpaceLimit() const { return d->pool.settings.addressSpaceLimit; }
 std::chrono::seconds TaskQueue::cpuTimeLimit() const { return d->pool.settings.cpuTimeLimit; }
 
-void TaskQueue::stop() { d->stop(); }
-bool TaskQueue::isStopped() const { return d->stopped; }
+void TaskQueue::stop(StopMode mode) { d->stop(mode); }
+void TaskQueue::start() { d->start(); }
+bool TaskQueue::isStopped() const { return d->stopped || d->draining; }
 
 int TaskQueue::queuedCount() const { return int(d->book.pending().size()); }
 

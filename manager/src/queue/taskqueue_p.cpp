@@ -49,7 +49,10 @@ TaskId TaskQueuePrivate::enqueue(Task task, std::unique_ptr<TaskHooks> hooks, bo
     m_sparesWanted = true;
     emit q->taskQueued(id);
     if (stopped) // still one outcome, still never from inside enqueue()
-        QMetaObject::invokeMethod(q, [this, id] { cancel(id); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(q, [this, id] {
+            if (stopped) // not if start() came first
+                cancel(id);
+        }, Qt::QueuedConnection);
     else
         scheduleDispatch();
     return id;
@@ -186,6 +189,8 @@ void TaskQueuePrivate::finishTask(TaskId id, Outcome outcome, const QString &mes
     emit q->taskFinished(id, ended->result);
     if (reportDrained && book.isEmpty())
         emit q->drained();
+    if (draining && book.isEmpty())
+        QMetaObject::invokeMethod(this, &TaskQueuePrivate::closeIfDrained, Qt::QueuedConnection);
 }
 
 void TaskQueuePrivate::finishQueued(Outcome outcome, const QString &message)
@@ -194,20 +199,58 @@ void TaskQueuePrivate::finishQueued(Outcome outcome, const QString &message)
         finishTask(id, outcome, message);
 }
 
-void TaskQueuePrivate::stop()
+void TaskQueuePrivate::stop(TaskQueue::StopMode mode)
 {
-    if (stopped)
+    using Mode = TaskQueue::StopMode;
+    if (m_abandoned || m_terminated || (stopped && mode != Mode::Terminate))
         return;
+    if (mode == Mode::Drain) {
+        if (!draining) {
+            draining = true;
+            QMetaObject::invokeMethod(this, &TaskQueuePrivate::closeIfDrained, Qt::QueuedConnection);
+        }
+        return;
+    }
+    draining = false;
+    const bool terminate = mode == Mode::Terminate;
+    m_terminated = terminate;
     finishQueued(Outcome::Cancelled, QStringLiteral("the queue was stopped"));
     stopped = true;
     m_backoff.stop();
-    for (TaskId id : book.ids(true))
-        cancel(id);
+    for (TaskId id : book.ids(true)) {
+        if (!terminate) {
+            cancel(id);
+        } else if (TaskRecord *record = book.find(id)) {
+            // It ends with its worker, SIGTERMed below: Cancelled, not a death.
+            record->cancelRequested = true;
+            Deadlines::disarm(*record);
+        }
+    }
     for (const auto &[id, w] : pool.workers()) {
-        if (w->info().state != WorkerInfo::State::Busy)
+        if (terminate)
+            pool.terminate(w);
+        else if (w->info().state != WorkerInfo::State::Busy)
             pool.retire(w);
     }
     QMetaObject::invokeMethod(this, &TaskQueuePrivate::reportStoppedIfDone, Qt::QueuedConnection);
+}
+
+void TaskQueuePrivate::closeIfDrained()
+{
+    if (draining && book.isEmpty())
+        stop(TaskQueue::StopMode::Cancel); // nothing left to cancel: the workers quit
+}
+
+void TaskQueuePrivate::start()
+{
+    if (m_abandoned || (!stopped && !draining))
+        return;
+    draining = false;
+    stopped = false;
+    m_terminated = false;
+    m_stoppedReported = false;
+    m_sparesWanted = true;
+    scheduleDispatch();
 }
 
 void TaskQueuePrivate::reportStoppedIfDone()

@@ -43,7 +43,8 @@ public:
     bool broadcast(const Wire::Broadcast &message);
     //! False when the environment would not fit in a welcome (not kept).
     bool setWorkerEnvironment(const QCborValue &environment);
-    void stop();
+    void stop(TaskQueue::StopMode mode);
+    void start();
     //! Kills and reaps every worker now and cancels every task with `why`.
     //! Once: later calls do nothing.
     void abandon(const QString &why);
@@ -75,6 +76,7 @@ public:
     int warmSpares = 0;
     std::chrono::milliseconds cancelGrace{2000};
     bool stopped = false;
+    bool draining = false; //!< stop(Drain): runs what it has, then stops
 
 private:
     // taskqueue_p.cpp
@@ -83,6 +85,9 @@ private:
     //! Every queued task ends with this outcome.
     void finishQueued(Outcome outcome, const QString &message);
     void reportStoppedIfDone();
+    //! stop(Drain) once nothing is queued or running (from the event loop,
+    //! so that the last outcome's handlers may still add work).
+    void closeIfDrained();
     //! Whether a welcome with this much forwarded feedback and environment
     //! (their encoded sizes) fits in a frame.
     bool welcomeFits(const QCborArray &feedback, qint64 feedbackBytes, const QCborValue &environment,
@@ -116,6 +121,7 @@ private:
     bool m_sparesWanted = true;
     bool m_stoppedReported = false;
     bool m_abandoned = false;
+    bool m_terminated = false;
     qint64 m_forwardedBytes = 0;   // encoded size of `forwarded`'s values
     qint64 m_environmentBytes = 0; // encoded size of workerEnvironment
 };

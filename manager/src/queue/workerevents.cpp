@@ -40,6 +40,7 @@ void TaskQueuePrivate::connectPool()
                                                                 : TaskQueue::OutputChannel::StandardOutput);
     });
     connect(&pool, &WorkerPool::workerFinished, this, &TaskQueuePrivate::onWorkerFinished);
+    connect(&pool, &WorkerPool::killTimedOut, q, &TaskQueue::workerKillTimedOut);
 }
 
 void TaskQueuePrivate::onConnected(WorkerProcess *w)
