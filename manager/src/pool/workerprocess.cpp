@@ -22,7 +22,6 @@ constexpr auto DefaultHandshakeTimeout = 30s;
 // A worker closes its socket just before it exits; give it this long to be
 // reaped with its own status before it is killed.
 constexpr auto SocketGoneGrace = 2s;
-constexpr int RecentErrorLines = 5;
 // How long a worker being destroyed has to end its descendants and exit.
 constexpr auto TerminateGrace = 1s;
 } // namespace
@@ -336,37 +335,6 @@ void WorkerProcess::onSocketGone()
     }
     if (m_process.state() != QProcess::NotRunning && !m_killTimer.isActive())
         m_killTimer.start(m_quitting ? m_killTimer.interval() : int(std::chrono::milliseconds(SocketGoneGrace).count()));
-}
-
-void WorkerProcess::readOutput(QProcess::ProcessChannel channel, bool atEnd)
-{
-    m_process.setReadChannel(channel);
-    QByteArray &partial = m_partialOutput[channel];
-    partial += m_process.readAll();
-    qsizetype start = 0;
-    for (qsizetype nl = partial.indexOf('\n'); nl >= 0; nl = partial.indexOf('\n', start)) {
-        emitOutputLine(channel, partial.constData() + start, nl - start);
-        start = nl + 1;
-    }
-    // A crash message often has no newline: it is the last line all the same.
-    if (atEnd && start < partial.size()) {
-        emitOutputLine(channel, partial.constData() + start, partial.size() - start);
-        start = partial.size();
-    }
-    partial.remove(0, start);
-}
-
-void WorkerProcess::emitOutputLine(QProcess::ProcessChannel channel, const char *data, qsizetype size)
-{
-    const QString line = QString::fromLocal8Bit(data, size);
-    if (channel == QProcess::StandardError) {
-        m_recentErrors.append(line);
-        if (m_recentErrors.size() > RecentErrorLines)
-            m_recentErrors.removeFirst();
-    }
-    qCDebug(lcWorker).noquote() << "worker" << id() << (channel == QProcess::StandardError ? "says on stderr:" : "says:")
-                                << line;
-    emit outputLine(line, channel);
 }
 
 void WorkerProcess::readLastFrames()
