@@ -152,7 +152,9 @@ public:
     //! For programs without their own event loop: runs one until no task is
     //! queued or running, or the timeout passes. Returns whether it drained.
     //! Delayed work needs no timer of Drover's: QTimer::singleShot(delay,
-    //! queue, [=] { queue->enqueue(task); }).
+    //! queue, [=] { queue->enqueue(task); }). It returns once the queue is
+    //! empty: it does not wait for such timers of the caller's that would
+    //! enqueue more later (their events run while it waits, though).
     bool waitForDrained(std::chrono::milliseconds timeout = std::chrono::milliseconds::max());
 
     //! Sends a value to every live worker and to every worker started later

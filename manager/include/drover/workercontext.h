@@ -33,7 +33,8 @@ public:
     //! that still stands, oldest first.
     virtual QList<QCborValue> forwardedFeedback() const = 0;
 
-    //! This worker's id, as the master's signals name it.
+    //! This worker's id, as the master's signals name it: unique among the
+    //! workers of its Manager, whatever their queue, and never reused.
     virtual int workerId() const = 0;
 
     //! The data given once per worker with TaskQueue::setWorkerEnvironment()
