@@ -1,7 +1,8 @@
-// stop() in its three modes and start() after it: Drain finishes the work
-// and then closes (Nproc's close), Terminate sends SIGTERM and then SIGKILL
-// at the kill timeout with workerKillTimedOut() (Tezt's
-// on_worker_kill_timeout), and a stopped queue runs again after start().
+// The three ways to stop a queue and start() after each: stopWhenDrained()
+// finishes the work and then closes (Nproc's close), terminate() sends
+// SIGTERM and then SIGKILL at the kill timeout with workerKillTimedOut()
+// (Tezt's on_worker_kill_timeout), and a stopped queue runs again after
+// start().
 
 #include "drover/manager.h"
 #include "drover/taskqueue.h"
@@ -49,7 +50,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(TestSupport::childProcesses(), QList<qint64>{}, 10000);
     }
 
-    // Drain: everything queued, running and added meanwhile ends Done;
+    // stopWhenDrained(): everything queued, running and added meanwhile ends Done;
     // then the workers quit and stopped() fires.
     void drainFinishesTheWork_data()
     {
@@ -72,7 +73,7 @@ private slots:
                 ids << m_queue->enqueue(scripted(QStringLiteral("echo"), 4, stay));
             }
         });
-        m_queue->stop(TaskQueue::StopMode::Drain);
+        m_queue->stopWhenDrained();
         QVERIFY(m_queue->isStopped());
         QVERIFY(stopped.wait(120000));
         QCOMPARE(m_recorder->results.size(), 4);
@@ -83,19 +84,19 @@ private slots:
         QCOMPARE(stopped.size(), 1);
     }
 
-    // Drain with nothing to do closes at once.
+    // stopWhenDrained() with nothing to do closes at once.
     void drainWhenIdle()
     {
         QSignalSpy stopped(m_queue, &TaskQueue::stopped);
         m_queue->setWarmSpares(1);
         QSignalSpy ready(m_queue, &TaskQueue::workerReady);
         QVERIFY(ready.wait(60000));
-        m_queue->stop(TaskQueue::StopMode::Drain);
+        m_queue->stopWhenDrained();
         QVERIFY(stopped.wait(60000));
         QVERIFY(m_queue->workers().isEmpty());
     }
 
-    // Terminate: a running task that ignores cooperative cancellation ends
+    // terminate(): a running task that ignores cooperative cancellation ends
     // Cancelled at SIGTERM, queued ones at once; no kill was needed.
     void terminateSendsSigterm()
     {
@@ -105,7 +106,7 @@ private slots:
         const TaskId queued = m_queue->enqueue(scripted(QStringLiteral("echo"), 1));
         QTRY_VERIFY_WITH_TIMEOUT(m_queue->isRunning(running), 60000);
         m_queue->setQuitTimeout(60s);
-        m_queue->stop(TaskQueue::StopMode::Terminate);
+        m_queue->terminate();
         QCOMPARE(m_recorder->result(queued).outcome, Outcome::Cancelled);
         QVERIFY(m_recorder->waitFor(running));
         const TaskResult result = m_recorder->result(running);
@@ -115,7 +116,7 @@ private slots:
         QCOMPARE(killTimedOut.size(), 0);
     }
 
-    // Terminate a worker deaf to SIGTERM: SIGKILL at the kill timeout, and
+    // terminate() a worker deaf to SIGTERM: SIGKILL at the kill timeout, and
     // workerKillTimedOut() says so before its workerExited().
     void terminateKillsAfterTimeout()
     {
@@ -136,7 +137,7 @@ private slots:
         QSignalSpy stopped(m_queue, &TaskQueue::stopped);
         const TaskId id = m_queue->enqueue(scripted(QStringLiteral("echo"), 1));
         QTRY_VERIFY_WITH_TIMEOUT(m_queue->isRunning(id), 60000);
-        m_queue->stop(TaskQueue::StopMode::Terminate);
+        m_queue->terminate();
         QVERIFY(m_recorder->waitFor(id));
         QCOMPARE(m_recorder->result(id).outcome, Outcome::Cancelled);
         QVERIFY2(m_recorder->result(id).message.contains(QLatin1String("SIGKILL")),
@@ -145,21 +146,26 @@ private slots:
         QCOMPARE(events, (QStringList{QStringLiteral("kill-timeout:1"), QStringLiteral("exited:1")}));
     }
 
-    // start() after stop() of each mode: the queue runs tasks again.
+    // start() after each way of stopping: the queue runs tasks again.
     void startAfterStop_data()
     {
-        QTest::addColumn<TaskQueue::StopMode>("mode");
-        QTest::newRow("cancel") << TaskQueue::StopMode::Cancel;
-        QTest::newRow("drain") << TaskQueue::StopMode::Drain;
-        QTest::newRow("terminate") << TaskQueue::StopMode::Terminate;
+        QTest::addColumn<QString>("how");
+        QTest::newRow("stop") << "stop";
+        QTest::newRow("stopWhenDrained") << "stopWhenDrained";
+        QTest::newRow("terminate") << "terminate";
     }
     void startAfterStop()
     {
-        QFETCH(TaskQueue::StopMode, mode);
+        QFETCH(QString, how);
         QSignalSpy stopped(m_queue, &TaskQueue::stopped);
         const TaskId before = m_queue->enqueue(scripted(QStringLiteral("echo"), 1));
         QVERIFY(m_recorder->waitFor(before));
-        m_queue->stop(mode);
+        if (how == QLatin1String("stopWhenDrained"))
+            m_queue->stopWhenDrained();
+        else if (how == QLatin1String("terminate"))
+            m_queue->terminate();
+        else
+            m_queue->stop();
         QVERIFY(stopped.wait(60000));
         const TaskId refused = m_queue->enqueue(scripted(QStringLiteral("echo"), 2));
         QVERIFY(m_recorder->waitFor(refused));

@@ -66,22 +66,6 @@ public:
     };
     Q_ENUM(Error)
 
-    //! How stop() ends the work.
-    enum class StopMode {
-        //! Cancel what is queued and running (a running task is told, and its
-        //! worker SIGKILLed after cancelGrace()); idle workers quit.
-        Cancel,
-        //! Close after the work (Nproc: close): what is queued and running,
-        //! and what is enqueued meanwhile, runs to its outcome; then every
-        //! worker quits. queueEmptied() does not fire meanwhile.
-        Drain,
-        //! Cancel what is queued; every worker's process group gets SIGTERM
-        //! at once, and SIGKILL after quitTimeout() if it is still there
-        //! (workerKillTimedOut()). Running tasks end Cancelled.
-        Terminate,
-    };
-    Q_ENUM(StopMode)
-
     //! Where a worker wrote a line of workerOutput().
     enum class OutputChannel { StandardOutput, StandardError };
     Q_ENUM(OutputChannel)
@@ -213,18 +197,27 @@ public:
     qint64 addressSpaceLimit() const;
     std::chrono::seconds cpuTimeLimit() const;
 
-    //! Stops the queue as `mode` says (see StopMode); a worker told to quit
-    //! that has not exited after quitTimeout() is SIGKILLed
-    //! (workerKillTimedOut()). stopped() fires once no worker is left. A
-    //! later stop() may make it harsher (Drain, then Terminate), never
-    //! milder. Tasks enqueued while stopped end Cancelled, from the event
-    //! loop.
-    void stop(Drover::TaskQueue::StopMode mode = StopMode::Cancel);
-    //! Takes and runs tasks again after stop(); workers that are still
+    //! Stops starting tasks, cancels what is queued and running (a running
+    //! task is told, and its worker SIGKILLed after cancelGrace()), and asks
+    //! every idle worker to quit. stopped() fires once no worker is left.
+    //! Tasks enqueued while stopped end Cancelled, from the event loop.
+    void stop();
+    //! Stops after the work (Nproc: close): what is queued and running, and
+    //! what is enqueued meanwhile, runs to its outcome; then every worker
+    //! is asked to quit and stopped() fires. queueEmptied() does not fire
+    //! meanwhile; isStopped() is true from the call. stop() or terminate()
+    //! later cut it short.
+    void stopWhenDrained();
+    //! Stops at once by signal: what is queued ends Cancelled, every
+    //! worker's process group gets SIGTERM, and SIGKILL if it is still
+    //! there after quitTimeout() (workerKillTimedOut()). Running tasks end
+    //! Cancelled. Also after stop(), to hurry its workers.
+    void terminate();
+    //! Takes and runs tasks again after any of the three; workers that are still
     //! quitting go on quitting, new ones start. If stopped() has not fired
     //! yet, it will not for that stop. Nothing while the queue runs.
     void start();
-    //! Since stop() (any mode), until start().
+    //! Since stop(), stopWhenDrained() or terminate(), until start().
     bool isStopped() const;
 
     int queuedCount() const;
@@ -324,7 +317,7 @@ Q_SIGNALS:
     //! After stop(): every worker has exited. Once per stop(), from the
     //! event loop.
     void stopped();
-    //! A worker told to quit (retired, or stop()) or terminated had not
+    //! A worker told to quit (retired, or stopped) or terminated had not
     //! exited within quitTimeout() and was sent SIGKILL (Tezt's Scheduler:
     //! on_worker_kill_timeout); its workerExited() follows. From the event
     //! loop.

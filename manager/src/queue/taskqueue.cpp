@@ -130,7 +130,9 @@ void TaskQueue::setResourceLimits(qint64 addressSpaceBytes, std::chrono::seconds
 qint64 TaskQueue::addressSpaceLimit() const { return d->pool.settings.addressSpaceLimit; }
 std::chrono::seconds TaskQueue::cpuTimeLimit() const { return d->pool.settings.cpuTimeLimit; }
 
-void TaskQueue::stop(StopMode mode) { d->stop(mode); }
+void TaskQueue::stop() { d->stop(Internal::StopMode::Cancel); }
+void TaskQueue::stopWhenDrained() { d->stop(Internal::StopMode::Drain); }
+void TaskQueue::terminate() { d->stop(Internal::StopMode::Terminate); }
 void TaskQueue::start() { d->start(); }
 bool TaskQueue::isStopped() const { return d->stopped || d->draining; }
 

@@ -199,9 +199,9 @@ void TaskQueuePrivate::finishQueued(Outcome outcome, const QString &message)
         finishTask(id, outcome, message);
 }
 
-void TaskQueuePrivate::stop(TaskQueue::StopMode mode)
+void TaskQueuePrivate::stop(StopMode mode)
 {
-    using Mode = TaskQueue::StopMode;
+    using Mode = StopMode;
     if (m_abandoned || m_terminated || (stopped && mode != Mode::Terminate))
         return;
     if (mode == Mode::Drain) {
@@ -238,7 +238,7 @@ void TaskQueuePrivate::stop(TaskQueue::StopMode mode)
 void TaskQueuePrivate::closeIfDrained()
 {
     if (draining && book.isEmpty())
-        stop(TaskQueue::StopMode::Cancel); // nothing left to cancel: the workers quit
+        stop(StopMode::Cancel); // nothing left to cancel: the workers quit
 }
 
 void TaskQueuePrivate::start()

@@ -18,6 +18,9 @@ namespace Drover::Internal {
 class ManagerPrivate;
 class WorkerProcess;
 
+//! How a queue stops: TaskQueue::stop(), stopWhenDrained(), terminate().
+enum class StopMode { Cancel, Drain, Terminate };
+
 //! What a TaskQueue is made of. Its methods are spread over files by job:
 //! taskqueue_p.cpp  tasks in and out: enqueue, cancel, outcomes, stop, end;
 //! dispatch.cpp     which worker takes which task, and the pool's size;
@@ -43,7 +46,7 @@ public:
     bool broadcast(const Wire::Broadcast &message);
     //! False when the environment would not fit in a welcome (not kept).
     bool setWorkerEnvironment(const QCborValue &environment);
-    void stop(TaskQueue::StopMode mode);
+    void stop(StopMode mode);
     void start();
     //! Kills and reaps every worker now and cancels every task with `why`.
     //! Once: later calls do nothing.
