@@ -3,9 +3,11 @@
 // says a wrong hello (secret, version, first message, a process we did not
 // start). Each is refused with a reason, the offender is closed (and killed
 // if it is ours), its task handled as a death - and the other workers'
-// tasks still complete.
+// tasks still complete. A whole response whose body cannot be decoded ends
+// only its task, MarshalError.
 
 #include "drover/manager.h"
+#include "drover/taskkind.h"
 #include "drover/taskqueue.h"
 #include "support/processes.h"
 #include "support/recorder.h"
@@ -92,6 +94,65 @@ private slots:
             QTRY_VERIFY_WITH_TIMEOUT(std::any_of(exited.cbegin(), exited.cend(),
                                                  [](const QList<QVariant> &args) { return args.at(0).toInt() == 1; }),
                                      30000);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(TestSupport::childProcesses(), QList<qint64>{}, 10000);
+    }
+
+    // A whole response frame whose body cannot be decoded ends its task
+    // MarshalError (docs/wire.md), with the kind's onMarshalError() told;
+    // the other tasks go on.
+    void undecodableResponse_data()
+    {
+        QTest::addColumn<QString>("mode");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("body not CBOR") << "undecodable-response"
+                                       << "the response cannot be decoded: frame is not valid CBOR";
+        QTest::newRow("a byte after the body") << "response-with-trailing-byte"
+                                               << "the response cannot be decoded: frame has 1 bytes after its CBOR item";
+    }
+    void undecodableResponse()
+    {
+        QFETCH(QString, mode);
+        QFETCH(QString, reason);
+        qputenv("ROGUE_MODE", mode.toUtf8());
+        qputenv("ROGUE_VICTIM", "1");
+        qputenv("ROGUE_REAL_WORKER", DROVER_WORKER_BIN);
+        {
+            Manager manager;
+            manager.addPluginPath(QStringLiteral(SCRIPTED_PLUGIN_DIR));
+            manager.setWorkerProgram(QStringLiteral(DROVER_ROGUE_BIN));
+            TaskQueue *queue = manager.queue(QStringLiteral("scripted"));
+            QVERIFY2(queue, qPrintable(manager.errorString()));
+            // One worker at a time: the rogue, worker 1, surely gets the first task.
+            queue->setQuitTimeout(1s);
+            TestSupport::OutcomeRecorder recorder(queue);
+            QList<TaskId> ids;
+            for (int i = 0; i < 4; ++i) {
+                QCborMap p;
+                p.insert(QLatin1String("op"), QStringLiteral("echo"));
+                p.insert(QLatin1String("arg"), i);
+                p.insert(QLatin1String("stay"), true);
+                Task t;
+                t.payload = p;
+                ids << queue->enqueue(t);
+            }
+            QVERIFY(recorder.waitFor(ids, 120000));
+            int victims = 0;
+            for (TaskId id : ids) {
+                const TaskResult r = recorder.result(id);
+                if (r.workerId == 1) {
+                    ++victims;
+                    QCOMPARE(r.outcome, Outcome::MarshalError);
+                    QVERIFY2(r.message.startsWith(reason), qPrintable(r.message));
+                    auto *kind = dynamic_cast<QObject *>(queue->taskKind());
+                    QVERIFY(kind);
+                    QVERIFY(kind->property("marshalLog").toStringList().contains(
+                        QStringLiteral("%1:%2").arg(id).arg(r.message)));
+                } else {
+                    QCOMPARE(r.outcome, Outcome::Done);
+                }
+            }
+            QCOMPARE(victims, 1);
         }
         QTRY_COMPARE_WITH_TIMEOUT(TestSupport::childProcesses(), QList<qint64>{}, 10000);
     }

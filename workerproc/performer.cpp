@@ -8,6 +8,7 @@
 #include <QtCore/QCborArray>
 #include <QtCore/QCoreApplication>
 
+#include <algorithm>
 #include <exception>
 #include <new>
 #include <optional>
@@ -116,7 +117,12 @@ void Performer::warmUp()
 
 void Performer::sendError(TaskId task, Wire::Error::Kind kind, const QString &message)
 {
-    m_link->send(Wire::Error{qint64(task), kind, message});
+    if (m_link->send(Wire::Error{qint64(task), kind, message}))
+        return;
+    // An exception's text larger than a frame: its start, so the task still ends.
+    const qsizetype keep = qsizetype(std::min<qint64>(1024, m_link->maxFrameSize() / 8));
+    m_link->send(Wire::Error{qint64(task), kind,
+                             message.left(keep) + QStringLiteral("... (cut: the text exceeds the frame limit)")});
 }
 
 void Performer::perform(const Job &job)
@@ -144,6 +150,16 @@ void Performer::perform(const Job &job)
     // The task is over before its answer leaves: the manager may send the
     // next request the moment it reads the answer.
     m_context->endTask();
+    // Feedback or a message that could not be sent ends the task as a
+    // marshal error, as an oversized response does: nothing is lost unsaid.
+    if (const QString unsent = m_context->takeUnsent(); !unsent.isEmpty()) {
+        if (failure) {
+            *failure += QStringLiteral(" (besides, %1)").arg(unsent);
+        } else {
+            sendError(job.task, Wire::Error::Kind::Marshal, unsent);
+            return;
+        }
+    }
     if (!failure) {
         try {
             if (m_link->send(Wire::Response{qint64(job.task), response}))

@@ -29,12 +29,22 @@ WorkerClient::WorkerClient(TaskKind *kind, Config config)
 // call returns: the last words of a task that then crashes reach the master.
 WorkerState::Outbox WorkerClient::outbox()
 {
-    WorkerState::Outbox box;
-    box.feedback = [this](TaskId task, const QCborValue &value) { m_link.send(Wire::Feedback{qint64(task), value}); };
-    box.message = [this](TaskId task, const QCborValue &value) { m_link.send(Wire::Message{qint64(task), value}); };
-    box.ask = [this](TaskId task, quint64 serial, const QCborValue &question) {
-        m_link.send(Wire::Ask{qint64(task), qint64(serial), question});
+    // Nothing too large is dropped in silence: each says why it was not sent.
+    const auto tooLarge = [this](const char *what) {
+        return QStringLiteral("%1 exceeds the frame limit of %2 bytes").arg(QLatin1String(what)).arg(m_link.maxFrameSize());
     };
+    WorkerState::Outbox box;
+    box.feedback = [this, tooLarge](TaskId task, const QCborValue &value) {
+        return m_link.send(Wire::Feedback{qint64(task), value}) ? QString() : tooLarge("feedback");
+    };
+    box.message = [this, tooLarge](TaskId task, const QCborValue &value) {
+        return m_link.send(Wire::Message{qint64(task), value}) ? QString() : tooLarge("a message to the master");
+    };
+    box.ask = [this, tooLarge](TaskId task, quint64 serial, const QCborValue &question) {
+        return m_link.send(Wire::Ask{qint64(task), qint64(serial), question}) ? QString()
+                                                                              : tooLarge("the question");
+    };
+    box.unsent = [this](const QString &why) { m_link.send(Wire::Error{0, Wire::Error::Kind::Marshal, why}); };
     return box;
 }
 
@@ -123,6 +133,8 @@ void WorkerClient::welcome(const Wire::Welcome &welcome)
 void WorkerClient::handle(const Wire::Received &message)
 {
     const Wire::Type type = message.type;
+    if (!message.bodyError.isEmpty())
+        die(4, QStringLiteral("protocol error from the manager: %1").arg(message.bodyError));
     if (m_remote) {
         authenticate(message);
         return;

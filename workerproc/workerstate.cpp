@@ -1,5 +1,7 @@
 #include "workerstate.h"
 
+#include <utility>
+
 using namespace Drover;
 
 WorkerState::WorkerState(int workerId, Outbox outbox)
@@ -10,7 +12,26 @@ WorkerState::WorkerState(int workerId, Outbox outbox)
 
 void WorkerState::sendFeedback(const QCborValue &value)
 {
-    m_outbox.feedback(m_performing.load(), value);
+    const TaskId task = m_performing.load();
+    if (const QString why = m_outbox.feedback(task, value); !why.isEmpty())
+        noteUnsent(task, why);
+}
+
+void WorkerState::noteUnsent(TaskId task, const QString &why)
+{
+    if (task == 0) {
+        m_outbox.unsent(why);
+        return;
+    }
+    std::lock_guard lock(m_mutex);
+    if (m_unsent.isEmpty())
+        m_unsent = why;
+}
+
+QString WorkerState::takeUnsent()
+{
+    std::lock_guard lock(m_mutex);
+    return std::exchange(m_unsent, QString());
 }
 
 bool WorkerState::isCancelled() const
@@ -32,7 +53,9 @@ QCborValue WorkerState::workerEnvironment() const
 
 void WorkerState::sendMessage(const QCborValue &value)
 {
-    m_outbox.message(m_performing.load(), value);
+    const TaskId task = m_performing.load();
+    if (const QString why = m_outbox.message(task, value); !why.isEmpty())
+        noteUnsent(task, why);
 }
 
 std::optional<QCborValue> WorkerState::receiveMessage(std::chrono::milliseconds wait)
@@ -55,7 +78,13 @@ std::optional<QCborValue> WorkerState::ask(const QCborValue &question, std::chro
         serial = m_nextSerial++;
         m_answers.insert(serial, {});
     }
-    m_outbox.ask(m_performing.load(), serial, question);
+    if (const QString why = m_outbox.ask(m_performing.load(), serial, question); !why.isEmpty()) {
+        std::lock_guard lock(m_mutex);
+        m_answers.remove(serial);
+        if (error)
+            *error = why;
+        return std::nullopt;
+    }
     std::unique_lock lock(m_mutex);
     // A cancelled task stops waiting: its answer would come too late to use.
     const bool withinTask = m_task.load() != 0;
@@ -91,6 +120,7 @@ void WorkerState::beginTask(TaskId task)
 {
     std::lock_guard lock(m_mutex);
     m_inbox.clear();
+    m_unsent.clear();
     m_cancelled.store(false);
     m_task.store(task);
 }

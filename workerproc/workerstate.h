@@ -20,12 +20,15 @@ class WorkerState : public Drover::WorkerContext
 {
 public:
     //! Called on the compute thread; sends the value to the master before
-    //! it returns.
+    //! it returns. Each returns why it could not (the frame limit), empty
+    //! when it sent. `unsent` tells the master what was not sent outside a
+    //! task.
     struct Outbox
     {
-        std::function<void(Drover::TaskId task, const QCborValue &value)> feedback;
-        std::function<void(Drover::TaskId task, const QCborValue &value)> message;
-        std::function<void(Drover::TaskId task, quint64 serial, const QCborValue &question)> ask;
+        std::function<QString(Drover::TaskId task, const QCborValue &value)> feedback;
+        std::function<QString(Drover::TaskId task, const QCborValue &value)> message;
+        std::function<QString(Drover::TaskId task, quint64 serial, const QCborValue &question)> ask;
+        std::function<void(const QString &why)> unsent;
     };
 
     WorkerState(int workerId, Outbox outbox);
@@ -51,6 +54,9 @@ public:
     Drover::TaskId currentTask() const { return m_task.load(); }
     // compute thread, before the task's answer is sent
     void endTask();
+    //! Why feedback or a message of the task was not sent (the first such),
+    //! empty if all went: the task then ends MarshalError.
+    QString takeUnsent();
     // main thread
     void cancel(Drover::TaskId task);
     void addForwarded(const QCborValue &value);
@@ -66,6 +72,10 @@ private:
         QString error;
     };
 
+    //! A value of `task` was not sent: remembered for the task's end, or
+    //! reported at once outside a task.
+    void noteUnsent(Drover::TaskId task, const QString &why);
+
     const int m_workerId;
     Outbox m_outbox;
     std::atomic<Drover::TaskId> m_task{0};       // the task the master sent (main thread's view)
@@ -78,5 +88,6 @@ private:
     QCborValue m_environment;
     std::deque<QCborValue> m_inbox;
     QHash<quint64, Answer> m_answers;
+    QString m_unsent;
     quint64 m_nextSerial = 1;
 };

@@ -83,9 +83,12 @@ FeedbackLog::FeedbackLog(CheckController *controller, QWidget *parent)
         m_lemmaOfWorker.insert(worker, lemma);
         add(Kind::Worker, lemma, tr("worker %1 checks %2").arg(worker).arg(lemma));
     });
-    connect(queue, &Drover::TaskQueue::workerOutput, this, [this](int worker, const QString &line) {
-        add(Kind::Worker, m_lemmaOfWorker.value(worker), tr("worker %1: %2").arg(worker).arg(line));
-    });
+    connect(queue, &Drover::TaskQueue::workerOutput, this,
+            [this](int worker, const QString &line, Drover::TaskQueue::OutputChannel channel) {
+                const bool error = channel == Drover::TaskQueue::OutputChannel::StandardError;
+                add(Kind::Worker, m_lemmaOfWorker.value(worker),
+                    (error ? tr("worker %1 (stderr): %2") : tr("worker %1: %2")).arg(worker).arg(line));
+            });
     connect(queue, &Drover::TaskQueue::workerExited, this, [this](int worker, const QString &status) {
         const bool clean = status.contains(QLatin1String("code 0"));
         add(clean ? Kind::Worker : Kind::Problem, m_lemmaOfWorker.take(worker),

@@ -142,7 +142,7 @@ void scheduler(Drover::TaskQueue *queue, std::function<std::optional<Drover::Tas
     QTimer::singleShot(500ms, queue, [queue] { queue->clear(); });
     // Without an event loop of your own: run one until all is done.
     if (!queue->waitForDrained(60s))
-        queue->stop();
+        queue->stop(); // or stopWhenDrained(), terminate(); start() again later
 }
 // [scheduler]
 

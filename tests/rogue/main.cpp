@@ -7,10 +7,12 @@
 #include "wire/wire.h"
 
 #include <QtCore/QCborMap>
+#include <QtCore/QtEndian>
 #include <QtCore/QCoreApplication>
 #include <QtCore/QThread>
 #include <QtNetwork/QLocalSocket>
 
+#include <csignal>
 #include <cstdio>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -45,15 +47,33 @@ bool readMessage(QLocalSocket &socket, Wire::FrameReader &reader, QCborMap *mess
     }
 }
 
-// Reads until the first request, answering pings, so the rogue holds a task.
-bool waitForRequest(QLocalSocket &socket, Wire::FrameReader &reader)
+// Reads until the first request, so the rogue holds a task; its id in *task.
+bool waitForRequest(QLocalSocket &socket, Wire::FrameReader &reader, qint64 *task)
 {
     QCborMap m;
     while (readMessage(socket, reader, &m)) {
-        if (Wire::typeOf(m) == Wire::Type::Request)
+        if (Wire::typeOf(m) == Wire::Type::Request) {
+            *task = Wire::integerOf(m.value(Wire::Key::Task));
             return true;
+        }
     }
     return false;
+}
+
+// A whole response frame for the task whose body is not CBOR ("cut": a
+// text string cut short) or has a byte after it ("trailing").
+QByteArray undecodableResponse(qint64 task, bool trailing)
+{
+    Wire::FrameWriter writer;
+    QByteArray frame = writer.encode(Wire::Type::Response, task, QCborValue(true), Wire::DefaultMaxFrameSize)
+                           .toByteArray();
+    if (trailing) {
+        frame.append('\x01');
+        qToBigEndian<quint32>(quint32(frame.size() - Wire::LengthPrefixSize), frame.data());
+    } else {
+        frame.back() = '\x62'; // a text string of 2 bytes, and none follow
+    }
+    return frame;
 }
 
 void sendRaw(QLocalSocket &socket, const QByteArray &bytes)
@@ -109,6 +129,9 @@ int main(int argc, char *argv[])
         }
     }
 
+    if (mode == QLatin1String("ignore-term")) // holds its task as "silent", deaf to SIGTERM
+        ::signal(SIGTERM, SIG_IGN);
+
     QLocalSocket socket;
     Wire::connectToManager(&socket, qEnvironmentVariable(Wire::EnvServer));
     if (!socket.waitForConnected(10000))
@@ -125,7 +148,8 @@ int main(int argc, char *argv[])
         sendRaw(socket, Wire::encodeFrame(hello(Wire::ProtocolVersion, secret)));
         if (mode == QLatin1String("impostor"))
             return 0;
-        if (!waitForRequest(socket, reader))
+        qint64 task = 0;
+        if (!waitForRequest(socket, reader, &task))
             return 6;
         if (mode == QLatin1String("oversize")) {
             sendRaw(socket, QByteArray::fromHex("7fffffff"));
@@ -139,8 +163,12 @@ int main(int argc, char *argv[])
             QCborMap response = Wire::message(Wire::Type::Response);
             response.insert(Wire::Key::Task, 987654);
             sendRaw(socket, Wire::encodeFrame(response));
+        } else if (mode == QLatin1String("undecodable-response")) {
+            sendRaw(socket, undecodableResponse(task, false));
+        } else if (mode == QLatin1String("response-with-trailing-byte")) {
+            sendRaw(socket, undecodableResponse(task, true));
         }
-        // "silent" falls through: hold the task, answer nothing, not even pings.
+        // "silent" and "ignore-term" fall through: hold the task, answer nothing, not even pings.
     }
     QThread::sleep(600);
     return 0;

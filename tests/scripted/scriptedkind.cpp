@@ -79,6 +79,8 @@ void ScriptedKind::initWorker(WorkerContext &context)
 {
     if (context.workerEnvironment()[QLatin1String("greet")].toBool())
         context.sendMessage(QStringLiteral("hello from worker %1").arg(context.workerId()));
+    if (const qint64 bytes = context.workerEnvironment()[QLatin1String("greetBytes")].toInteger())
+        context.sendMessage(QByteArray(qsizetype(bytes), 'g'));
 }
 
 QCborValue ScriptedKind::perform(const QCborValue &request, WorkerContext &context)
@@ -120,6 +122,21 @@ QCborValue ScriptedKind::perform(const QCborValue &request, WorkerContext &conte
     } else if (op == QLatin1String("feedback")) {
         for (qint64 i = 0; i < arg.toInteger(); ++i)
             context.sendFeedback(i);
+    } else if (op == QLatin1String("big-feedback")) {
+        context.sendFeedback(QByteArray(qsizetype(arg.toInteger()), 'f'));
+        context.sendFeedback(QStringLiteral("small"));
+    } else if (op == QLatin1String("big-message")) {
+        context.sendMessage(QByteArray(qsizetype(arg.toInteger()), 'm'));
+        context.sendMessage(QStringLiteral("small"));
+    } else if (op == QLatin1String("say")) {
+        // Straight to the descriptors: nothing buffered is lost in a crash.
+        const QByteArray out = arg[QLatin1String("out")].toString().toLocal8Bit();
+        const QByteArray err = arg[QLatin1String("err")].toString().toLocal8Bit();
+        if (::write(STDOUT_FILENO, out.constData(), size_t(out.size())) < 0
+            || ::write(STDERR_FILENO, err.constData(), size_t(err.size())) < 0)
+            throw TaskFailure("cannot write");
+        if (arg[QLatin1String("crash")].toBool())
+            ::_exit(3);
     } else if (op == QLatin1String("big")) {
         value = QByteArray(qsizetype(arg.toInteger()), 'x');
     } else if (op == QLatin1String("alloc")) {
@@ -141,7 +158,9 @@ QCborValue ScriptedKind::perform(const QCborValue &request, WorkerContext &conte
         value = replies;
     } else if (op == QLatin1String("ask")) {
         QString error;
-        const std::optional<QCborValue> answer = context.ask(arg, std::chrono::milliseconds(
+        const qint64 bytes = payload.value(QLatin1String("bytes")).toInteger();
+        const QCborValue question = bytes > 0 ? QCborValue(QByteArray(qsizetype(bytes), 'q')) : arg;
+        const std::optional<QCborValue> answer = context.ask(question, std::chrono::milliseconds(
             payload.value(QLatin1String("timeout")).toInteger(5000)), &error);
         value = answer ? *answer : QCborValue(QStringLiteral("error: ") + error);
     } else if (op == QLatin1String("workerenv")) {

@@ -6,6 +6,9 @@
 //   op        worker action: "echo" (default), "sleep" (ms, cooperative),
 //             "spin" (ms, ignores cancellation), "crash", "exit" (code),
 //             "fail" (message), "feedback" (count), "big" (bytes),
+//             "big-feedback" / "big-message" (bytes, then a small one),
+//             "say" ({out, err}: written as they are to stdout and stderr;
+//             with crash: true the worker then exits with code 3),
 //             "alloc" (MiB, touched),
 //             "forwarded", "env", "spawn" (forks a sleeping child, sends its
 //             pid as feedback, waits for cancellation)
@@ -17,10 +20,12 @@
 // op "env" answers $SCRIPTED_MARK, which extraEnvironment() sets; "port"
 // waits for a message from the master and answers it; "chat" (rounds) sends
 // messages and collects the master's replies; "ask" asks the master arg
-// (with "timeout" ms); "workerenv" answers the worker environment.
+// (with "timeout" ms; with "bytes", a question of that many bytes instead);
+// "workerenv" answers the worker environment.
 // map() inputs reach perform() as they are (no request per input):
 // integers are squared, maps are payloads. With {"greet": true} in the
-// worker environment, initWorker() sends the master a message.
+// worker environment, initWorker() sends the master a message; with
+// {"greetBytes": N}, a message of N bytes.
 // Every response is a map {pid, worker, fresh, competence, value}.
 
 #include "drover/taskkind.h"

@@ -28,7 +28,8 @@ public:
     TaskId taskId() const { return m_task; }
     int workerId() const { return m_workerId; }
     //! Reaches the worker's WorkerContext::receiveMessage(); false once the
-    //! task is no longer running there.
+    //! task is no longer running there, or if the message exceeds the frame
+    //! limit (nothing is sent).
     bool sendMessage(const QCborValue &value) const;
 
 private:
@@ -67,6 +68,7 @@ public:
     TaskId taskId() const { return m_task; }   //!< 0 when asked outside a task
     int workerId() const { return m_workerId; }
 
+    //! An answer over the frame limit reaches the worker as an error.
     void answer(const QCborValue &value) const;
     void fail(const QString &error) const;
     bool isAnswered() const { return *m_answered; }

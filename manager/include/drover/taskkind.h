@@ -121,8 +121,9 @@ public:
         return Decision::end();
     }
 
-    //! A request or response of this task could not be encoded, decoded or
-    //! exceeded the frame limit; the task ends as Outcome::MarshalError.
+    //! A request or response of this task could not be encoded or decoded,
+    //! or it, or feedback or a message the task sent, exceeded the frame
+    //! limit; the task ends as Outcome::MarshalError.
     virtual void onMarshalError(const QString &message, const Task &task)
     {
         Q_UNUSED(message);

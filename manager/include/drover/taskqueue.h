@@ -57,8 +57,18 @@ public:
         //! outside (SIGKILL, SIGTERM, SIGINT, SIGHUP: a user, the OOM killer)
         //! after others had started fine; the queue backs off and keeps trying.
         WorkerKilledFromOutside,
+        //! A message that belongs to no task was not sent because it exceeds
+        //! the frame limit (Manager::setMaxFrameSize()): a worker's message
+        //! from initWorker(), or a welcome that no longer fits after the
+        //! limit was lowered (that worker is killed). Everything that belongs
+        //! to a task ends it MarshalError instead (docs/wire.md).
+        MessageTooLarge,
     };
     Q_ENUM(Error)
+
+    //! Where a worker wrote a line of workerOutput().
+    enum class OutputChannel { StandardOutput, StandardError };
+    Q_ENUM(OutputChannel)
 
     ~TaskQueue() override;
 
@@ -91,7 +101,8 @@ public:
     //! this queue.
     QString failureOf(const QFuture<QCborValue> &future) const;
 
-    //! Sends a message to the worker running a task; false if it is not running.
+    //! Sends a message to the worker running a task; false if it is not
+    //! running, or if the message exceeds the frame limit (nothing is sent).
     bool sendMessage(TaskId id, const QCborValue &value);
 
     //! Answers WorkerContext::ask() from workers. Without a handler, every
@@ -101,8 +112,10 @@ public:
 
     //! Data every worker receives once when it starts (Nproc: env; rpc_parallel:
     //! init_arg), read with WorkerContext::workerEnvironment(). Applies to
-    //! workers started afterwards.
-    void setWorkerEnvironment(const QCborValue &environment);
+    //! workers started afterwards. Returns false, and keeps the previous
+    //! environment, when the welcome that carries it with the forwarded
+    //! feedback would exceed the frame limit.
+    bool setWorkerEnvironment(const QCborValue &environment);
     QCborValue workerEnvironment() const;
     //! Changes the priority of a queued task (Coq's AsyncTaskQueue: set_order). Returns
     //! false if it is not queued any more.
@@ -123,12 +136,17 @@ public:
     //! For programs without their own event loop: runs one until no task is
     //! queued or running, or the timeout passes. Returns whether it drained.
     //! Delayed work needs no timer of Drover's: QTimer::singleShot(delay,
-    //! queue, [=] { queue->enqueue(task); }).
+    //! queue, [=] { queue->enqueue(task); }). It returns once the queue is
+    //! empty: it does not wait for such timers of the caller's that would
+    //! enqueue more later (their events run while it waits, though).
     bool waitForDrained(std::chrono::milliseconds timeout = std::chrono::milliseconds::max());
 
     //! Sends a value to every live worker and to every worker started later
     //! (Coq's AsyncTaskQueue: forward_feedback); it stands until clearForwardedFeedback().
-    void forwardFeedback(const QCborValue &value);
+    //! Returns false, and neither keeps nor sends the value, when the welcome
+    //! that carries every standing value to a new worker would exceed the
+    //! frame limit (Manager::setMaxFrameSize()).
+    bool forwardFeedback(const QCborValue &value);
     void clearForwardedFeedback();
 
     //! The pool size: at most this many workers run at once (default 1).
@@ -179,10 +197,27 @@ public:
     qint64 addressSpaceLimit() const;
     std::chrono::seconds cpuTimeLimit() const;
 
-    //! Stops starting tasks, cancels what is queued and running, and asks
-    //! every worker to quit; stragglers are killed after the kill timeout.
-    //! stopped() fires once no worker is left.
+    //! Stops starting tasks, cancels what is queued and running (a running
+    //! task is told, and its worker SIGKILLed after cancelGrace()), and asks
+    //! every idle worker to quit. stopped() fires once no worker is left.
+    //! Tasks enqueued while stopped end Cancelled, from the event loop.
     void stop();
+    //! Stops after the work (Nproc: close): what is queued and running, and
+    //! what is enqueued meanwhile, runs to its outcome; then every worker
+    //! is asked to quit and stopped() fires. queueEmptied() does not fire
+    //! meanwhile; isStopped() is true from the call. stop() or terminate()
+    //! later cut it short.
+    void stopWhenDrained();
+    //! Stops at once by signal: what is queued ends Cancelled, every
+    //! worker's process group gets SIGTERM, and SIGKILL if it is still
+    //! there after quitTimeout() (workerKillTimedOut()). Running tasks end
+    //! Cancelled. Also after stop(), to hurry its workers.
+    void terminate();
+    //! Takes and runs tasks again after any of the three; workers that are still
+    //! quitting go on quitting, new ones start. If stopped() has not fired
+    //! yet, it will not for that stop. Nothing while the queue runs.
+    void start();
+    //! Since stop(), stopWhenDrained() or terminate(), until start().
     bool isStopped() const;
 
     int queuedCount() const;
@@ -236,9 +271,14 @@ Q_SIGNALS:
     //! No task is queued or running any more: right after the last
     //! taskFinished().
     void drained();
-    //! A worker is idle and nothing is queued: the place to add more work
-    //! (Tezt's Scheduler: on_empty_queue); from the event loop, after a
-    //! task's outcome and before drained().
+    //! A worker could take work and nothing is queued: the place to add
+    //! more work (Tezt's Scheduler: on_empty_queue), for every kind. From
+    //! the event loop, after the outcome of a task that ran (before
+    //! drained()) and when a worker becomes ready with nothing queued (a
+    //! warm spare); never while the queue is stopped. idleWorkerId is an
+    //! idle worker that would take the work, or 0 when none is idle but
+    //! the pool has room to start one (a fresh-worker kind, whose worker
+    //! ends with its task).
     void queueEmptied(int idleWorkerId);
 
     //! A worker process was started (pid known, not yet connected); from
@@ -258,9 +298,13 @@ Q_SIGNALS:
     //! taskFinished() (or its retry's taskStarted()). Once per worker, from
     //! the event loop (destroying the queue reaps its workers silently).
     void workerExited(int workerId, const QString &status);
-    //! Output the worker wrote to stdout or stderr, one line at a time;
-    //! from the event loop.
-    void workerOutput(int workerId, const QString &line);
+    //! Output the worker wrote, one line at a time (without its newline),
+    //! with the channel it came on, in order on each channel. A last line
+    //! without a newline (a crash message, typically) comes when the
+    //! worker ends, before its workerExited(). From the event loop. (The
+    //! channel was added after the first release: a slot that takes only
+    //! the id and the line still connects.)
+    void workerOutput(int workerId, const QString &line, Drover::TaskQueue::OutputChannel channel);
     //! A worker sent a message outside any task (from initWorker()); from
     //! the event loop.
     void workerMessage(int workerId, const QCborValue &value);
@@ -270,8 +314,14 @@ Q_SIGNALS:
     //! the event loop. The message comes first so that a slot taking only
     //! the text still connects.
     void errorOccurred(const QString &message, Drover::TaskQueue::Error error);
-    //! After stop(): every worker has exited. Once, from the event loop.
+    //! After stop(): every worker has exited. Once per stop(), from the
+    //! event loop.
     void stopped();
+    //! A worker told to quit (retired, or stopped) or terminated had not
+    //! exited within quitTimeout() and was sent SIGKILL (Tezt's Scheduler:
+    //! on_worker_kill_timeout); its workerExited() follows. From the event
+    //! loop.
+    void workerKillTimedOut(int workerId);
 
 private:
     friend class Manager;

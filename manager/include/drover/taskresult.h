@@ -18,7 +18,7 @@ enum class Outcome {
     Dropped,      //!< requestOfTask() returned nullopt: the task was obsolete
     TimedOut,     //!< its termTimeout/killTimeout fired
     WorkerDied,   //!< its worker died, retries exhausted; message is the exit status
-    MarshalError, //!< request or response could not be encoded, decoded or was too large
+    MarshalError, //!< request or response could not be encoded, decoded, or it (or the task's feedback or messages) was too large
 };
 
 //! The stable lower-case name of an outcome ("done", "worker-died", ...).

@@ -20,6 +20,8 @@ public:
     //! Sends a feedback value to the master while the task runs; it arrives
     //! as TaskQueue::taskFeedback() before the task's outcome. It is written
     //! to the socket before this returns, so it survives a crash right after.
+    //! A value over the frame limit is not sent, and the task then ends
+    //! MarshalError whatever perform() returns.
     virtual void sendFeedback(const QCborValue &value) = 0;
 
     //! True once the master asked the running task to stop. perform() should
@@ -31,7 +33,8 @@ public:
     //! that still stands, oldest first.
     virtual QList<QCborValue> forwardedFeedback() const = 0;
 
-    //! This worker's id, as the master's signals name it.
+    //! This worker's id, as the master's signals name it: unique among the
+    //! workers of its Manager, whatever their queue, and never reused.
     virtual int workerId() const = 0;
 
     //! The data given once per worker with TaskQueue::setWorkerEnvironment()
@@ -40,7 +43,9 @@ public:
 
     //! Sends a message to the master during a task: it reaches the task's
     //! onMessage hook and TaskQueue::taskMessage(). Outside a task (from
-    //! initWorker) it reaches TaskQueue::workerMessage().
+    //! initWorker) it reaches TaskQueue::workerMessage(). A value over the
+    //! frame limit is not sent: the task then ends MarshalError (outside a
+    //! task, the queue's errorOccurred() says so).
     virtual void sendMessage(const QCborValue &value) { Q_UNUSED(value); }
 
     //! The next message the master sent to this task (TaskQueue::sendMessage()
@@ -55,7 +60,8 @@ public:
     //! Asks the master a question and blocks until its request handler
     //! answers (Nproc: Full interface). Returns nullopt, with *error
     //! saying why, when there is no handler, the handler failed, no answer
-    //! came within `timeout`, or the task was cancelled while waiting.
+    //! came within `timeout`, the task was cancelled while waiting, or the
+    //! question or its answer exceeds the frame limit (told at once).
     virtual std::optional<QCborValue> ask(const QCborValue &question, std::chrono::milliseconds timeout,
                                           QString *error = nullptr)
     {

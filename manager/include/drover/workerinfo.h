@@ -19,7 +19,7 @@ struct WorkerInfo
         Stopping, //!< told to quit, killed by Drover or by a kill control; waiting for it to exit
     };
 
-    int id = -1;
+    int id = -1; //!< unique among the workers of its Manager (all queues), never reused
     qint64 pid = 0;
     State state = State::Starting;
     bool fresh = true;          //!< WorkerStatus::fresh

@@ -60,7 +60,9 @@ WorkerProcess *WorkerPool::spawn()
     connect(w, &WorkerProcess::messageReceived, this,
             [this, w](const Wire::Received &m) { emit messageReceived(w, m); });
     connect(w, &WorkerProcess::idleTooLong, this, [this, w] { emit idleTooLong(w); });
-    connect(w, &WorkerProcess::outputLine, this, [this, id](const QString &line) { emit outputLine(id, line); });
+    connect(w, &WorkerProcess::killTimedOut, this, [this, id] { emit killTimedOut(id); });
+    connect(w, &WorkerProcess::outputLine, this,
+            [this, id](const QString &line, QProcess::ProcessChannel channel) { emit outputLine(id, line, channel); });
     // Queued: a process that fails to start may say so from inside start().
     connect(w, &WorkerProcess::finished, this, [this, w](const QString &status) { onFinished(w, status); },
             Qt::QueuedConnection);
@@ -125,6 +127,12 @@ void WorkerPool::retire(WorkerProcess *w)
 {
     m_manager->admission.forget(w->id());
     w->quit(settings.quitTimeout);
+}
+
+void WorkerPool::terminate(WorkerProcess *w)
+{
+    m_manager->admission.forget(w->id());
+    w->terminate(settings.quitTimeout);
 }
 
 QString WorkerPool::recycleReason(const WorkerProcess *w) const

@@ -3,6 +3,7 @@
 #include "wire/wire.h"
 
 #include <QtCore/QObject>
+#include <QtCore/QProcess>
 #include <QtCore/QProcessEnvironment>
 
 #include <chrono>
@@ -49,6 +50,8 @@ public:
     WorkerProcess *spawn();
     //! Tells a worker to quit (killed after the quit timeout).
     void retire(WorkerProcess *worker);
+    //! SIGTERM now, SIGKILL after the quit timeout.
+    void terminate(WorkerProcess *worker);
     //! Every worker gets SIGTERM at once (so they end their descendants
     //! together) and is then reaped, SIGKILLed if it lingers. Silent: no
     //! signal of the pool fires for them.
@@ -71,7 +74,9 @@ Q_SIGNALS:
     void messageReceived(Drover::Internal::WorkerProcess *worker, const Drover::Internal::Wire::Received &message);
     //! An idle worker had no task for the idle timeout.
     void idleTooLong(Drover::Internal::WorkerProcess *worker);
-    void outputLine(int workerId, const QString &line);
+    void outputLine(int workerId, const QString &line, QProcess::ProcessChannel channel);
+    //! A worker told to quit or terminated was SIGKILLed at its deadline.
+    void killTimedOut(int workerId);
     //! A worker is gone and reaped, from the event loop; it is no longer in
     //! workers() and is deleted once the handlers return.
     void workerFinished(Drover::Internal::WorkerProcess *worker, const QString &status);

@@ -23,7 +23,6 @@ constexpr auto DefaultHandshakeTimeout = 30s;
 // A worker closes its socket just before it exits; give it this long to be
 // reaped with its own status before it is killed.
 constexpr auto SocketGoneGrace = 2s;
-constexpr int RecentErrorLines = 5;
 // How long a worker being destroyed has to end its descendants and exit.
 constexpr auto TerminateGrace = 1s;
 } // namespace
@@ -40,7 +39,12 @@ WorkerProcess::WorkerProcess(int id, qint64 maxFrameSize, QObject *parent)
         kill(QStringLiteral("did not connect within %1 ms").arg(m_handshakeTimer.interval()));
     });
     m_killTimer.setSingleShot(true);
-    connect(&m_killTimer, &QTimer::timeout, this, [this] { signalGroup(SIGKILL); });
+    connect(&m_killTimer, &QTimer::timeout, this, [this] {
+        const bool lingered = m_quitting && m_process.state() != QProcess::NotRunning;
+        signalGroup(SIGKILL);
+        if (lingered)
+            emit killTimedOut();
+    });
     connect(&m_heartbeatTimer, &QTimer::timeout, this, &WorkerProcess::heartbeat);
     m_idleTimer.setSingleShot(true);
     connect(&m_idleTimer, &QTimer::timeout, this, &WorkerProcess::idleTooLong);
@@ -283,6 +287,19 @@ void WorkerProcess::quit(std::chrono::milliseconds killAfter)
     }
 }
 
+void WorkerProcess::terminate(std::chrono::milliseconds killAfter)
+{
+    if (m_quitting && m_killTimer.isActive() && m_killTimer.remainingTime() <= int(killAfter.count())) {
+        signalGroup(SIGTERM); // told to quit already: hurry it, keep the earlier deadline
+        return;
+    }
+    m_quitting = true;
+    stopping();
+    m_heartbeatTimer.stop();
+    signalGroup(SIGTERM);
+    m_killTimer.start(killAfter);
+}
+
 void WorkerProcess::readFrames()
 {
     if (!m_socket)
@@ -321,28 +338,6 @@ void WorkerProcess::onSocketGone()
         m_killTimer.start(m_quitting ? m_killTimer.interval() : int(std::chrono::milliseconds(SocketGoneGrace).count()));
 }
 
-void WorkerProcess::readOutput(QProcess::ProcessChannel channel)
-{
-    m_process.setReadChannel(channel);
-    QByteArray &partial = m_partialOutput[channel];
-    partial += m_process.readAll();
-    qsizetype start = 0;
-    for (qsizetype nl = partial.indexOf('\n'); nl >= 0; nl = partial.indexOf('\n', start)) {
-        // ssh ends its own lines with "\r\n".
-        const qsizetype end = nl > start && partial.at(nl - 1) == '\r' ? nl - 1 : nl;
-        const QString line = QString::fromLocal8Bit(partial.constData() + start, end - start);
-        start = nl + 1;
-        if (channel == QProcess::StandardError) {
-            m_recentErrors.append(line);
-            if (m_recentErrors.size() > RecentErrorLines)
-                m_recentErrors.removeFirst();
-        }
-        qCDebug(lcWorker).noquote() << "worker" << id() << "says:" << line;
-        emit outputLine(line);
-    }
-    partial.remove(0, start);
-}
-
 void WorkerProcess::readLastFrames()
 {
     // The process may be reaped before its socket is read: what it wrote
@@ -361,8 +356,8 @@ void WorkerProcess::onProcessFinished(int exitCode, QProcess::ExitStatus status)
     // worker that was killed outright).
     killLeftoverGroup(pid());
     readLastFrames();
-    readOutput(QProcess::StandardOutput);
-    readOutput(QProcess::StandardError);
+    readOutput(QProcess::StandardOutput, true);
+    readOutput(QProcess::StandardError, true);
     QString text = workerEndText(status, exitCode, m_addressSpaceLimit, m_oomKillsAtStart, !m_deathReason.isEmpty());
     if (!m_everConnected && !m_recentErrors.isEmpty())
         text += QStringLiteral(" before connecting: ") + m_recentErrors.join(QLatin1String(" | "));

@@ -111,6 +111,9 @@ public:
     //! Asks the worker to exit; kills it if it has not after killAfter;
     //! -> Stopping.
     void quit(std::chrono::milliseconds killAfter);
+    //! SIGTERM to its group now, SIGKILL if it has not exited after
+    //! killAfter; it is quitting from then on; -> Stopping.
+    void terminate(std::chrono::milliseconds killAfter);
     bool isQuitting() const { return m_quitting; }
 
     //! A user's kill control reached it: its death is no start failure.
@@ -134,9 +137,14 @@ Q_SIGNALS:
     void connected();
     //! A message other than a pong (heartbeats are this class's business).
     void messageReceived(const Drover::Internal::Wire::Received &message);
-    void outputLine(const QString &line);
+    //! A line the worker wrote (without its newline); the last one when it
+    //! ends, with no newline, too.
+    void outputLine(const QString &line, QProcess::ProcessChannel channel);
     void finished(const QString &status);
     void idleTooLong();
+    //! Told to quit or terminated, it had not exited when its time was up:
+    //! SIGKILL was sent.
+    void killTimedOut();
 
 private:
     void launch(int secretFd, Limits limits);
@@ -144,7 +152,9 @@ private:
     void readLastFrames();
     //! Writes an encoded frame (empty: over the limit, false).
     bool sendFrame(QByteArrayView frame);
-    void readOutput(QProcess::ProcessChannel channel);
+    //! Emits each whole line read; at the end, the rest as a last line.
+    void readOutput(QProcess::ProcessChannel channel, bool atEnd = false);
+    void emitOutputLine(QProcess::ProcessChannel channel, const char *data, qsizetype size);
     void onSocketGone();
     void onProcessFinished(int exitCode, QProcess::ExitStatus status);
     void onProcessError(QProcess::ProcessError error);

@@ -124,6 +124,21 @@ void TaskQueuePrivate::dispatch()
     }
 }
 
+void TaskQueuePrivate::reportQueueEmptied(WorkerProcess *candidate)
+{
+    if (stopped || draining || !book.pending().isEmpty())
+        return;
+    WorkerProcess *idle = candidate && isLiveAndIdle(candidate) ? candidate : nullptr;
+    for (auto it = pool.workers().begin(); !idle && it != pool.workers().end(); ++it) {
+        if (isLiveAndIdle(it->second))
+            idle = it->second;
+    }
+    // A fresh-worker kind has no idle worker after a task: its worker ends
+    // with it, and the next task would start one.
+    if (idle || pool.liveCount() < maxWorkers)
+        emit q->queueEmptied(idle ? idle->id() : 0);
+}
+
 bool TaskQueuePrivate::assign(WorkerProcess *w)
 {
     const WorkerStatus status = statusOf(w);

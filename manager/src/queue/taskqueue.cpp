@@ -41,7 +41,7 @@ bool TaskQueue::sendMessage(TaskId id, const QCborValue &value) { return d->send
 
 void TaskQueue::setRequestHandler(RequestHandler handler) { d->requestHandler = std::move(handler); }
 RequestHandler TaskQueue::requestHandler() const { return d->requestHandler; }
-void TaskQueue::setWorkerEnvironment(const QCborValue &environment) { d->workerEnvironment = environment; }
+bool TaskQueue::setWorkerEnvironment(const QCborValue &environment) { return d->setWorkerEnvironment(environment); }
 QCborValue TaskQueue::workerEnvironment() const { return d->workerEnvironment; }
 
 void TaskQueue::clear() { cancel(d->book.queuedIds()); }
@@ -83,7 +83,7 @@ int TaskQueue::cancel(const QList<TaskId> &ids)
 
 void TaskQueue::cancelAll() { cancel(d->book.ids()); }
 
-void TaskQueue::forwardFeedback(const QCborValue &value) { d->broadcast(Internal::Wire::Broadcast{value, false}); }
+bool TaskQueue::forwardFeedback(const QCborValue &value) { return d->broadcast(Internal::Wire::Broadcast{value, false}); }
 void TaskQueue::clearForwardedFeedback() { d->broadcast(Internal::Wire::Broadcast{{}, true}); }
 
 void TaskQueue::setMaxWorkers(int count)
@@ -130,8 +130,11 @@ void TaskQueue::setResourceLimits(qint64 addressSpaceBytes, std::chrono::seconds
 qint64 TaskQueue::addressSpaceLimit() const { return d->pool.settings.addressSpaceLimit; }
 std::chrono::seconds TaskQueue::cpuTimeLimit() const { return d->pool.settings.cpuTimeLimit; }
 
-void TaskQueue::stop() { d->stop(); }
-bool TaskQueue::isStopped() const { return d->stopped; }
+void TaskQueue::stop() { d->stop(Internal::StopMode::Cancel); }
+void TaskQueue::stopWhenDrained() { d->stop(Internal::StopMode::Drain); }
+void TaskQueue::terminate() { d->stop(Internal::StopMode::Terminate); }
+void TaskQueue::start() { d->start(); }
+bool TaskQueue::isStopped() const { return d->stopped || d->draining; }
 
 int TaskQueue::queuedCount() const { return int(d->book.pending().size()); }
 

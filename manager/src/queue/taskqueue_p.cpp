@@ -53,7 +53,10 @@ TaskId TaskQueuePrivate::enqueue(Task task, std::unique_ptr<TaskHooks> hooks, bo
     m_sparesWanted = true;
     emit q->taskQueued(id);
     if (stopped) // still one outcome, still never from inside enqueue()
-        QMetaObject::invokeMethod(q, [this, id] { cancel(id); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(q, [this, id] {
+            if (stopped) // not if start() came first
+                cancel(id);
+        }, Qt::QueuedConnection);
     else
         scheduleDispatch();
     return id;
@@ -91,16 +94,63 @@ bool TaskQueuePrivate::sendMessage(TaskId id, const QCborValue &value)
     return w->send(Wire::Message{qint64(id), value});
 }
 
-void TaskQueuePrivate::broadcast(const Wire::Broadcast &message)
+namespace {
+qint64 encodedSize(const QCborValue &value)
 {
-    if (message.clear)
+    return value.toCbor().size();
+}
+// More than the welcome's map, keys, type and array head take.
+constexpr qint64 WelcomeOverhead = 64;
+} // namespace
+
+bool TaskQueuePrivate::welcomeFits(const QCborArray &feedback, qint64 feedbackBytes, const QCborValue &environment,
+                                   qint64 environmentBytes) const
+{
+    const qint64 limit = manager->maxFrameSize;
+    if (feedbackBytes + environmentBytes > limit)
+        return false;
+    if (feedbackBytes + environmentBytes + WelcomeOverhead <= limit)
+        return true;
+    Wire::FrameWriter writer; // a few bytes from the limit: the exact size
+    return !Wire::frameOf(writer, Wire::Welcome{limit, feedback, environment}, limit).isEmpty();
+}
+
+bool TaskQueuePrivate::broadcast(const Wire::Broadcast &message)
+{
+    // A value kept here goes into every later worker's welcome: one that
+    // does not fit would kill each of them at its start.
+    if (message.clear) {
         forwarded = {};
-    else
+        m_forwardedBytes = 0;
+    } else {
+        const qint64 bytes = encodedSize(message.body);
         forwarded.append(message.body);
+        if (!welcomeFits(forwarded, m_forwardedBytes + bytes, workerEnvironment, m_environmentBytes)) {
+            forwarded.removeLast();
+            qCWarning(lcQueue).noquote() << kind << ": forwarded feedback of" << bytes
+                                         << "bytes would not fit in a frame; not forwarded";
+            return false;
+        }
+        m_forwardedBytes += bytes;
+    }
     for (const auto &[id, w] : pool.workers()) {
         if (w->isConnected())
             w->send(message);
     }
+    return true;
+}
+
+bool TaskQueuePrivate::setWorkerEnvironment(const QCborValue &environment)
+{
+    const qint64 bytes = encodedSize(environment);
+    if (!welcomeFits(forwarded, m_forwardedBytes, environment, bytes)) {
+        qCWarning(lcQueue).noquote() << kind << ": a worker environment of" << bytes
+                                     << "bytes would not fit in a frame; kept the previous one";
+        return false;
+    }
+    workerEnvironment = environment;
+    m_environmentBytes = bytes;
+    return true;
 }
 
 bool TaskQueuePrivate::signalWorker(int workerId, int signal)
@@ -147,6 +197,8 @@ void TaskQueuePrivate::finishTask(TaskId id, Outcome outcome, const QString &mes
         manager->jobSlots.release();
     if (reportDrained && book.isEmpty())
         emit q->drained();
+    if (draining && book.isEmpty())
+        QMetaObject::invokeMethod(this, &TaskQueuePrivate::closeIfDrained, Qt::QueuedConnection);
 }
 
 void TaskQueuePrivate::finishQueued(Outcome outcome, const QString &message)
@@ -155,20 +207,58 @@ void TaskQueuePrivate::finishQueued(Outcome outcome, const QString &message)
         finishTask(id, outcome, message);
 }
 
-void TaskQueuePrivate::stop()
+void TaskQueuePrivate::stop(StopMode mode)
 {
-    if (stopped)
+    using Mode = StopMode;
+    if (m_abandoned || m_terminated || (stopped && mode != Mode::Terminate))
         return;
+    if (mode == Mode::Drain) {
+        if (!draining) {
+            draining = true;
+            QMetaObject::invokeMethod(this, &TaskQueuePrivate::closeIfDrained, Qt::QueuedConnection);
+        }
+        return;
+    }
+    draining = false;
+    const bool terminate = mode == Mode::Terminate;
+    m_terminated = terminate;
     finishQueued(Outcome::Cancelled, QStringLiteral("the queue was stopped"));
     stopped = true;
     m_backoff.stop();
-    for (TaskId id : book.ids(true))
-        cancel(id);
+    for (TaskId id : book.ids(true)) {
+        if (!terminate) {
+            cancel(id);
+        } else if (TaskRecord *record = book.find(id)) {
+            // It ends with its worker, SIGTERMed below: Cancelled, not a death.
+            record->cancelRequested = true;
+            Deadlines::disarm(*record);
+        }
+    }
     for (const auto &[id, w] : pool.workers()) {
-        if (w->info().state != WorkerInfo::State::Busy)
+        if (terminate)
+            pool.terminate(w);
+        else if (w->info().state != WorkerInfo::State::Busy)
             pool.retire(w);
     }
     QMetaObject::invokeMethod(this, &TaskQueuePrivate::reportStoppedIfDone, Qt::QueuedConnection);
+}
+
+void TaskQueuePrivate::closeIfDrained()
+{
+    if (draining && book.isEmpty())
+        stop(StopMode::Cancel); // nothing left to cancel: the workers quit
+}
+
+void TaskQueuePrivate::start()
+{
+    if (m_abandoned || (!stopped && !draining))
+        return;
+    draining = false;
+    stopped = false;
+    m_terminated = false;
+    m_stoppedReported = false;
+    m_sparesWanted = true;
+    scheduleDispatch();
 }
 
 void TaskQueuePrivate::reportStoppedIfDone()

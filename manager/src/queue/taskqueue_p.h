@@ -18,6 +18,9 @@ namespace Drover::Internal {
 class ManagerPrivate;
 class WorkerProcess;
 
+//! How a queue stops: TaskQueue::stop(), stopWhenDrained(), terminate().
+enum class StopMode { Cancel, Drain, Terminate };
+
 //! What a TaskQueue is made of. Its methods are spread over files by job:
 //! taskqueue_p.cpp  tasks in and out: enqueue, cancel, outcomes, stop, end;
 //! dispatch.cpp     which worker takes which task, and the pool's size;
@@ -39,8 +42,12 @@ public:
     TaskId enqueue(Task task, std::unique_ptr<TaskHooks> hooks = {}, bool batch = false);
     bool cancel(TaskId id, bool interrupt = false);
     bool sendMessage(TaskId id, const QCborValue &value);
-    void broadcast(const Wire::Broadcast &message);
-    void stop();
+    //! False when a value to forward would not fit in a welcome (not kept).
+    bool broadcast(const Wire::Broadcast &message);
+    //! False when the environment would not fit in a welcome (not kept).
+    bool setWorkerEnvironment(const QCborValue &environment);
+    void stop(StopMode mode);
+    void start();
     //! Kills and reaps every worker now and cancels every task with `why`.
     //! Once: later calls do nothing.
     void abandon(const QString &why);
@@ -72,6 +79,7 @@ public:
     int warmSpares = 0;
     std::chrono::milliseconds cancelGrace{2000};
     bool stopped = false;
+    bool draining = false; //!< stop(Drain): runs what it has, then stops
 
 private:
     // taskqueue_p.cpp
@@ -80,10 +88,21 @@ private:
     //! Every queued task ends with this outcome.
     void finishQueued(Outcome outcome, const QString &message);
     void reportStoppedIfDone();
+    //! stop(Drain) once nothing is queued or running (from the event loop,
+    //! so that the last outcome's handlers may still add work).
+    void closeIfDrained();
+    //! Whether a welcome with this much forwarded feedback and environment
+    //! (their encoded sizes) fits in a frame.
+    bool welcomeFits(const QCborArray &feedback, qint64 feedbackBytes, const QCborValue &environment,
+                     qint64 environmentBytes) const;
 
     // dispatch.cpp
     void dispatch();
     bool assign(WorkerProcess *w);
+    //! queueEmptied() if nothing is queued and a worker could take work:
+    //! `candidate` if it is idle, else another idle one, else 0 when the
+    //! pool has room to start one.
+    void reportQueueEmptied(WorkerProcess *candidate);
 
     // workerevents.cpp
     void connectPool();
@@ -106,6 +125,9 @@ private:
     bool m_stoppedReported = false;
     bool m_abandoned = false;
     bool m_waitingForSlot = false; // the last assign() found no job slot free
+    bool m_terminated = false;
+    qint64 m_forwardedBytes = 0;   // encoded size of `forwarded`'s values
+    qint64 m_environmentBytes = 0; // encoded size of workerEnvironment
 };
 
 } // namespace Drover::Internal

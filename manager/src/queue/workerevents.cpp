@@ -34,15 +34,25 @@ void TaskQueuePrivate::connectPool()
     connect(&pool, &WorkerPool::workerConnected, this, &TaskQueuePrivate::onConnected);
     connect(&pool, &WorkerPool::messageReceived, this, &TaskQueuePrivate::onMessage);
     connect(&pool, &WorkerPool::idleTooLong, this, &TaskQueuePrivate::onIdleTooLong);
-    connect(&pool, &WorkerPool::outputLine, q, &TaskQueue::workerOutput);
+    connect(&pool, &WorkerPool::outputLine, q, [this](int workerId, const QString &line, QProcess::ProcessChannel channel) {
+        emit q->workerOutput(workerId, line,
+                             channel == QProcess::StandardError ? TaskQueue::OutputChannel::StandardError
+                                                                : TaskQueue::OutputChannel::StandardOutput);
+    });
     connect(&pool, &WorkerPool::workerFinished, this, &TaskQueuePrivate::onWorkerFinished);
+    connect(&pool, &WorkerPool::killTimedOut, q, &TaskQueue::workerKillTimedOut);
 }
 
 void TaskQueuePrivate::onConnected(WorkerProcess *w)
 {
     m_backoff.workerConnected();
     if (!w->send(Wire::Welcome{manager->maxFrameSize, forwarded, workerEnvironment})) {
-        w->kill(QStringLiteral("the forwarded feedback exceeds the frame limit"));
+        // Only when the limit was lowered after the values were kept.
+        const QString why = QStringLiteral("the forwarded feedback and worker environment exceed the frame limit "
+                                           "of %1 bytes").arg(manager->maxFrameSize);
+        w->kill(why);
+        emit q->errorOccurred(QStringLiteral("worker %1 cannot be welcomed: %2").arg(w->id()).arg(why),
+                              TaskQueue::Error::MessageTooLarge);
         return;
     }
     w->ready();
@@ -52,11 +62,23 @@ void TaskQueuePrivate::onConnected(WorkerProcess *w)
     } else {
         w->startIdleClock(pool.settings.idleTimeout);
         scheduleDispatch();
+        reportQueueEmptied(w); // a warm spare, or a worker whose task went meanwhile
     }
 }
 
 void TaskQueuePrivate::onMessage(WorkerProcess *w, const Wire::Received &message)
 {
+    if (!message.bodyError.isEmpty()) {
+        if (message.type == Wire::Type::Response) {
+            // The frame was whole and names its task: that task ends, the
+            // stream goes on.
+            onTaskAnswer(w, TaskId(message.task), Outcome::MarshalError,
+                         QStringLiteral("the response cannot be decoded: %1").arg(message.bodyError), {});
+        } else {
+            w->kill(QStringLiteral("protocol error: %1").arg(message.bodyError));
+        }
+        return;
+    }
     switch (message.type) {
     case Wire::Type::Response: {
         const Wire::Response response = Wire::decode<Wire::Response>(message);
@@ -65,6 +87,12 @@ void TaskQueuePrivate::onMessage(WorkerProcess *w, const Wire::Received &message
     }
     case Wire::Type::Error: {
         const Wire::Error error = Wire::decode<Wire::Error>(message);
+        if (error.task == 0 && error.kind == Wire::Error::Kind::Marshal) {
+            // What the worker could not send outside a task (initWorker()).
+            emit q->errorOccurred(QStringLiteral("worker %1: %2").arg(w->id()).arg(error.message),
+                                  TaskQueue::Error::MessageTooLarge);
+            return;
+        }
         onTaskAnswer(w, TaskId(error.task),
                      error.kind == Wire::Error::Kind::Marshal ? Outcome::MarshalError : Outcome::Failed, error.message,
                      {});
@@ -144,8 +172,7 @@ void TaskQueuePrivate::onTaskAnswer(WorkerProcess *w, TaskId id, Outcome outcome
         finishTask(id, Outcome::Done, {}, response, false);
     }
     // The place to add more work comes before the verdict that all is done.
-    if (w->isIdle() && !w->isQuitting() && book.pending().isEmpty() && !stopped)
-        emit q->queueEmptied(w->id());
+    reportQueueEmptied(w);
     if (book.isEmpty())
         emit q->drained();
     scheduleDispatch();
@@ -272,12 +299,12 @@ void TaskQueuePrivate::onWorkerFinished(WorkerProcess *w, const QString &status)
         TaskRecord &record = *book.find(current);
         Deadlines::disarm(record);
         if (record.cancelRequested) {
-            finishTask(current, Outcome::Cancelled, QStringLiteral("cancelled; its worker %1").arg(reason));
+            finishTask(current, Outcome::Cancelled, QStringLiteral("cancelled; its worker %1").arg(reason), {}, false);
         } else if (record.timedOut) {
             const auto limit = record.task.options.termTimeout > 0ms ? record.task.options.termTimeout
                                                                       : record.task.options.killTimeout;
             finishTask(current, Outcome::TimedOut,
-                       QStringLiteral("timed out after %1; its worker %2").arg(ms(limit), reason));
+                       QStringLiteral("timed out after %1; its worker %2").arg(ms(limit), reason), {}, false);
         } else if (!stopped && record.attempts <= record.task.options.retries) {
             requeued = true;
             qCInfo(lcQueue).noquote() << kind << ": retrying task" << current << "(attempt" << record.attempts + 1
@@ -285,7 +312,12 @@ void TaskQueuePrivate::onWorkerFinished(WorkerProcess *w, const QString &status)
             book.requeue(record);
             manager->jobSlots.release(); // it takes one again when it runs again
         } else {
-            finishTask(current, Outcome::WorkerDied, reason);
+            finishTask(current, Outcome::WorkerDied, reason, {}, false);
+        }
+        if (!requeued) {
+            reportQueueEmptied(nullptr);
+            if (book.isEmpty())
+                emit q->drained();
         }
     } else if (w->everConnected() && !wasQuitting) {
         taskKind->onTaskEnded(std::nullopt, EndReason::WorkerDied);

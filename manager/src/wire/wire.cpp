@@ -323,6 +323,8 @@ FrameReader::Status FrameReader::next(QCborMap *message, Type *type)
 {
     Received received;
     const Status status = next(&received);
+    if (status == Status::Message && !received.bodyError.isEmpty())
+        return fail(received.bodyError); // no map to hand out: the frame is refused
     if (status == Status::Message) {
         *message = received.isEnvelope ? received.toMap() : std::move(received.map);
         if (type)
@@ -354,16 +356,22 @@ FrameReader::Status FrameReader::next(Received *message)
     const QByteArray cbor = QByteArray::fromRawData(bytes + decodedFrom, qsizetype(length) - decodedFrom);
     QCborParserError parseError;
     QCborValue value = QCborValue::fromCbor(cbor, &parseError);
+    QString undecodable;
     if (parseError.error != QCborError::NoError) {
-        return fail(QStringLiteral("frame is not valid CBOR (%1 at byte %2)")
-                        .arg(parseError.errorString()).arg(decodedFrom + parseError.offset));
+        undecodable = QStringLiteral("frame is not valid CBOR (%1 at byte %2)")
+                          .arg(parseError.errorString()).arg(decodedFrom + parseError.offset);
+    } else if (parseError.offset != qint64(cbor.size())) {
+        undecodable = QStringLiteral("frame has %1 bytes after its CBOR item").arg(qint64(cbor.size()) - parseError.offset);
     }
-    if (parseError.offset != qint64(cbor.size()))
-        return fail(QStringLiteral("frame has %1 bytes after its CBOR item").arg(qint64(cbor.size()) - parseError.offset));
+    // Whole frame, readable head, bad body: the stream is intact and the
+    // receiver knows whose message it was (a response ends its task).
+    if (!undecodable.isEmpty() && bodyAt < 0)
+        return fail(undecodable);
     if (bodyAt >= 0) {
         message->type = peeked;
         message->isEnvelope = true;
-        message->body = std::move(value);
+        message->body = undecodable.isEmpty() ? std::move(value) : QCborValue();
+        message->bodyError = undecodable;
         message->map = QCborMap();
     } else {
         if (!value.isMap())
@@ -378,6 +386,7 @@ FrameReader::Status FrameReader::next(Received *message)
         }
         message->type = found;
         message->isEnvelope = false;
+        message->bodyError.clear();
         message->task = 0;
         message->body = QCborValue();
         message->map = std::move(map);

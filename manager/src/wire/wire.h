@@ -160,6 +160,11 @@ struct Received
     bool isEnvelope = false;
     qint64 task = 0;   //!< envelope only
     QCborValue body;   //!< envelope only
+    //! Envelope only: why its body could not be decoded, the frame being
+    //! whole and its head read (empty when it was). The receiver decides:
+    //! the manager ends a response's task MarshalError; anything else is a
+    //! protocol error. next(QCborMap *) refuses such a frame.
+    QString bodyError;
     QCborMap map;      //!< not an envelope
     //! The message as a map, either way (one is built for an envelope).
     QCborMap toMap() const;
