@@ -39,8 +39,8 @@ private:
 
     ProofDocument *m_document;
     QHash<LemmaState, QLabel *> m_counts;
-    QLabel *m_parseErrors;
     QProgressBar *m_progress;
+    QLabel *m_parseErrors;
 };
 
 } // namespace DroverIde
