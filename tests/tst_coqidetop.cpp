@@ -452,7 +452,7 @@ void TestCoqIdeTop::hangPastTimeout()
     QVERIFY(status.failure.processLost);
     QCOMPARE(status.failure.message, QStringLiteral("coqidetop did not answer Status within 1500 ms"));
     QVERIFY(!TestSupport::processExists(hung));
-    QCOMPARE(TestSupport::processGroupMembers(hung), QList<qint64>());
+    QVERIFY(TestSupport::processGroupMembers(hung).isEmpty());
     // Every later call says why.
     const CoqIdeTop::GoalReply later = s.top->goal();
     QVERIFY(later.failure.processLost);
@@ -482,7 +482,7 @@ void TestCoqIdeTop::stop()
     const qint64 pgid = s.top->pid();
     QTRY_VERIFY_WITH_TIMEOUT(TestSupport::processGroupMembers(pgid).size() >= members, 30000);
     s.top->stop();
-    QCOMPARE(TestSupport::processGroupMembers(pgid), QList<qint64>());
+    QVERIFY(TestSupport::processGroupMembers(pgid).isEmpty());
     QVERIFY(!TestSupport::processExists(pgid));
     QVERIFY(s.top->peakRssBytes() > 1024 * 1024);
     QVERIFY(!s.top->isRunning());

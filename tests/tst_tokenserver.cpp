@@ -198,7 +198,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT((grants += receive(observer, 100)) == "++", 10000);
         ::close(observer);
         // The last client left: the server is gone, and its socket too.
-        QTRY_COMPARE_WITH_TIMEOUT(slotServers(runtime.path()), QList<qint64>{}, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(slotServers(runtime.path()).isEmpty(), 10000); // not == {}: UBSan flags memcmp of an empty list with a null one
         QTRY_VERIFY_WITH_TIMEOUT(!QFile::exists(socket), 10000);
     }
 };
