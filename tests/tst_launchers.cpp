@@ -25,15 +25,31 @@ using namespace std::chrono_literals;
 
 namespace {
 //! Remote workers on this host, wherever they hang in the process tree.
-QList<qint64> remoteWorkers()
+//! The workers this test's launchers started: drover-worker processes whose
+//! environment came through this test's sshd (SSH_CONNECTION ends with its
+//! port) or this test's SLURM (srun passes SLURM_CONF on). Other suites
+//! running meanwhile start remote workers of their own.
+QList<qint64> remoteWorkers(int sshPort)
 {
+    const QByteArray slurmConf = "SLURM_CONF=" + qgetenv("SLURM_CONF");
+    const QByteArray sshSuffix = ' ' + QByteArray::number(sshPort);
     QList<qint64> found;
     for (qint64 pid : TestSupport::processesWhere([](const QList<QByteArray> &f) { return f.at(0) != "Z"; })) {
         QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(pid));
-        if (cmdline.open(QIODevice::ReadOnly)) {
-            const QByteArray words = cmdline.readAll();
-            if (words.contains("drover-worker") && words.contains("--setup-on-stdin"))
+        if (!cmdline.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray words = cmdline.readAll();
+        if (!words.contains("drover-worker") || !words.contains("--setup-on-stdin"))
+            continue;
+        QFile environ(QStringLiteral("/proc/%1/environ").arg(pid));
+        if (!environ.open(QIODevice::ReadOnly))
+            continue;
+        for (const QByteArray &variable : environ.readAll().split('\0')) {
+            if ((slurmConf.size() > 11 && variable == slurmConf)
+                || (sshPort > 0 && variable.startsWith("SSH_CONNECTION=") && variable.endsWith(sshSuffix))) {
                 found << pid;
+                break;
+            }
         }
     }
     return found;
@@ -63,6 +79,7 @@ class tst_Launchers : public QObject
             out.removeAll(daemon);
         return out;
     }
+    int sshPort() const { return m_ssh ? m_ssh->port() : 0; }
     QString whyNot(const QString &engine) const { return engine == QLatin1String("srun") ? m_slurmMissing : m_sshMissing; }
 
     void engines_data()
@@ -118,7 +135,8 @@ private slots:
             {QStringLiteral("not_prime"), QStringLiteral("error")},     {QStringLiteral("segfaulting"), QStringLiteral("crashed")},
             {QStringLiteral("busy_work"), QStringLiteral("ok")}};
         QVERIFY2(status == expected, err.constData());
-        QTRY_VERIFY_WITH_TIMEOUT(remoteWorkers().isEmpty(), 15000); // not == {}: UBSan flags memcmp of an empty list with a null one
+        // isEmpty(), not == {}: UBSan flags memcmp of an empty list with a null one.
+        QTRY_VERIFY2_WITH_TIMEOUT(remoteWorkers(sshPort()).isEmpty(), TestSupport::describeProcesses(remoteWorkers(sshPort())).constData(), 15000);
         if (engine == QLatin1String("srun"))
             QTRY_COMPARE_WITH_TIMEOUT(TestSupport::SlurmCluster::jobs(), QByteArray(), 15000);
     }
@@ -152,7 +170,7 @@ private slots:
             int kills = 0;
             QTimer killer;
             connect(&killer, &QTimer::timeout, this, [&] {
-                const QList<qint64> alive = remoteWorkers();
+                const QList<qint64> alive = remoteWorkers(sshPort());
                 if (kills < 3 && !alive.isEmpty()) {
                     ::kill(pid_t(alive.at(QRandomGenerator::global()->bounded(int(alive.size())))), SIGKILL);
                     ++kills;
@@ -166,7 +184,7 @@ private slots:
                 QCOMPARE(recorder.result(id).outcome, Outcome::Done);
             QVERIFY(kills > 0);
         }
-        QTRY_VERIFY_WITH_TIMEOUT(remoteWorkers().isEmpty(), 15000); // not == {}: UBSan flags memcmp of an empty list with a null one
+        QTRY_VERIFY2_WITH_TIMEOUT(remoteWorkers(sshPort()).isEmpty(), TestSupport::describeProcesses(remoteWorkers(sshPort())).constData(), 15000);
         QTRY_VERIFY_WITH_TIMEOUT(children().isEmpty(), 10000); // not == {}: UBSan flags memcmp of an empty list with a null one
     }
 
@@ -234,10 +252,11 @@ private slots:
         // Its worker runs the task (the master printed it) and is remote.
         QByteArray said;
         QTRY_VERIFY2_WITH_TIMEOUT((said += master.readAll()).contains("worker "), said.constData(), 60000);
-        QTRY_VERIFY_WITH_TIMEOUT(!remoteWorkers().isEmpty(), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(!remoteWorkers(sshPort()).isEmpty(), 30000);
         ::kill(pid_t(master.processId()), SIGKILL);
         QVERIFY(master.waitForFinished(10000));
-        QTRY_VERIFY_WITH_TIMEOUT(remoteWorkers().isEmpty(), 15000); // not == {}: UBSan flags memcmp of an empty list with a null one
+        // isEmpty(), not == {}: UBSan flags memcmp of an empty list with a null one.
+        QTRY_VERIFY2_WITH_TIMEOUT(remoteWorkers(sshPort()).isEmpty(), TestSupport::describeProcesses(remoteWorkers(sshPort())).constData(), 15000);
         if (engine == QLatin1String("srun"))
             QTRY_COMPARE_WITH_TIMEOUT(newJobs(), QList<QByteArray>{}, 15000);
     }

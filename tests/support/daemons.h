@@ -245,6 +245,8 @@ public:
         return true;
     }
 
+    int port() const { return m_port; }
+
     //! ssh's options that reach this server (no user or system config).
     QStringList options(bool master = false) const
     {

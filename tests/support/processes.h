@@ -63,4 +63,24 @@ inline bool processExists(qint64 pid)
     return QFile::exists(QStringLiteral("/proc/%1").arg(pid));
 }
 
+//! One line per process for a failure message: pid, state, what it waits
+//! in, its command line and its parent's, so a process that outlived its
+//! test says where it is stuck.
+inline QByteArray describeProcesses(const QList<qint64> &pids)
+{
+    const auto read = [](qint64 pid, const char *what) {
+        QFile file(QStringLiteral("/proc/%1/%2").arg(pid).arg(QLatin1String(what)));
+        return file.open(QIODevice::ReadOnly) ? file.readAll().replace('\0', ' ').trimmed() : QByteArray("?");
+    };
+    QByteArray text;
+    for (qint64 pid : pids) {
+        const QList<QByteArray> fields = statFields(pid);
+        const qint64 parent = fields.size() > 1 ? fields.at(1).toLongLong() : 0;
+        text += "pid " + QByteArray::number(pid) + " state " + fields.value(0) + " wchan " + read(pid, "wchan") + " threads "
+            + QByteArray::number(QDir(QStringLiteral("/proc/%1/task").arg(pid)).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size())
+            + ": " + read(pid, "cmdline") + " (parent " + QByteArray::number(parent) + ": " + read(parent, "cmdline") + ")\n";
+    }
+    return text;
+}
+
 } // namespace TestSupport
