@@ -3,8 +3,8 @@
 // right outcomes, killed workers are recovered, and every bad input at the
 // TCP listener (a stranger, a wrong secret, a replayed handshake,
 // plaintext, a half-open connection, a certificate that does not match, a
-// worker of another build) is refused with its reason while the other
-// workers go on. A relay in the middle sees no payload in plaintext.
+// worker or plugin of another build) is refused with its reason while the
+// other workers go on; a frozen host is caught by the heartbeat. A relay in the middle sees no payload in plaintext.
 
 #include "drover/manager.h"
 #include "drover/taskqueue.h"
@@ -13,6 +13,8 @@
 #include "support/remotepeer.h"
 
 #include <QtCore/QCborMap>
+#include <QtCore/QDir>
+#include <QtCore/QFileInfo>
 #include <QtCore/QProcess>
 #include <QtCore/QTemporaryDir>
 #include <QtNetwork/QTcpSocket>
@@ -281,6 +283,74 @@ private slots:
                      qPrintable(recorder.result(id).message));
         }
         QTRY_COMPARE_WITH_TIMEOUT(TestSupport::childProcesses(), QList<qint64>{}, 10000);
+    }
+
+    // The other host has another build of the plugin: the launcher puts a
+    // copy without a build id in its place (by rename: this process has the
+    // original mapped) just before the worker starts.
+    void pluginOfAnotherBuild()
+    {
+        QTemporaryDir dir;
+        const QString plugins = dir.filePath(QStringLiteral("plugins"));
+        QVERIFY(QDir().mkpath(plugins));
+        QString plugin;
+        for (const QFileInfo &file : QDir(QStringLiteral(SCRIPTED_PLUGIN_DIR)).entryInfoList({QStringLiteral("*.so")}, QDir::Files)) {
+            plugin = plugins + QLatin1Char('/') + file.fileName();
+            QVERIFY(QFile::copy(file.filePath(), plugin));
+        }
+        QVERIFY2(!plugin.isEmpty(), "no plugin in " SCRIPTED_PLUGIN_DIR);
+        const QString other = dir.filePath(QStringLiteral("other.so"));
+        QCOMPARE(QProcess::execute(QStringLiteral("objcopy"), {QStringLiteral("--remove-section=.note.gnu.build-id"), plugin, other}), 0);
+        {
+            Manager manager;
+            manager.addPluginPath(plugins);
+            manager.setWorkerProgram(QStringLiteral(DROVER_WORKER_BIN));
+            QVERIFY(manager.setRemoteWorkers(QStringLiteral("127.0.0.1:0"),
+                                             QStringLiteral("sh -c 'cp %1 %2.new && mv %2.new %2 && exec \"$0\" \"$@\"' {worker} {args}")
+                                                 .arg(other, plugin)));
+            TaskQueue *queue = manager.queue(QStringLiteral("scripted"));
+            QVERIFY2(queue, qPrintable(manager.errorString()));
+            queue->setHandshakeTimeout(10s);
+            QSignalSpy errors(queue, &TaskQueue::errorOccurred);
+            TestSupport::OutcomeRecorder recorder(queue);
+            const TaskId id = queue->enqueue(sleepTask(10));
+            QVERIFY(recorder.waitFor({id}, 60000));
+            QCOMPARE(recorder.result(id).outcome, Outcome::WorkerDied);
+            QVERIFY2(anyContains(errors, QStringLiteral("loaded %1 of build (none), but this manager's is build ").arg(plugin)),
+                     qPrintable(recorder.result(id).message));
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(TestSupport::childProcesses().isEmpty(), 10000);
+    }
+
+    // A host that stops answering (here: its worker stopped with SIGSTOP,
+    // the connection still open) is caught by the heartbeat, and its
+    // worker ends with the task.
+    void frozenHostCaughtByTheHeartbeat()
+    {
+        {
+            Remote remote;
+            QVERIFY2(remote.queue, qPrintable(remote.manager.errorString()));
+            remote.queue->setHeartbeat(100ms, 1500ms);
+            TestSupport::OutcomeRecorder recorder(remote.queue);
+            qint64 frozen = 0;
+            connect(remote.queue, &TaskQueue::taskStarted, this, [&](TaskId, int workerId) {
+                for (const WorkerInfo &info : remote.queue->workers()) {
+                    if (info.id == workerId && frozen == 0) {
+                        frozen = info.pid;
+                        ::kill(pid_t(frozen), SIGSTOP);
+                    }
+                }
+            });
+            Task task = sleepTask(60000);
+            task.options.retries = 0;
+            const TaskId id = remote.queue->enqueue(task);
+            QVERIFY(recorder.waitFor({id}, 60000));
+            QVERIFY(frozen > 0);
+            QCOMPARE(recorder.result(id).outcome, Outcome::WorkerDied);
+            QVERIFY2(recorder.result(id).message.contains(QLatin1String("stopped answering heartbeats")),
+                     qPrintable(recorder.result(id).message));
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(TestSupport::childProcesses().isEmpty(), 10000);
     }
 
     void launcherThatNeverStartsTheWorker()
