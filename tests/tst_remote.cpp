@@ -4,7 +4,9 @@
 // TCP listener (a stranger, a wrong secret, a replayed handshake,
 // plaintext, a half-open connection, a certificate that does not match, a
 // worker or plugin of another build) is refused with its reason while the
-// other workers go on; a frozen host is caught by the heartbeat. A relay in the middle sees no payload in plaintext.
+// other workers go on; a frozen host is caught by the heartbeat. On loopback
+// TLS is asked for (setTlsOnLoopback); without it the same handshake runs
+// over plain TCP. A relay in the middle sees no payload in plaintext.
 
 #include "drover/manager.h"
 #include "drover/taskqueue.h"
@@ -51,6 +53,9 @@ struct Remote
     {
         manager.addPluginPath(QStringLiteral(SCRIPTED_PLUGIN_DIR));
         manager.setWorkerProgram(QStringLiteral(DROVER_WORKER_BIN));
+        // TLS as on another host (loopback alone would go without it):
+        // the bad-input rows and the relay test are about TLS.
+        manager.setTlsOnLoopback(true);
         ok = manager.setRemoteWorkers(QStringLiteral("127.0.0.1:0"), launcher);
         queue = ok ? manager.queue(QStringLiteral("scripted")) : nullptr;
         if (queue) {
@@ -112,6 +117,49 @@ private slots:
             }
         }
         QTRY_COMPARE_WITH_TIMEOUT(TestSupport::childProcesses(), QList<qint64>{}, 10000);
+    }
+
+    // On loopback without setTlsOnLoopback(): plain TCP, and still no way in
+    // without the secret (the challenge-response proves both ends).
+    void plainTcpOnLoopback()
+    {
+        {
+            Manager manager;
+            manager.addPluginPath(QStringLiteral(SCRIPTED_PLUGIN_DIR));
+            manager.setWorkerProgram(QStringLiteral(DROVER_WORKER_BIN));
+            QVERIFY(!manager.isRemoteEncrypted());
+            QVERIFY2(manager.setRemoteWorkers(QStringLiteral("127.0.0.1:0"), Direct), qPrintable(manager.errorString()));
+            QVERIFY(!manager.isRemoteEncrypted());
+            TaskQueue *queue = manager.queue(QStringLiteral("scripted"));
+            QVERIFY2(queue, qPrintable(manager.errorString()));
+            queue->setMaxWorkers(2);
+            QSignalSpy refusals(&manager, &Manager::protocolError);
+            TestSupport::OutcomeRecorder recorder(queue);
+            QList<TaskId> ids;
+            for (int i = 0; i < 8; ++i)
+                ids << queue->enqueue(sleepTask(20));
+
+            // A stranger on the same port: the challenge comes in the clear,
+            // a guessed proof is refused.
+            QTcpSocket stranger;
+            stranger.connectToHost(QHostAddress::LocalHost, quint16(manager.remoteAddress().section(QLatin1Char(':'), -1).toUInt()));
+            QVERIFY(stranger.waitForConnected(10000));
+            Wire::FrameReader reader;
+            QCborMap challenge;
+            Wire::Type type = Wire::Type::Unknown;
+            QVERIFY(QTest::qWaitFor([&] {
+                reader.addData(stranger.readAll());
+                return reader.next(&challenge, &type) != Wire::FrameReader::Status::NeedMore;
+            }, 20000));
+            QCOMPARE(int(type), int(Wire::Type::Challenge));
+            stranger.write(TestSupport::helloFrame(Wire::Auth::nonce().toHex(), QByteArray(32, 'x'), 1));
+            QTRY_VERIFY_WITH_TIMEOUT(anyContains(refusals, QStringLiteral("wrong proof")), 20000);
+
+            QVERIFY(recorder.waitFor(ids, 60000));
+            for (TaskId id : ids)
+                QCOMPARE(recorder.result(id).outcome, Outcome::Done);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(TestSupport::childProcesses().isEmpty(), 10000);
     }
 
     void killedWorkersRecovered()

@@ -35,6 +35,14 @@ bool ManagerLink::connectTo(const QString &server, const QString &fingerprint, Q
         connect(m_notifier, &QSocketNotifier::activated, this, &ManagerLink::readable);
         return true;
     }
+    if (server.startsWith(Wire::TcpPrefix)) { // plain TCP: a manager on loopback
+        m_fd = connectTcp(server.mid(Wire::TcpPrefix.size()), error);
+        if (m_fd < 0)
+            return false;
+        m_notifier = new QSocketNotifier(m_fd, QSocketNotifier::Read, this);
+        connect(m_notifier, &QSocketNotifier::activated, this, &ManagerLink::readable);
+        return true;
+    }
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
     const bool abstract = server.startsWith(Wire::AbstractPrefix);

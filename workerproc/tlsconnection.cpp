@@ -95,6 +95,8 @@ bool writeTls(SSL *ssl, int fd, const char *data, int size)
     }
 }
 
+} // namespace
+
 int connectTcp(const QString &hostPort, QString *error)
 {
     const qsizetype colon = hostPort.lastIndexOf(QLatin1Char(':'));
@@ -128,7 +130,6 @@ int connectTcp(const QString &hostPort, QString *error)
     }
     return fd;
 }
-} // namespace
 
 TlsConnection::~TlsConnection()
 {

@@ -12,6 +12,10 @@ namespace Drover::Internal::Wire { class FrameReader; }
 //! fingerprint the worker was given; then the socket is non-blocking and
 //! ManagerLink reads and writes through this object, under its own lock
 //! (one SSL object must not be used by two threads at once).
+//! Connects a TCP socket to HOST:PORT ("[v6]:PORT" too), with TCP_NODELAY
+//! (frames are written whole); -1 with *error set if it cannot.
+int connectTcp(const QString &hostPort, QString *error);
+
 class TlsConnection
 {
 public:
