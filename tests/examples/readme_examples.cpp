@@ -7,6 +7,7 @@
 #include <drover/message.h>
 #include <drover/taskqueue.h>
 
+#include <QtCore/QFile>
 #include <QtCore/QFutureWatcher>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QTimer>
@@ -169,6 +170,21 @@ void futures(Drover::TaskQueue *queue, const QList<QCborValue> &inputs)
             qInfo() << i << mapping->resultAt(i);
     });
     mapping->setFuture(queue->map(inputs, options));
+
+    // A stream: inputs pulled as chunks end, at most 4 chunks at once; a
+    // failed chunk leaves its inputs undefined and the rest goes on.
+    Drover::MapOptions streaming;
+    streaming.maxChunksInFlight = 4;
+    streaming.onFailure = Drover::MapOptions::OnFailure::Continue;
+    QFuture<QCborValue> lines = queue->mapStream(
+        [file = std::make_shared<QFile>(QStringLiteral("big.txt"))]() -> std::optional<QCborValue> {
+            if (!file->isOpen() && !file->open(QIODevice::ReadOnly))
+                return std::nullopt;
+            const QByteArray line = file->readLine();
+            return line.isEmpty() ? std::nullopt : std::optional<QCborValue>(QString::fromUtf8(line));
+        },
+        streaming);
+    Q_UNUSED(lines);
 }
 // [futures]
 
