@@ -97,7 +97,7 @@ int main(int argc, char **argv)
         bool ok = false;
         sentencesDecided = parser.value(screenshotAfter).toInt(&ok);
         if (!ok || sentencesDecided < 1)
-            return usageError(QStringLiteral("--screenshot-after wants a number of sentences (1 or more), not %1")
+            return usageError(QStringLiteral("--screenshot-after wants a number of lemmas or sentences (1 or more), not %1")
                                   .arg(parser.value(screenshotAfter)));
         if (!parser.isSet(screenshot) || DroverIde::CoqController::isDevelopment(documents.first()))
             return usageError(QStringLiteral("--screenshot-after needs --screenshot and a .proof or .v document"));
