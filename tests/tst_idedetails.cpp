@@ -291,6 +291,11 @@ private slots:
                                       QStringList{QStringLiteral("first complaint")}, checkTimeout);
             // Select it and press Stderr, as a user does.
             QTableView *view = monitor.view();
+            // The State column holds its longest word with the sign from the
+            // start: a row that just came never reads "star…".
+            for (const char *word : {"starting", "stopping", "exited"})
+                QVERIFY2(view->fontMetrics().horizontalAdvance(QLatin1String(word)) + 16 + 6
+                             <= view->columnWidth(Drover::WorkerListModel::StateColumn), word);
             QTest::mouseClick(view->viewport(), Qt::LeftButton, {},
                               view->visualRect(view->model()->index(monitor.viewRowOf(worker), 0)).center());
             auto *button = monitor.findChild<QToolButton *>(QStringLiteral("stderrButton"));
