@@ -4,9 +4,12 @@
 // and the table keeps to what needs reading (issue 19, items 6 to 10).
 
 #include "support/processes.h"
+#include "support/screen.h"
 #include "support/terminal.h"
 
+#include <QtCore/QDir>
 #include <QtCore/QFile>
+#include <QtCore/QFileInfo>
 #include <QtCore/QRegularExpression>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QTest>
@@ -96,6 +99,51 @@ private slots:
         QVERIFY(table > 0);
         QCOMPARE(out.left(table).count('\n'), 0);
         QVERIFY(out.contains("40 lemmas: 40 ok"));
+    }
+
+    // What a person sees at the end of a run in a window of 50 columns with
+    // names longer than that: the table and the summary, and no trace of
+    // the progress line. With DROVER_SCREEN_OUT set, the screen is saved
+    // there as plain text (docs/images/drover-check-50-columns.txt).
+    void finalScreenAt50Columns()
+    {
+        constexpr int columns = 50;
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("work.proof"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QString text;
+        for (int i = 0; i < 12; ++i)
+            text += QStringLiteral("Lemma lemma_whose_name_is_rather_long_%1: s.\nProof.\n  sleep 30.\nQed.\n\n").arg(i);
+        text += QStringLiteral("Lemma wrong_fib: s.\nProof.\n  prime 7.\n  fib 11 = 90.\nQed.\n");
+        file.write(text.toUtf8());
+        file.close();
+        const QString save = QFileInfo(qEnvironmentVariable("DROVER_SCREEN_OUT")).absoluteFilePath();
+        // From the document's directory, as a person would run it: the
+        // table's FILE column is its name, not a long temporary path.
+        const QString here = QDir::currentPath();
+        QVERIFY(QDir::setCurrent(dir.path()));
+        TestSupport::Terminal terminal;
+        const bool started = terminal.start(QStringLiteral(DROVER_CHECK_BIN),
+                                            {QStringLiteral("-j"), QStringLiteral("2"), QStringLiteral("work.proof")}, columns);
+        QDir::setCurrent(here);
+        QVERIFY(started);
+        QCOMPARE(terminal.finish(), 1);
+        const QByteArray out = terminal.output();
+        QVERIFY2(progressPieces(out).size() >= 13, out.left(2000).constData());
+        const QStringList screen = TestSupport::screenOf(out, columns);
+        const QString shown = screen.join(QLatin1Char('\n'));
+        for (const QString &line : screen) {
+            QVERIFY2(line.size() <= columns, qPrintable(line));
+            QVERIFY2(!line.startsWith(QLatin1Char('[')), qPrintable(shown)); // no progress line left behind
+        }
+        QVERIFY2(shown.contains(QLatin1String("13 lemmas: 12 ok, 1 error")), qPrintable(shown));
+        QVERIFY2(shown.contains(QLatin1String("wrong_fib")), qPrintable(shown));
+        if (!qEnvironmentVariableIsEmpty("DROVER_SCREEN_OUT")) {
+            QFile saved(save);
+            QVERIFY(saved.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            saved.write((shown + QLatin1Char('\n')).toUtf8());
+        }
     }
 
     // The window shrinks while lemmas run: the line is drawn again at the

@@ -100,7 +100,64 @@ private slots:
             model.setExitedRowsKept(0);
             QTRY_VERIFY_WITH_TIMEOUT(rowOfWorker(model, victim) < 0, 10000);
         }
-        QCOMPARE(TestSupport::childProcesses(), QList<qint64>{});
+        QVERIFY(TestSupport::childProcesses().isEmpty());
+    }
+
+    // Each row keeps the last stderrLinesKept() lines its worker wrote to
+    // stderr (not stdout), also once the worker is gone, and an exited
+    // worker's Elapsed cell says how long it lived.
+    void keepsTheStderrTailAndTheLifetime_data()
+    {
+        QTest::addColumn<int>("lines");
+        QTest::addColumn<bool>("crash");
+        QTest::newRow("a few, then exit 3") << 3 << true;
+        QTest::newRow("more than kept, worker stays") << WorkerListModel::stderrLinesKept() + 50 << false;
+    }
+    void keepsTheStderrTailAndTheLifetime()
+    {
+        QFETCH(int, lines);
+        QFETCH(bool, crash);
+        {
+            Manager manager;
+            manager.addPluginPath(QStringLiteral(SCRIPTED_PLUGIN_DIR));
+            TaskQueue *queue = manager.queue(QStringLiteral("scripted"));
+            QVERIFY(queue);
+            WorkerListModel model;
+            QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+            model.addQueue(queue);
+            TestSupport::OutcomeRecorder recorder(queue);
+
+            QString err;
+            QStringList written;
+            for (int i = 0; i < lines; ++i) {
+                written << QStringLiteral("complaint %1").arg(i);
+                err += written.last() + QLatin1Char('\n');
+            }
+            QCborMap arg;
+            arg.insert(QLatin1String("out"), QStringLiteral("not on stderr\n"));
+            arg.insert(QLatin1String("err"), err);
+            arg.insert(QLatin1String("crash"), crash);
+            QCborMap payload;
+            payload.insert(QLatin1String("op"), QStringLiteral("say"));
+            payload.insert(QLatin1String("arg"), arg);
+            payload.insert(QLatin1String("stay"), !crash);
+            Task task;
+            task.payload = payload;
+            const TaskId id = queue->enqueue(task);
+            QVERIFY(recorder.waitFor(id));
+            QCOMPARE(model.rowCount(), 1);
+            const QStringList kept = written.mid(std::max<qsizetype>(0, written.size() - WorkerListModel::stderrLinesKept()));
+            QTRY_COMPARE_WITH_TIMEOUT(model.data(model.index(0, WorkerListModel::TaskColumn), WorkerListModel::StandardErrorRole)
+                                          .toStringList(), kept, 30000);
+            if (crash) {
+                QTRY_COMPARE_WITH_TIMEOUT(cell(model, 0, WorkerListModel::StatusColumn), QStringLiteral("exited with code 3"), 30000);
+                // How long it lived, as "0.3 s" or "1:05"; and it no longer moves.
+                const QString lived = cell(model, 0, WorkerListModel::ElapsedColumn);
+                QVERIFY2(lived.endsWith(QLatin1String(" s")) || lived.contains(QLatin1Char(':')), qPrintable(lived));
+                QCOMPARE(model.data(model.index(0, 0), WorkerListModel::StandardErrorRole).toStringList(), kept);
+            }
+        }
+        QVERIFY(TestSupport::childProcesses().isEmpty());
     }
 };
 

@@ -55,6 +55,8 @@ void CheckController::edit(const QString &text)
     if (change.optionsChanged)
         m_optionsDirty = true; // every lemma's key changed with them: all are stale
     dropStale(change);
+    if (!change.reusedVerdicts.isEmpty())
+        emit verdictsReused(change.reusedVerdicts);
     m_pause.start();
     checkSettled();
 }

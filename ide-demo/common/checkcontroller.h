@@ -70,6 +70,9 @@ Q_SIGNALS:
     void prioritiesChanged();
     //! The last pending lemma got its outcome.
     void settled();
+    //! An edit brought these lemmas (uids) back to a text already checked:
+    //! their ok or error came back from memory, and no task was queued.
+    void verdictsReused(const QList<int> &uids);
     //! These running tasks were asked to stop (an edit of their lemma, Cancel
     //! All, the Tasks dock's Cancel); each ends when its worker answers, or
     //! is killed after the queue's cancel grace.

@@ -65,6 +65,7 @@ ProofDocument::Change ProofDocument::setText(const QString &text)
             if (verdict != m_verdicts.constEnd()) {
                 entry.state = verdict->state;
                 entry.outcome = *verdict;
+                change.reusedVerdicts << entry.uid;
             }
         }
         entry.lemma = std::move(lemma);

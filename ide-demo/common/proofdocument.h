@@ -42,6 +42,9 @@ public:
     {
         QList<Drover::TaskId> staleTasks; //!< tasks of lemmas that are gone or changed
         bool optionsChanged = false;
+        //! Lemmas whose text changed back to one already checked: their
+        //! remembered verdict came back, without a check (setText() only).
+        QList<int> reusedVerdicts;
     };
 
     explicit ProofDocument(QObject *parent = nullptr);

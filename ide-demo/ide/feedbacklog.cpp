@@ -104,6 +104,7 @@ FeedbackLog::FeedbackLog(CheckController *controller, QWidget *parent)
                                          : tr("%1: %2: %3").arg(lemma, stateName(state), message);
                 add(Kind::Outcome, lemma, text, state);
             });
+    connect(controller, &CheckController::verdictsReused, this, &FeedbackLog::logReusedVerdicts);
     connect(controller, &CheckController::cancelling, this, [this](const QList<Drover::TaskId> &tasks) {
         const qint64 grace = std::chrono::duration_cast<std::chrono::milliseconds>(m_controller->queue()->cancelGrace()).count();
         for (Drover::TaskId id : tasks) {
@@ -183,6 +184,31 @@ void FeedbackLog::applyFilter()
         item->setHidden(!shown.isEmpty() && item->data(lemmaRole).toString() != shown);
     }
     m_list->scrollToBottom();
+}
+
+// An edit undone: the lemmas' results came back without a check; the log
+// says so, or the tick that reappears at once would look like a check.
+void FeedbackLog::logReusedVerdicts(const QList<int> &uids)
+{
+    QStringList names;
+    QString only;
+    LemmaState sign = LemmaState::Ok; // a cross when any of them is an error
+    for (int uid : uids) {
+        if (const LemmaEntry *entry = m_controller->document()->lemma(uid)) {
+            names << tr("%1 (%2)").arg(entry->lemma.name, stateName(entry->state));
+            only = entry->lemma.name;
+            if (entry->state != LemmaState::Ok)
+                sign = entry->state;
+        }
+    }
+    if (names.isEmpty())
+        return;
+    add(Kind::Outcome, names.size() == 1 ? only : QString(),
+        (names.size() == 1 ? tr("reverted: 1 lemma back to text already checked, result reused without a check: %1")
+                           : tr("reverted: %1 lemmas back to text already checked, results reused without a check: %2")
+                                 .arg(names.size()))
+            .arg(names.join(QLatin1String(", "))),
+        sign);
 }
 
 // A parse error is logged when it appears, once while it stands (typing

@@ -56,6 +56,7 @@ private:
     void applyFilter();
     void refreshLemmaNames();
     void logNewParseErrors();
+    void logReusedVerdicts(const QList<int> &uids);
     QString lemmaOfTask(quint64 task) const;
 
     CheckController *m_controller;

@@ -2,6 +2,7 @@
 
 #include "coqcontroller.h"
 #include "mainwindow.h"
+#include "missingdocument.h"
 #include "sharedoptions.h"
 #include "whenchecked.h"
 
@@ -62,8 +63,8 @@ int main(int argc, char **argv)
                                              QStringLiteral("Exit 0 once every lemma of DOC (or file of the "
                                                             "development) has an outcome."));
     const QCommandLineOption screenshotAfter(QStringLiteral("screenshot-after"),
-                                             QStringLiteral("With a .v file: take the --screenshot as soon as N of its "
-                                                            "sentences have an outcome, in the middle of the check."),
+                                             QStringLiteral("Take the --screenshot as soon as N lemmas (of a .v file: "
+                                                            "sentences) have an outcome, in the middle of the check."),
                                              QStringLiteral("N"));
     const QCommandLineOption openInDevelopment(QStringLiteral("open"),
                                                QStringLiteral("Show FILE of the Coq development (relative to its root)."),
@@ -96,10 +97,10 @@ int main(int argc, char **argv)
         bool ok = false;
         sentencesDecided = parser.value(screenshotAfter).toInt(&ok);
         if (!ok || sentencesDecided < 1)
-            return usageError(QStringLiteral("--screenshot-after wants a number of sentences (1 or more), not %1")
+            return usageError(QStringLiteral("--screenshot-after wants a number of lemmas or sentences (1 or more), not %1")
                                   .arg(parser.value(screenshotAfter)));
-        if (!parser.isSet(screenshot) || !documents.first().endsWith(QLatin1String(".v")))
-            return usageError(QStringLiteral("--screenshot-after needs --screenshot and a .v file"));
+        if (!parser.isSet(screenshot) || DroverIde::CoqController::isDevelopment(documents.first()))
+            return usageError(QStringLiteral("--screenshot-after needs --screenshot and a .proof or .v document"));
     }
     QSize windowSize = headless ? QSize(1400, 1150) : QSize(1400, 900).boundedTo(app.primaryScreen()->availableSize() * 0.9);
     if (parser.isSet(size)) {
@@ -121,9 +122,20 @@ int main(int argc, char **argv)
     const bool development = !documents.isEmpty() && DroverIde::CoqController::isDevelopment(documents.first());
     if (parser.isSet(openInDevelopment) && !development)
         return usageError(QStringLiteral("--open needs a Coq development (a directory with a _CoqProject, or a _CoqProject)"));
-    if (!documents.isEmpty() && !window->openPath(documents.first(), headless, &error) && headless) {
+    // A document that cannot be opened is said on stderr in every mode. A
+    // missing one is offered to be created, unless headless: a run that
+    // saves a picture or quits by itself asks no questions, and ends 2.
+    const bool missing = !documents.isEmpty() && DroverIde::isCreatableDocument(documents.first());
+    bool offerToCreate = false;
+    if (!documents.isEmpty() && !window->openPath(documents.first(), headless || missing, &error)) {
         QTextStream(stderr) << "drover-ide: " << error << '\n';
-        return 2;
+        if (headless) {
+            if (missing)
+                QTextStream(stderr) << "drover-ide: not offering to create it: --screenshot and "
+                                       "--quit-when-checked ask no questions\n";
+            return 2;
+        }
+        offerToCreate = missing;
     }
     if (parser.isSet(openInDevelopment) && window->coq()->build()
         && !window->coq()->showFile(parser.value(openInDevelopment), &error)) {
@@ -131,6 +143,8 @@ int main(int argc, char **argv)
         return 2;
     }
     window->show();
+    if (offerToCreate)
+        DroverIde::offerToCreateDocument(window.get(), documents.first());
     if (parser.isSet(line)) {
         // Once shown: the view's height says what the middle is.
         bool ok = false;

@@ -129,6 +129,7 @@ MainWindow::MainWindow(std::unique_ptr<Drover::Manager> manager, Drover::TaskQue
     resizeDocks({m_taskList, m_feedbackLog}, {220, 600}, Qt::Vertical);
     resizeDocks({m_workerMonitor}, {215}, Qt::Vertical);
 
+    m_position->setMinimumWidth(m_position->fontMetrics().horizontalAdvance(tr("Ln 00000, Col 000")) + 2); // no jumps
     statusBar()->addPermanentWidget(m_position);
     statusBar()->addPermanentWidget(m_checkStatus);
     statusBar()->addPermanentWidget(m_coqSummary);

@@ -40,6 +40,7 @@ class FeedbackLog;
 using DroverDemo::ProofDocument;
 class ProofEditor;
 class QueryController;
+class StateLegend;
 class TaskListDock;
 class WorkerMonitor;
 
@@ -83,6 +84,8 @@ public:
     //! lemma after (before) it, wrapping around; the status bar says what it
     //! is. Returns false when the document has none.
     bool goToProblem(bool backwards);
+    //! Help ▸ Lemma States: opens (or raises) the legend of the states.
+    StateLegend *showLegend();
     //! The window as it looks with every view up to date (QWidget::grab()).
     QPixmap picture();
     //! The queue whose workers run what is open: `proof`, `coq` or `coqdoc`.

@@ -9,6 +9,7 @@
 #include "proofdocument.h"
 #include "problems.h"
 #include "proofeditor.h"
+#include "statelegend.h"
 #include "tasklistdock.h"
 #include "workermonitor.h"
 
@@ -66,6 +67,11 @@ void MainWindow::createActions()
                               static_cast<QDockWidget *>(m_feedbackLog), static_cast<QDockWidget *>(m_coqFiles)})
         view->addAction(dock->toggleViewAction());
 
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *legend = help->addAction(tr("&Lemma States"), QKeySequence::HelpContents, this, &MainWindow::showLegend);
+    legend->setObjectName(QStringLiteral("legendAction"));
+    legend->setToolTip(tr("What each sign and colour of the editor means"));
+
     QToolBar *tools = addToolBar(tr("Main"));
     tools->setObjectName(QStringLiteral("mainToolBar"));
     tools->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
@@ -87,6 +93,17 @@ void MainWindow::createActions()
         m_controller->setTimeLimit(std::chrono::milliseconds(qRound64(seconds * 1000)));
     });
     tools->addWidget(m_timeLimit);
+}
+
+StateLegend *MainWindow::showLegend()
+{
+    auto *legend = findChild<StateLegend *>();
+    if (!legend)
+        legend = new StateLegend(this);
+    legend->show();
+    legend->raise();
+    legend->activateWindow();
+    return legend;
 }
 
 bool MainWindow::goToProblem(bool backwards)

@@ -11,7 +11,10 @@
 #include <QtWidgets/QHBoxLayout>
 #include <QtWidgets/QHeaderView>
 #include <QtWidgets/QLabel>
+#include <QtWidgets/QStyle>
 #include <QtWidgets/QTableView>
+
+#include <algorithm>
 
 namespace DroverIde {
 
@@ -32,6 +35,14 @@ TaskListDock::TaskListDock(CheckController *controller, QWidget *parent)
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_view->horizontalHeader()->setSectionResizeMode(TaskListModel::LemmaColumn, QHeaderView::Stretch);
+    // The state column as wide as its longest word, whatever the rows say
+    // now: "running" and "cancelling…" are never cut to "runni…".
+    int stateWidth = m_view->horizontalHeader()->sectionSizeHint(TaskListModel::StateColumn);
+    const int cellMargins = 2 * (m_view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_view) + 1) + 8;
+    for (const QString &word : TaskListModel::stateWords())
+        stateWidth = std::max(stateWidth, m_view->fontMetrics().horizontalAdvance(word) + cellMargins);
+    m_view->horizontalHeader()->setSectionResizeMode(TaskListModel::StateColumn, QHeaderView::Fixed);
+    m_view->setColumnWidth(TaskListModel::StateColumn, stateWidth);
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_view->addAction(m_cancel);
     m_view->addAction(m_cancelAll);

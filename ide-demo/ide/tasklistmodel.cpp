@@ -128,12 +128,17 @@ QVariant TaskListModel::data(const QModelIndex &index, int role) const
         return {};
     switch (Column(index.column())) {
     case LemmaColumn: return row.name.isEmpty() ? tr("task %1").arg(row.id) : row.name;
-    case StateColumn: return row.cancelling ? tr("cancelling…") : row.running ? tr("running") : tr("queued");
+    case StateColumn: return stateWords().at(row.cancelling ? 2 : row.running ? 1 : 0);
     case WorkerColumn: return row.worker >= 0 ? QVariant(row.worker) : QVariant();
     case PriorityColumn: return row.running ? QVariant() : QVariant(row.priority);
     case ColumnCount: break;
     }
     return {};
+}
+
+QStringList TaskListModel::stateWords()
+{
+    return {tr("queued"), tr("running"), tr("cancelling…")};
 }
 
 QVariant TaskListModel::headerData(int section, Qt::Orientation orientation, int role) const

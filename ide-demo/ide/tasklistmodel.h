@@ -23,6 +23,8 @@ public:
     explicit TaskListModel(Drover::TaskQueue *queue, QObject *parent = nullptr);
 
     Drover::TaskId taskAt(int row) const;
+    //! Every word the State column can show: queued, running, cancelling….
+    static QStringList stateWords();
 
     //! Re-reads priorities and re-sorts (the queue does not signal them).
     void refreshOrder();

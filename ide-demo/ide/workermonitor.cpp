@@ -2,6 +2,7 @@
 
 #include "dockbody.h"
 #include "stateicon.h"
+#include "workerstderrview.h"
 
 #include <drover/taskqueue.h>
 #include <drover/workerlistmodel.h>
@@ -15,7 +16,10 @@
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QMenu>
 #include <QtWidgets/QSpinBox>
+#include <QtWidgets/QStyle>
 #include <QtWidgets/QTableView>
+
+#include <algorithm>
 
 namespace DroverIde {
 
@@ -35,10 +39,28 @@ public:
             return QColor(0x90, 0x90, 0x90);
         if (role == Qt::DecorationRole && index.column() == WorkerListModel::StateColumn)
             return stateIcon(signOf(index, alive));
+        if (role == Qt::ToolTipRole)
+            return toolTip(index, alive);
         return QIdentityProxyModel::data(index, role);
     }
 
 private:
+    // How long an exited worker lived, and the last lines it wrote to stderr.
+    QVariant toolTip(const QModelIndex &index, bool alive) const
+    {
+        QStringList parts;
+        if (!alive)
+            parts << QIdentityProxyModel::tr("Worker %1 %2 after %3")
+                         .arg(index.siblingAtColumn(WorkerListModel::IdColumn).data().toString(),
+                              index.siblingAtColumn(WorkerListModel::StatusColumn).data().toString(),
+                              index.siblingAtColumn(WorkerListModel::ElapsedColumn).data().toString());
+        const QStringList lines = index.data(WorkerListModel::StandardErrorRole).toStringList();
+        constexpr qsizetype shown = 5;
+        if (!lines.isEmpty())
+            parts << QIdentityProxyModel::tr("Its last lines on stderr (Stderr shows all):") + QLatin1Char('\n')
+                         + lines.mid(std::max<qsizetype>(0, lines.size() - shown)).join(QLatin1Char('\n'));
+        return parts.isEmpty() ? QVariant() : QVariant(parts.join(QLatin1Char('\n')));
+    }
     LemmaState signOf(const QModelIndex &index, bool alive) const
     {
         if (!alive) {
@@ -97,6 +119,7 @@ WorkerMonitor::WorkerMonitor(Drover::TaskQueue *queue, QWidget *parent)
     , m_interrupt(new QAction(tr("Interrupt"), this))
     , m_terminate(new QAction(tr("Terminate"), this))
     , m_kill(new QAction(tr("Kill"), this))
+    , m_stderr(new QAction(tr("Stderr…"), this))
 {
     setObjectName(QStringLiteral("workerMonitor"));
     m_model->addQueue(queue);
@@ -113,6 +136,17 @@ WorkerMonitor::WorkerMonitor(Drover::TaskQueue *queue, QWidget *parent)
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_view->horizontalHeader()->setStretchLastSection(true);
+    // The state column as wide as its longest word with its sign, whatever
+    // the rows say now: a row that just came never reads "star…".
+    {
+        const int cellMargins = 2 * (m_view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_view) + 1) + 8;
+        const int sign = m_view->style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, m_view) + 4;
+        int width = m_view->horizontalHeader()->sectionSizeHint(WorkerListModel::StateColumn);
+        for (const char *word : {"starting", "idle", "busy", "stopping", "exited"}) // the model's words
+            width = std::max(width, m_view->fontMetrics().horizontalAdvance(QLatin1String(word)) + sign + cellMargins);
+        m_view->horizontalHeader()->setSectionResizeMode(WorkerListModel::StateColumn, QHeaderView::Fixed);
+        m_view->setColumnWidth(WorkerListModel::StateColumn, width);
+    }
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
 
     m_interrupt->setToolTip(tr("Cancel the worker's task cooperatively, then send SIGINT"));
@@ -124,6 +158,13 @@ WorkerMonitor::WorkerMonitor(Drover::TaskQueue *queue, QWidget *parent)
     connect(m_terminate, &QAction::triggered, this, [this] { signalSelected(Signal::Terminate); });
     connect(m_kill, &QAction::triggered, this, [this] { signalSelected(Signal::Kill); });
     addAction(m_kill);
+    m_stderr->setToolTip(tr("Show the last lines the selected worker wrote to stderr (also a double click)"));
+    connect(m_stderr, &QAction::triggered, this, [this] {
+        const int row = selectedRow();
+        if (row >= 0)
+            showStderr(m_model->workerIdOf(row));
+    });
+    connect(m_view, &QAbstractItemView::doubleClicked, m_stderr, &QAction::trigger);
 
     m_workers->setRange(1, 64);
     m_workers->setValue(queue->maxWorkers());
@@ -145,6 +186,7 @@ WorkerMonitor::WorkerMonitor(Drover::TaskQueue *queue, QWidget *parent)
     QList<std::pair<QAction *, QString>> buttons;
     for (QAction *action : {m_interrupt, m_terminate, m_kill})
         buttons.append({action, action->text().toLower() + QLatin1String("Button")});
+    buttons.append({m_stderr, QStringLiteral("stderrButton")});
     setWidget(dockBody(bar, buttons, m_view));
 
     connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
@@ -154,6 +196,8 @@ WorkerMonitor::WorkerMonitor(Drover::TaskQueue *queue, QWidget *parent)
         m_view->selectRow(index.row());
         QMenu menu;
         menu.addActions({m_interrupt, m_terminate, m_kill});
+        menu.addSeparator();
+        menu.addAction(m_stderr);
         menu.exec(m_view->viewport()->mapToGlobal(pos));
     });
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &WorkerMonitor::updateActions);
@@ -197,6 +241,7 @@ void WorkerMonitor::updateActions()
     const bool alive = row >= 0 && m_model->data(m_model->index(row, 0), WorkerListModel::AliveRole).toBool();
     for (QAction *action : {m_interrupt, m_terminate, m_kill})
         action->setEnabled(alive);
+    m_stderr->setEnabled(row >= 0);
 
     int live = 0, busy = 0;
     for (int r = 0; r < m_model->rowCount(); ++r) {
@@ -207,6 +252,23 @@ void WorkerMonitor::updateActions()
         }
     }
     m_summary->setText(tr("%1 live, %2 busy").arg(live).arg(busy));
+}
+
+WorkerStderrView *WorkerMonitor::showStderr(int workerId)
+{
+    if (auto *open = findChild<WorkerStderrView *>(QStringLiteral("workerStderr%1").arg(workerId))) {
+        open->raise();
+        open->activateWindow();
+        return open;
+    }
+    bool listed = false;
+    for (int r = 0; r < m_model->rowCount() && !listed; ++r)
+        listed = m_model->workerIdOf(r) == workerId;
+    if (!listed)
+        return nullptr;
+    auto *view = new WorkerStderrView(m_model, workerId, this);
+    view->show();
+    return view;
 }
 
 void WorkerMonitor::signalSelected(Signal signal)

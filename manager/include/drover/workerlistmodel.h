@@ -14,12 +14,16 @@ namespace Internal { class WorkerListModelPrivate; }
 
 //! The workers of one or more queues as a table any Qt view can show as is:
 //! id, kind, pid, fresh or persistent, state, current task, elapsed time on
-//! that task (or since start), resident memory (the worker's with that of
+//! that task (or since start; for a worker that is gone, how long it lived),
+//! resident memory (the worker's with that of
 //! the processes it started, which are named with theirs apart: "331.0 MiB
 //! (coqidetop.opt 318.9)"), and the exit status of
 //! workers that are gone. Exited workers stay listed (AliveRole false, so a
 //! view can grey them) until more than exitedRowsKept() have exited.
-//! Elapsed time and memory refresh every second while any worker lives.
+//! Each row keeps the last stderrLinesKept() lines its worker wrote to
+//! stderr (StandardErrorRole), also once it is gone: what a crashed worker
+//! said last. Elapsed time and memory refresh every second while any worker
+//! lives.
 //!
 //! Lives on the manager's thread.
 class DROVER_EXPORT WorkerListModel : public QAbstractTableModel
@@ -34,7 +38,13 @@ public:
         WorkerIdRole = Qt::UserRole + 1, //!< int, on every column
         TaskIdRole,                      //!< Drover::TaskId (quint64) of the current task, 0 if none
         AliveRole,                       //!< bool
+        //! QStringList, on every column: the last lines the worker wrote to
+        //! stderr, oldest first (without their newlines); dataChanged() on
+        //! the row when a line comes.
+        StandardErrorRole,
     };
+    //! How many stderr lines each row keeps.
+    static constexpr int stderrLinesKept() { return 100; }
 
     explicit WorkerListModel(QObject *parent = nullptr);
     ~WorkerListModel() override;

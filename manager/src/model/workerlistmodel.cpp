@@ -24,6 +24,9 @@ struct WorkerRow
     TaskId task = 0;
     QString taskName;
     QElapsedTimer since;   // current task's start, else the worker's start
+    QElapsedTimer born;    // the worker's start
+    qint64 livedMs = -1;   // from start to exit, once gone
+    QStringList stderrTail; // the last lines it wrote to stderr
     qint64 rss = 0;
     qint64 descendantRss = 0;  // what it started: coqidetop, coqc
     QStringList descendants;
@@ -175,6 +178,7 @@ void WorkerListModel::addQueue(TaskQueue *queue)
         r.workerId = id;
         r.pid = pid;
         r.since.start();
+        r.born.start();
         d->rows.push_back(std::move(r));
         endInsertRows();
         if (!d->timer.isActive())
@@ -209,6 +213,7 @@ void WorkerListModel::addQueue(TaskQueue *queue)
         d->update(queue, id, [&](WorkerRow &r) {
             r.alive = false;
             r.status = status;
+            r.livedMs = r.born.elapsed();
             r.task = 0; // the task name stays: which lemma a killed worker was on
             r.rss = 0;
             r.descendantRss = 0;
@@ -216,6 +221,16 @@ void WorkerListModel::addQueue(TaskQueue *queue)
         });
         d->trimExited();
     });
+    connect(queue, &TaskQueue::workerOutput, this,
+            [this, queue](int id, const QString &line, TaskQueue::OutputChannel channel) {
+                if (channel != TaskQueue::OutputChannel::StandardError)
+                    return;
+                d->update(queue, id, [&](WorkerRow &r) {
+                    r.stderrTail.append(line);
+                    if (r.stderrTail.size() > stderrLinesKept())
+                        r.stderrTail.removeFirst();
+                });
+            });
 }
 
 void WorkerListModel::setExitedRowsKept(int rows)
@@ -258,6 +273,8 @@ QVariant WorkerListModel::data(const QModelIndex &index, int role) const
         return QVariant::fromValue(r.task);
     case AliveRole:
         return r.alive;
+    case StandardErrorRole:
+        return r.stderrTail;
     case Qt::TextAlignmentRole:
         return index.column() == IdColumn || index.column() == PidColumn || index.column() == ElapsedColumn
                        || index.column() == MemoryColumn
@@ -275,7 +292,7 @@ QVariant WorkerListModel::data(const QModelIndex &index, int role) const
     case ModeColumn: return r.fresh ? QStringLiteral("fresh") : QStringLiteral("persistent");
     case StateColumn: return Internal::stateName(r);
     case TaskColumn: return r.taskName;
-    case ElapsedColumn: return r.alive ? Internal::elapsedText(r.since.elapsed()) : QString();
+    case ElapsedColumn: return Internal::elapsedText(r.alive ? r.since.elapsed() : r.livedMs);
     case MemoryColumn: return Internal::memoryText(r);
     case StatusColumn: return r.status;
     case ColumnCount: break;
