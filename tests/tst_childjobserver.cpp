@@ -97,7 +97,7 @@ class TstChildJobserver : public QObject
     Q_OBJECT
 
     QString m_make;
-    QTemporaryDir m_runtime{QStringLiteral("/tmp/drover-cj-XXXXXX")}; // short: a socket path has 108 bytes
+    QTemporaryDir m_runtime{QStringLiteral("/tmp/cjobs-XXXXXX")}; // short: a socket path has 108 bytes
 
     QString fifo() const { return m_runtime.filePath(QStringLiteral("drover/jobserver")); }
 

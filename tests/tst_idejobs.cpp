@@ -57,7 +57,7 @@ class tst_IdeJobs : public QObject
 
     // A token server of this test's own: not the user's, which other
     // programs may share. Short: a socket path has 108 bytes.
-    QTemporaryDir m_runtime{QStringLiteral("/tmp/drover-ij-XXXXXX")};
+    QTemporaryDir m_runtime{QStringLiteral("/tmp/idejobs-XXXXXX")};
 
 private slots:
     void initTestCase()

@@ -206,7 +206,7 @@ private slots:
     // lemma waits for a slot while the first runs, and then checks it.
     void waitingLemmaIsReported()
     {
-        QTemporaryDir runtime(QStringLiteral("/tmp/drover-ts-XXXXXX"));
+        QTemporaryDir runtime(QStringLiteral("/tmp/slotwait-XXXXXX"));
         QVERIFY(runtime.isValid());
         // The first sleeps long enough for the second worker to start and
         // ask for a slot meanwhile, even on a loaded machine.
