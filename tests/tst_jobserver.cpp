@@ -10,6 +10,7 @@
 #include "support/recorder.h"
 #include "support/scripted.h"
 
+#include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
 #include <algorithm>
@@ -227,6 +228,38 @@ private slots:
         QVERIFY(recorder.waitFor(ids));
         QCOMPARE(most, 2);
         QTRY_COMPARE_WITH_TIMEOUT(bytesIn(m_pipe[0]), 1, 10000);
+    }
+
+    // One slot (make's implicit one) and two workers: the second task is
+    // said to wait for a slot while the first runs, once, and runs when the
+    // first has ended.
+    void aTaskWithoutASlotIsShownWaiting()
+    {
+        std::unique_ptr<Manager> manager = managerUnderMake("x");
+        QVERIFY(manager);
+        QCOMPARE(drain(m_pipe[0]), QByteArray("x")); // another make client holds make's one token
+        TaskQueue *queue = manager->queue(QStringLiteral("scripted"));
+        QVERIFY(queue);
+        queue->setMaxWorkers(2);
+        OutcomeRecorder recorder(queue);
+        QSignalSpy waiting(queue, &TaskQueue::taskWaitingForSlot);
+        QSignalSpy started(queue, &TaskQueue::taskStarted);
+        const TaskId first = queue->enqueue(scripted(QStringLiteral("port"))); // runs until the test's message
+        const TaskId second = queue->enqueue(scripted(QStringLiteral("echo"), QStringLiteral("second")));
+        QVERIFY(waiting.wait(60000));
+        QCOMPARE(waiting.first().at(0).value<TaskId>(), second);
+        QVERIFY(queue->isRunning(first));
+        QVERIFY(queue->isWaitingForSlot(second));
+        QVERIFY(!queue->isWaitingForSlot(first));
+        QCOMPARE(started.size(), 1);
+        QVERIFY(queue->sendMessage(first, QStringLiteral("go on")));
+        QVERIFY(recorder.waitFor({first, second}));
+        QCOMPARE(recorder.result(first).outcome, Outcome::Done);
+        QCOMPARE(recorder.result(second).outcome, Outcome::Done);
+        QCOMPARE(started.size(), 2);
+        QCOMPARE(started.at(1).at(0).value<TaskId>(), second);
+        QCOMPARE(waiting.size(), 1); // said once, however often the queue looked for a slot
+        QVERIFY(!queue->isWaitingForSlot(second));
     }
 
     // make closes its descriptors in a recipe without '+', and the numbers

@@ -201,6 +201,56 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(slotServers(runtime.path()).isEmpty(), 10000); // not == {}: UBSan flags memcmp of an empty list with a null one
         QTRY_VERIFY_WITH_TIMEOUT(!QFile::exists(socket), 10000);
     }
+
+    // A cap of 1 and two workers: drover-check --json says that the second
+    // lemma waits for a slot while the first runs, and then checks it.
+    void waitingLemmaIsReported()
+    {
+        QTemporaryDir runtime(QStringLiteral("/tmp/slotwait-XXXXXX"));
+        QVERIFY(runtime.isValid());
+        // The first sleeps long enough for the second worker to start and
+        // ask for a slot meanwhile, even on a loaded machine.
+        const QByteArray document = "Lemma first: it sleeps.\nProof.\n  sleep 5000.\nQed.\n"
+                                    "Lemma second: it does not.\nProof.\n  sleep 10.\nQed.\n";
+        QFile file(runtime.filePath(QStringLiteral("doc.proof")));
+        QVERIFY(file.open(QIODevice::WriteOnly) && file.write(document) == document.size());
+        file.close();
+        QProcess check;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("XDG_RUNTIME_DIR"), runtime.path());
+        environment.remove(QStringLiteral("MAKEFLAGS"));
+        environment.remove(QStringLiteral("DROVER_JOBS"));
+        check.setProcessEnvironment(environment);
+        check.start(QStringLiteral(DROVER_CHECK_BIN), {QStringLiteral("-j"), QStringLiteral("2"), QStringLiteral("--json"),
+                                                       QStringLiteral("--jobs-cap"), QStringLiteral("1"), file.fileName()});
+        QVERIFY(check.waitForFinished(90000));
+        const QByteArray errors = check.readAllStandardError();
+        QVERIFY2(check.exitStatus() == QProcess::NormalExit && check.exitCode() == 0, errors.constData());
+        QHash<QString, QJsonObject> lemmas;
+        QList<QJsonObject> waits;
+        for (const QByteArray &line : check.readAllStandardOutput().split('\n')) {
+            const QJsonObject event = QJsonDocument::fromJson(line).object();
+            if (event.value(QLatin1String("event")).toString() == QLatin1String("lemma"))
+                lemmas.insert(event.value(QLatin1String("name")).toString(), event);
+            else if (event.value(QLatin1String("event")).toString() == QLatin1String("waiting"))
+                waits << event;
+        }
+        QCOMPARE(lemmas.size(), 2);
+        QCOMPARE(waits.size(), 1);
+        const QJsonObject wait = waits.first();
+        QCOMPARE(wait.value(QLatin1String("name")).toString(), QStringLiteral("second"));
+        QCOMPARE(wait.value(QLatin1String("file")).toString(), file.fileName());
+        QCOMPARE(wait.value(QLatin1String("line")).toInt(), 5);
+        const auto at = [](const QJsonObject &o, const char *key) { return qint64(o.value(QLatin1String(key)).toDouble()); };
+        const QJsonObject first = lemmas.value(QStringLiteral("first")), second = lemmas.value(QStringLiteral("second"));
+        QCOMPARE(first.value(QLatin1String("status")).toString(), QStringLiteral("ok"));
+        QCOMPARE(second.value(QLatin1String("status")).toString(), QStringLiteral("ok"));
+        // Waiting while the first ran, and run only after it ended.
+        QVERIFY2(at(wait, "since") >= at(first, "started_at") && at(wait, "since") <= at(first, "ended_at"),
+                 qPrintable(QStringLiteral("waiting since %1, the first ran %2-%3")
+                                .arg(at(wait, "since")).arg(at(first, "started_at")).arg(at(first, "ended_at"))));
+        QVERIFY(at(second, "started_at") >= at(first, "ended_at"));
+    }
 };
 
 QTEST_MAIN(TstTokenServer)

@@ -2,6 +2,7 @@
 // loads one task kind's plugin, connects back to the manager and serves
 // requests until it is told to quit or loses its master.
 
+#include "childjobserver.h"
 #include "descendants.h"
 #include "stdinsetup.h"
 #include "drover/taskkind.h"
@@ -47,6 +48,9 @@ static int fail(int code, const QString &message)
 
 int main(int argc, char *argv[])
 {
+    // Before any thread: it changes the environment.
+    if (const QString why = ChildJobserver::offer(); !why.isEmpty())
+        std::fprintf(stderr, "drover-worker: warning: %s\n", qPrintable(why));
     // Qt's own event dispatcher, not GLib's: the worker's loop only watches
     // one socket, and GLib's costs more per wake-up. Not passed on to what
     // a task starts.

@@ -154,6 +154,12 @@ void CheckRun::connectQueue()
         const LemmaRef ref = m_lemmas.value(id);
         m_reporter->lemmaStarted(ref.file, ref.name, int(m_lemmas.size() - m_open.size()), int(m_lemmas.size()));
     });
+    connect(m_queue, &TaskQueue::taskWaitingForSlot, this, [this](TaskId id, int) {
+        if (!m_lemmas.contains(id))
+            return;
+        const LemmaRef ref = m_lemmas.value(id);
+        m_reporter->lemmaWaiting(ref.file, ref.name, ref.line, QDateTime::currentMSecsSinceEpoch());
+    });
     connect(m_queue, &TaskQueue::workerStarted, this, [this](int id, qint64 pid) {
         m_workerPids.insert(id, pid);
         m_reporter->workerEvent(id, pid, QStringLiteral("started"), {});

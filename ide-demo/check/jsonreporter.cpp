@@ -44,6 +44,16 @@ void JsonReporter::lemmaFinished(const LemmaReport &o, int, int)
         .write();
 }
 
+void JsonReporter::lemmaWaiting(const QString &file, const QString &name, int line, qint64 sinceMs)
+{
+    JsonLineWriter("waiting")
+        .field("file", file)
+        .field("name", name)
+        .field("line", qint64(line))
+        .field("since", sinceMs)
+        .write();
+}
+
 void JsonReporter::queryFinished(const QueryReport &o)
 {
     const bool answered = o.status == QLatin1String("answered");

@@ -55,6 +55,9 @@ public:
     virtual ~Reporter() = default;
     virtual void parseError(const QString &file, int line, int column, const QString &message) = 0;
     virtual void lemmaStarted(const QString &file, const QString &name, int done, int total) = 0;
+    //! A worker is ready for the lemma, but every job slot of the machine is
+    //! taken (docs/jobserver.md); sinceMs is epoch milliseconds.
+    virtual void lemmaWaiting(const QString &file, const QString &name, int line, qint64 sinceMs) = 0;
     virtual void lemmaFinished(const LemmaReport &outcome, int done, int total) = 0;
     virtual void queryFinished(const QueryReport &outcome) = 0;
     virtual void workerEvent(int id, qint64 pid, const QString &state, const QString &status) = 0;

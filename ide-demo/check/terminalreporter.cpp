@@ -139,6 +139,11 @@ void TerminalReporter::lemmaStarted(const QString &, const QString &name, int do
     progress(QStringLiteral("[%1/%2] checking %3 ...").arg(done).arg(total).arg(name));
 }
 
+void TerminalReporter::lemmaWaiting(const QString &, const QString &name, int, qint64)
+{
+    progress(QStringLiteral("%1 is waiting for a job slot ...").arg(name));
+}
+
 void TerminalReporter::lemmaFinished(const LemmaReport &outcome, int done, int total)
 {
     m_outcomes.append(outcome);

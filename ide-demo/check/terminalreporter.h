@@ -20,6 +20,7 @@ public:
     ~TerminalReporter() override;
     void parseError(const QString &, int, int, const QString &) override {}
     void lemmaStarted(const QString &file, const QString &name, int done, int total) override;
+    void lemmaWaiting(const QString &file, const QString &name, int line, qint64 sinceMs) override;
     void lemmaFinished(const LemmaReport &outcome, int done, int total) override;
     void queryFinished(const QueryReport &outcome) override;
     void workerEvent(int, qint64, const QString &, const QString &) override {}

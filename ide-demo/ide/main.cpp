@@ -75,7 +75,11 @@ int main(int argc, char **argv)
     const QCommandLineOption size(QStringLiteral("size"),
                                   QStringLiteral("Window size (default: 1400x1150 headless, else most of the screen)."),
                                   QStringLiteral("WxH"));
-    parser.addOptions({screenshot, quitWhenChecked, screenshotAfter, openInDevelopment, line, size});
+    const QCommandLineOption jobsCap(QStringLiteral("jobs-cap"),
+                                     QStringLiteral("Share N job slots with every other Drover process of this user "
+                                                    "(as DROVER_JOBS=N does; 0: no cap, not even make's jobserver)."),
+                                     QStringLiteral("N"));
+    parser.addOptions({screenshot, quitWhenChecked, screenshotAfter, openInDevelopment, line, size, jobsCap});
     parser.addPositionalArgument(QStringLiteral("DOC"), QStringLiteral("The document to open: a .proof document or a .v file to edit, "
                                                                             "or a Coq development to build: a directory with a "
                                                                             "_CoqProject, or a _CoqProject."),
@@ -102,6 +106,13 @@ int main(int argc, char **argv)
         if (!parser.isSet(screenshot) || DroverIde::CoqController::isDevelopment(documents.first()))
             return usageError(QStringLiteral("--screenshot-after needs --screenshot and a .proof or .v document"));
     }
+    std::optional<int> cap;
+    if (parser.isSet(jobsCap)) {
+        bool ok = false;
+        cap = parser.value(jobsCap).toInt(&ok);
+        if (!ok || *cap < 0 || *cap > 4096)
+            return usageError(QStringLiteral("--jobs-cap wants a number from 0 to 4096, not \"%1\"").arg(parser.value(jobsCap)));
+    }
     QSize windowSize = headless ? QSize(1400, 1150) : QSize(1400, 900).boundedTo(app.primaryScreen()->availableSize() * 0.9);
     if (parser.isSet(size)) {
         const QStringList parts = parser.value(size).split(QLatin1Char('x'));
@@ -117,6 +128,10 @@ int main(int argc, char **argv)
         return 3;
     }
     window->setWorkerCount(options->jobs);
+    // As drover-check: a token server out of reach is a warning, and the
+    // window goes on with its own number of workers.
+    if (cap && !window->setJobsCap(*cap, &error))
+        QTextStream(stderr) << "drover-ide: warning: --jobs-cap " << *cap << ": " << error << '\n';
     window->setTimeLimit(options->timeout.value_or(std::chrono::milliseconds(0)));
     window->resize(windowSize);
     const bool development = !documents.isEmpty() && DroverIde::CoqController::isDevelopment(documents.first());

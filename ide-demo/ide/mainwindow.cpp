@@ -167,6 +167,23 @@ void MainWindow::setWorkerCount(int count)
     m_workerMonitor->workerCountBox()->setValue(count);
 }
 
+bool MainWindow::setJobsCap(int cap, QString *error)
+{
+    if (!m_manager->setJobsCap(cap)) {
+        const QString why = m_manager->errorString();
+        statusBar()->showMessage(tr("No cap on job slots: %1").arg(why), 10000);
+        if (error)
+            *error = why;
+        m_jobsCap = 0;
+        return false;
+    }
+    m_jobsCap = cap;
+    statusBar()->showMessage(cap == 0 ? tr("No cap on job slots, not even make's")
+                                      : tr("%n job slot(s) shared with every Drover process of this user", nullptr, cap),
+                             5000);
+    return true;
+}
+
 void MainWindow::setTimeLimit(std::chrono::milliseconds limit)
 {
     // The box tells the controller, holding the limit to its hour.

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 
 class QAction;
 class QLabel;
@@ -94,6 +95,17 @@ public:
     QString filePath() const { return m_path; }
 
     void setWorkerCount(int count);
+    //! Shares `cap` job slots with every Drover process of this user (0: no
+    //! cap, not even make's jobserver), as drover-check's --jobs-cap and
+    //! DROVER_JOBS do (Drover::Manager::setJobsCap(), docs/jobserver.md).
+    //! False with the reason in *error (and the status bar) when the token
+    //! server cannot be reached; the cap is then off.
+    bool setJobsCap(int cap, QString *error = nullptr);
+    //! The cap last set here; nullopt while the Manager's own default holds
+    //! (make's jobserver or DROVER_JOBS).
+    std::optional<int> jobsCap() const { return m_jobsCap; }
+    //! Check > Share Job Slots…: asks for the cap, then setJobsCap().
+    QAction *jobsCapAction() const { return m_jobsCapAction; }
     //! Per-lemma time limit (zero: none, at most an hour), as the toolbar
     //! shows it.
     void setTimeLimit(std::chrono::milliseconds limit);
@@ -153,6 +165,8 @@ private:
     QAction *m_saveAction = nullptr;
     QAction *m_saveAsAction = nullptr;
     QAction *m_closeCoqAction = nullptr;
+    QAction *m_jobsCapAction = nullptr;
+    std::optional<int> m_jobsCap;
     QLabel *m_position;
     QDoubleSpinBox *m_timeLimit;
     QStackedWidget *m_central;

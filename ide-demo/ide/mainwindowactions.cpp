@@ -16,6 +16,7 @@
 #include <QtCore/QFileInfo>
 #include <QtGui/QTextBlock>
 #include <QtWidgets/QDoubleSpinBox>
+#include <QtWidgets/QInputDialog>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QMenuBar>
 #include <QtWidgets/QStatusBar>
@@ -61,6 +62,18 @@ void MainWindow::createActions()
     cancelAll->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
     check->addAction(cancelAll);
     check->addAction(m_coqFiles->cancelAllAction());
+    check->addSeparator();
+    m_jobsCapAction = check->addAction(tr("Share &Job Slots…"), this, [this] {
+        bool ok = false;
+        const int cap = QInputDialog::getInt(this, tr("Share Job Slots"),
+                                             tr("Job slots shared with every Drover process of this user\n"
+                                                "(as DROVER_JOBS and drover-check --jobs-cap; 0: no cap):"),
+                                             m_jobsCap.value_or(qEnvironmentVariableIntValue("DROVER_JOBS")), 0, 4096,
+                                             1, &ok);
+        if (ok)
+            setJobsCap(cap);
+    });
+    m_jobsCapAction->setObjectName(QStringLiteral("jobsCapAction"));
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget *dock : {static_cast<QDockWidget *>(m_workerMonitor), static_cast<QDockWidget *>(m_taskList),

@@ -25,8 +25,16 @@ TaskListModel::TaskListModel(Drover::TaskQueue *queue, QObject *parent)
         m_rows.removeAt(row);
         endRemoveRows();
         moved.running = true;
+        moved.waiting = false;
         moved.worker = worker;
         insertRow(moved);
+    });
+    connect(queue, &Drover::TaskQueue::taskWaitingForSlot, this, [this](Drover::TaskId id) {
+        const int row = rowOf(id);
+        if (row < 0 || m_rows.at(row).running)
+            return;
+        m_rows[row].waiting = true;
+        emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
     });
     connect(queue, &Drover::TaskQueue::taskFinished, this, [this](Drover::TaskId id) {
         const int row = rowOf(id);
@@ -38,7 +46,8 @@ TaskListModel::TaskListModel(Drover::TaskQueue *queue, QObject *parent)
     });
     for (Drover::TaskId id : queue->tasks()) {
         if (const std::optional<Drover::Task> task = queue->task(id))
-            m_rows.append({id, task->name, queue->isRunning(id), -1, task->priority});
+            m_rows.append({id, task->name, queue->isRunning(id), -1, task->priority, false,
+                           queue->isWaitingForSlot(id)});
     }
     std::stable_sort(m_rows.begin(), m_rows.end(), before);
 }
@@ -128,7 +137,7 @@ QVariant TaskListModel::data(const QModelIndex &index, int role) const
         return {};
     switch (Column(index.column())) {
     case LemmaColumn: return row.name.isEmpty() ? tr("task %1").arg(row.id) : row.name;
-    case StateColumn: return stateWords().at(row.cancelling ? 2 : row.running ? 1 : 0);
+    case StateColumn: return stateWords().at(row.cancelling ? 2 : row.running ? 1 : row.waiting ? 3 : 0);
     case WorkerColumn: return row.worker >= 0 ? QVariant(row.worker) : QVariant();
     case PriorityColumn: return row.running ? QVariant() : QVariant(row.priority);
     case ColumnCount: break;
@@ -138,7 +147,7 @@ QVariant TaskListModel::data(const QModelIndex &index, int role) const
 
 QStringList TaskListModel::stateWords()
 {
-    return {tr("queued"), tr("running"), tr("cancelling…")};
+    return {tr("queued"), tr("running"), tr("cancelling…"), tr("waiting for a slot")};
 }
 
 QVariant TaskListModel::headerData(int section, Qt::Orientation orientation, int role) const

@@ -13,7 +13,9 @@ namespace DroverIde {
 
 //! The queue's live tasks, running ones first, then the queued ones in the
 //! order a worker will take them (priority, then age). Rows come and go with
-//! the queue's signals; call refreshOrder() when priorities change.
+//! the queue's signals; call refreshOrder() when priorities change. A queued
+//! task a worker waits to run until a job slot of the machine is free
+//! (docs/jobserver.md) is "waiting for a slot".
 class TaskListModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -45,6 +47,7 @@ private:
         int worker = -1;
         int priority = 0;
         bool cancelling = false;  // asked to stop, still running
+        bool waiting = false;     // queued, a worker ready, no job slot free
     };
     static bool before(const Row &a, const Row &b);
     void insertRow(Row row);

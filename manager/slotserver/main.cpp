@@ -7,12 +7,15 @@
 //   drover-slots DIRECTORY CAP
 //
 // DIRECTORY is owner-only; it holds `slots.lock` (held while a server
-// serves) and the socket `slots`. A server that no client reaches within
+// serves), the socket `slots` and the fifo `jobserver`, where the free
+// tokens are, one byte each: a make-style jobserver that the workers of
+// the clients offer to what their tasks start (docs/jobserver.md). A server that no client reaches within
 // five seconds of its start leaves.
 //
 // Protocol, one byte each way: a client sends 'T' to ask for a token and 'R'
 // to give one back; the server answers every 'T' with '+' when a token is
-// free, first asked first served. On connecting, a client first reads the
+// free, first asked first served, and with '-' first when none is free at
+// once (the '+' then follows when one is back). On connecting, a client first reads the
 // line "drover-slots CAP\n".
 
 #include "slotserver.h"
@@ -95,11 +98,20 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "drover-slots: %s: %s\n", socketPath.c_str(), std::strerror(errno));
         return 1;
     }
+    const std::string fifoPath = dir + "/jobserver";
+    ::unlink(fifoPath.c_str()); // a stale one: its tokens went with its server
+    const int fifo = ::mkfifo(fifoPath.c_str(), 0600) == 0 ? ::open(fifoPath.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC) : -1;
+    if (fifo < 0) {
+        std::fprintf(stderr, "drover-slots: %s: %s\n", fifoPath.c_str(), std::strerror(errno));
+        ::unlink(socketPath.c_str());
+        return 1;
+    }
     ::dup2(::open("/dev/null", O_WRONLY | O_CLOEXEC), 2); // nothing more to say to whoever started it
-    SlotServer server(listener, int(cap));
+    SlotServer server(listener, fifo, int(cap));
     server.run();
     // The last client left: nobody may connect to a server that is leaving.
     ::unlink(socketPath.c_str());
+    ::unlink(fifoPath.c_str());
     server.acceptLeftovers();
     ::close(listener);
     return 0;

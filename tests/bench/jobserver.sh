@@ -6,7 +6,9 @@
 #     token read from make's pipe and written back after every lemma;
 #   - with --jobs-cap 2, both slots from the token server (drover-slots).
 # The three alternate RUNS times; each prints the median of its wall times
-# (the summary's wall_ms) as tasks/s, and the ratio to the run alone.
+# (the summary's wall_ms) as tasks/s, and the ratio to the run alone; and,
+# less sensitive to a load that changes during the script, the median of
+# the ratios within each round (a run alone and the two that follow it).
 # Not a test: about a minute on 2 cores, after a build.
 #   BUILD_DIR   the build (default: build beside this checkout)
 #   N           lemmas per run (default 400)
@@ -47,5 +49,10 @@ print(f"{n} x spin 5, drover-check -j 2 {sys.argv[8]}".rstrip() + f" (median of 
 print(f"  alone                  {n * 1000 / a:8.0f} tasks/s  ({sys.argv[5]})")
 print(f"  under make -j2 ('+')   {n * 1000 / m:8.0f} tasks/s  ({sys.argv[6]})  {a / m:.3f}x of alone")
 print(f"  --jobs-cap 2           {n * 1000 / s:8.0f} tasks/s  ({sys.argv[7]})  {a / s:.3f}x of alone")
+import statistics
+alone_runs = [int(x) for x in sys.argv[5].split()]
+paired_make = statistics.median(a_ / m_ for a_, m_ in zip(alone_runs, map(int, sys.argv[6].split())))
+paired_server = statistics.median(a_ / s_ for a_, s_ in zip(alone_runs, map(int, sys.argv[7].split())))
+print(f"  median of the rounds' ratios: under make {paired_make:.3f}x, --jobs-cap 2 {paired_server:.3f}x")
 print(f"goal: under make at most 5% slower (>= 0.950x): {'met' if a / m >= 0.95 else 'NOT met'}")
 PY

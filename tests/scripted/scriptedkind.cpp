@@ -8,6 +8,8 @@
 
 #include <cstdlib>
 #include <vector>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace Drover;
@@ -172,6 +174,30 @@ QCborValue ScriptedKind::perform(const QCborValue &request, WorkerContext &conte
         for (const QCborValue &v : context.forwardedFeedback())
             all.append(v);
         value = all;
+    } else if (op == QLatin1String("run")) {
+        // A command (arg: [program, arguments...]) as a child of the worker,
+        // with its environment (a make there finds the worker's jobserver);
+        // the answer is its exit code, -1 if it did not exit. Cancelling
+        // the task kills it.
+        std::vector<QByteArray> words;
+        for (const QCborValue &word : arg.toArray())
+            words.push_back(word.toString().toLocal8Bit());
+        std::vector<char *> argv;
+        for (QByteArray &word : words)
+            argv.push_back(word.data());
+        argv.push_back(nullptr);
+        const pid_t child = words.empty() ? -1 : ::fork();
+        if (child == 0) {
+            ::execvp(argv[0], argv.data());
+            ::_exit(127);
+        }
+        int status = 0;
+        while (child > 0 && ::waitpid(child, &status, WNOHANG) == 0) {
+            if (context.isCancelled())
+                ::kill(child, SIGKILL);
+            QThread::msleep(5);
+        }
+        value = child > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     } else if (op == QLatin1String("spawn")) {
         // A grandchild that would outlive a careless kill: it must die with
         // its worker's process group.

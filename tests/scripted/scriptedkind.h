@@ -11,7 +11,8 @@
 //             with crash: true the worker then exits with code 3),
 //             "alloc" (MiB, touched),
 //             "forwarded", "env", "spawn" (forks a sleeping child, sends its
-//             pid as feedback, waits for cancellation)
+//             pid as feedback, waits for cancellation), "run" ([program,
+//             arguments...]: runs it, answers its exit code)
 //   drop      requestOfTask returns nullopt
 //   stay      useResponse keeps the worker, with competence "competence"
 //   spawn     with stay: payloads of new tasks to enqueue

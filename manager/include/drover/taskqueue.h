@@ -247,6 +247,10 @@ public:
     //! A copy of a queued or running task; nullopt once it has ended.
     std::optional<Task> task(TaskId id) const;
     bool isRunning(TaskId id) const;
+    //! The queued task is next for a ready worker but waits for one of the
+    //! machine's job slots (make's jobserver or the token server,
+    //! docs/jobserver.md); see taskWaitingForSlot().
+    bool isWaitingForSlot(TaskId id) const;
     //! Snapshot of the live workers, by id, with their memory and that of
     //! the processes they started (reads /proc once per call).
     QList<WorkerInfo> workers() const;
@@ -275,6 +279,13 @@ Q_SIGNALS:
     //! The task's request went to a worker; from the event loop. Once per
     //! attempt: a task retried after its worker died starts again.
     void taskStarted(Drover::TaskId id, int workerId);
+    //! A ready worker chose this queued task, but every job slot of the
+    //! machine is taken (docs/jobserver.md): the task stays queued, shown
+    //! as waiting, until a slot is free. From the event loop, at most once
+    //! per attempt; taskStarted() follows when it gets a slot, unless it
+    //! ends first (cancelled, the queue stopped). workerId is the worker
+    //! that chose it; another one may run it in the end.
+    void taskWaitingForSlot(Drover::TaskId id, int workerId);
     //! The running task's worker sent feedback (WorkerContext::sendFeedback()),
     //! in the order it was sent; from the event loop, only between the
     //! task's taskStarted() and its taskFinished().

@@ -100,6 +100,13 @@ WorkerProcess *WorkerPool::spawn()
 
     QProcessEnvironment env = m_environment;
     env.insert(QLatin1String(Wire::EnvWorkerId), QString::number(id));
+    // The token server's jobserver, for the builds a task starts.
+    if (const TokenSource *source = m_manager->jobSlots.source()) {
+        if (const TokenSource::ChildJobserver jobserver = source->childJobserver(); !jobserver.fifo.isEmpty()) {
+            env.insert(QLatin1String(Wire::EnvJobserverFifo), jobserver.fifo);
+            env.insert(QLatin1String(Wire::EnvJobserverSlots), QString::number(jobserver.jobs));
+        }
+    }
     w->start(m_manager->workerProgram, m_taskKind->extraArguments(), env,
              {settings.addressSpaceLimit, qint64(settings.cpuTimeLimit.count())}, m_manager->admission.secret());
     qCDebug(lcQueue).noquote() << m_kind << ": started worker" << id << "pid" << w->pid();

@@ -34,6 +34,7 @@ void TaskQueuePrivate::scheduleDispatch()
 void TaskQueuePrivate::dispatch()
 {
     m_dispatchScheduled = false;
+    m_slotCandidate = {}; // set again below if a ready worker still finds no slot
     if (stopped)
         return;
 
@@ -139,6 +140,16 @@ void TaskQueuePrivate::reportQueueEmptied(WorkerProcess *candidate)
         emit q->queueEmptied(idle ? idle->id() : 0);
 }
 
+void TaskQueuePrivate::reportWaitingForSlot()
+{
+    const auto [id, workerId] = m_slotCandidate;
+    TaskRecord *record = id ? book.find(id) : nullptr;
+    if (!record || record->state != TaskRecord::State::Queued || record->waitingForSlot)
+        return;
+    record->waitingForSlot = true;
+    emit q->taskWaitingForSlot(id, workerId);
+}
+
 bool TaskQueuePrivate::assign(WorkerProcess *w)
 {
     const WorkerStatus status = statusOf(w);
@@ -148,10 +159,17 @@ bool TaskQueuePrivate::assign(WorkerProcess *w)
         // the task stays queued until JobSlots::slotFreed().
         if (!manager->jobSlots.take()) {
             m_waitingForSlot = true;
+            m_slotCandidate = {*chosen, w->id()};
+            // Shown waiting once every slot is known to be taken: at once
+            // under make, after the token server's answer under a cap.
+            if (manager->jobSlots.isFull())
+                reportWaitingForSlot();
             return false;
         }
+        m_slotCandidate = {};
         const TaskId id = *chosen;
         TaskRecord &record = *book.find(id);
+        record.waitingForSlot = false;
         book.unqueue(record);
         const std::optional<QCborValue> request = taskKind->requestOfTask(status, record.task);
         if (!request) {

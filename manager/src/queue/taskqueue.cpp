@@ -161,6 +161,12 @@ bool TaskQueue::isRunning(TaskId id) const
     return record && record->state == TaskRecord::State::Running;
 }
 
+bool TaskQueue::isWaitingForSlot(TaskId id) const
+{
+    const TaskRecord *record = d->book.find(id);
+    return record && record->state == TaskRecord::State::Queued && record->waitingForSlot;
+}
+
 QList<WorkerInfo> TaskQueue::workers() const
 {
     QList<WorkerInfo> infos;

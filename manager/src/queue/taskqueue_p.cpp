@@ -27,6 +27,7 @@ TaskQueuePrivate::TaskQueuePrivate(TaskQueue *q, Manager *m, const QString &kind
         if (!book.pending().isEmpty())
             scheduleDispatch();
     });
+    connect(&manager->jobSlots, &JobSlots::becameFull, this, &TaskQueuePrivate::reportWaitingForSlot);
     m_spareTimer.setSingleShot(true);
     m_spareTimer.setInterval(20); // see dispatch(): spares are topped up a moment later
     connect(&m_spareTimer, &QTimer::timeout, this, [this] {

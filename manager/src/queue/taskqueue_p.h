@@ -12,6 +12,7 @@
 #include <QtCore/QTimer>
 
 #include <memory>
+#include <utility>
 
 namespace Drover::Internal {
 
@@ -99,6 +100,8 @@ private:
     // dispatch.cpp
     void dispatch();
     bool assign(WorkerProcess *w);
+    //! taskWaitingForSlot() for m_slotCandidate, once per attempt.
+    void reportWaitingForSlot();
     //! queueEmptied() if nothing is queued and a worker could take work:
     //! `candidate` if it is idle, else another idle one, else 0 when the
     //! pool has room to start one.
@@ -125,6 +128,9 @@ private:
     bool m_stoppedReported = false;
     bool m_abandoned = false;
     bool m_waitingForSlot = false; // the last assign() found no job slot free
+    //! The task and worker of that assign(), said waiting once the slots
+    //! are known to be full (reportWaitingForSlot()).
+    std::pair<TaskId, int> m_slotCandidate{0, 0};
     bool m_terminated = false;
     qint64 m_forwardedBytes = 0;   // encoded size of `forwarded`'s values
     qint64 m_environmentBytes = 0; // encoded size of workerEnvironment

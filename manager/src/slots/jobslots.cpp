@@ -29,6 +29,12 @@ void JobSlots::setSource(std::unique_ptr<TokenSource> source)
     m_source = std::move(source);
     if (m_source) {
         connect(m_source.get(), &TokenSource::tokenMayBeThere, this, &JobSlots::onTokenMayBeThere);
+        connect(m_source.get(), &TokenSource::noneFree, this, [this] {
+            if (m_waiting && !m_full) {
+                m_full = true;
+                emit becameFull();
+            }
+        });
         connect(m_source.get(), &TokenSource::lost, this, &JobSlots::onLost, Qt::QueuedConnection);
     }
     wake();
@@ -49,6 +55,8 @@ bool JobSlots::take()
     }
     if (!token) {
         m_waiting = true;
+        if (!m_source->answersLater())
+            m_full = true;
         m_source->watch(true);
         return false;
     }
@@ -78,6 +86,7 @@ void JobSlots::wake()
     if (!m_waiting)
         return;
     m_waiting = false;
+    m_full = false;
     if (m_source)
         m_source->watch(false);
     emit slotFreed();

@@ -42,8 +42,13 @@ public:
     int tokensHeld() const { return int(m_held.size() + m_spare.size()); }
     //! Some take() failed since the last slotFreed().
     bool isWaiting() const { return m_waiting; }
+    //! A take() failed because every slot is taken, not only because the
+    //! answer of the token server is on its way; until slotFreed().
+    bool isFull() const { return m_full; }
 
 Q_SIGNALS:
+    //! isFull() became true after a take() had failed: from the event loop.
+    void becameFull();
     //! A take() failed before and a slot may be free now: try again. From
     //! the event loop, never from inside take() or release().
     void slotFreed();
@@ -60,6 +65,7 @@ private:
     std::vector<char> m_spare; // of tasks that ended, going back on the next pass
     QTimer m_giveBack;
     bool m_waiting = false;
+    bool m_full = false;
 };
 
 } // namespace Drover::Internal

@@ -155,6 +155,15 @@ QString TokenServerClient::name() const
     return QStringLiteral("the token server (%1, %2 slots)").arg(m_path).arg(m_cap);
 }
 
+TokenSource::ChildJobserver TokenServerClient::childJobserver() const
+{
+    const QString fifo = QFileInfo(m_path).absolutePath() + QStringLiteral("/jobserver");
+    struct stat st {};
+    if (m_lost || ::lstat(QFile::encodeName(fifo).constData(), &st) != 0 || !S_ISFIFO(st.st_mode))
+        return {};
+    return {fifo, m_cap};
+}
+
 bool TokenServerClient::send(char byte)
 {
     if (m_lost)
@@ -180,12 +189,17 @@ void TokenServerClient::onReadable()
                          : QStringLiteral("reading the token server failed: %1").arg(errnoText(errno)));
         return;
     }
+    bool noneFreeNow = false;
     for (ssize_t i = 0; i < n; ++i) {
         if (bytes[i] == '+' && m_asked > 0) {
             --m_asked;
             ++m_granted;
+        } else if (bytes[i] == '-') {
+            noneFreeNow = true; // the grant follows when a token is back
         }
     }
+    if (noneFreeNow && m_asked > 0)
+        emit noneFree();
     if (m_watching)
         emit tokenMayBeThere();
     else

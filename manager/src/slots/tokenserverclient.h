@@ -33,7 +33,10 @@ public:
     void give(char token) override;
     void watch(bool on) override;
     bool hasImplicitSlot() const override { return false; }
+    bool answersLater() const override { return true; }
     QString name() const override;
+    //! The server's fifo (`jobserver` beside its socket), if it has one.
+    ChildJobserver childJobserver() const override;
 
 private:
     TokenServerClient(int fd, int cap, const QString &path);

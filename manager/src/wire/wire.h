@@ -28,6 +28,11 @@ inline constexpr char EnvSecretFd[] = "DROVER_SECRET_FD";
 inline constexpr char EnvWorkerId[] = "DROVER_WORKER_ID";
 inline constexpr char EnvKind[] = "DROVER_KIND";
 inline constexpr char EnvPlugin[] = "DROVER_PLUGIN";
+//! A make-style jobserver fifo of the token server and its number of slots
+//! (docs/jobserver.md): the worker opens it and passes it on to what its
+//! tasks start as MAKEFLAGS' --jobserver-auth=R,W.
+inline constexpr char EnvJobserverFifo[] = "DROVER_JOBSERVER_FIFO";
+inline constexpr char EnvJobserverSlots[] = "DROVER_JOBSERVER_SLOTS";
 //! A remote worker's secret; only ever read from its setup on stdin
 //! (docs/remote.md), never from its environment.
 inline constexpr char EnvSecret[] = "DROVER_SECRET";
