@@ -293,11 +293,21 @@ Q_SIGNALS:
     //! from the event loop, before that task's taskFinished().
     void workerIdle(int workerId);
     //! The worker's process is gone and reaped; status is human-readable
-    //! ("exited with code 3", "was killed by SIGKILL", "failed to start: ...").
+    //! ("exited with code 3", "was killed by SIGKILL": exitStatusText(),
+    //! "failed to start: ...", or why Drover killed it).
     //! For a task that dies with its worker, this comes before the task's
     //! taskFinished() (or its retry's taskStarted()). Once per worker, from
     //! the event loop (destroying the queue reaps its workers silently).
     void workerExited(int workerId, const QString &status);
+    //! Right after workerExited(), for a worker whose end nobody asked for
+    //! (Tezt's Scheduler: on_unexpected_worker_exit): it crashed, exited on
+    //! its own, failed to start, was killed from outside Drover, or Drover
+    //! killed it for a fault (a protocol error, silent heartbeats, no
+    //! hello). Not for the exits Drover asked for: told to quit (retired,
+    //! idle too long, recycled, the pool shrank, a stop), terminate(), a
+    //! kill control (killWorker() ...), or the signal of its task's
+    //! timeout or of a cancel's grace. From the event loop.
+    void workerExitedUnexpectedly(int workerId, const QString &status);
     //! Output the worker wrote, one line at a time (without its newline),
     //! with the channel it came on, in order on each channel. A last line
     //! without a newline (a crash message, typically) comes when the

@@ -27,6 +27,16 @@ WorkerStatus statusOf(const WorkerProcess *w)
     const WorkerInfo &info = w->info();
     return info.fresh ? WorkerStatus::makeFresh() : WorkerStatus::makeOld(info.competence);
 }
+
+//! The death of a task's worker, with what it last said on stderr: "was
+//! killed by SIGSEGV; its last words on stderr: ... | ...".
+QString deathWithLastWords(const QString &reason, const WorkerProcess *w)
+{
+    const QStringList words = w->lastWords();
+    if (words.isEmpty())
+        return reason;
+    return QStringLiteral("%1; its last words on stderr: %2").arg(reason, words.join(QLatin1String(" | ")));
+}
 } // namespace
 
 void TaskQueuePrivate::connectPool()
@@ -258,6 +268,7 @@ void TaskQueuePrivate::onDeadline(TaskId id, int workerId, Deadlines::Kind kind)
         record->timedOut = true;
         qCInfo(lcQueue).noquote() << this->kind << ": task" << id << "ran past" << ms(options.termTimeout)
                                   << "; sending" << signalName(options.termSignal);
+        w->markSignalledByQueue();
         w->signalGroup(options.termSignal);
         if (options.killTimeout > 0ms)
             m_deadlines.arm(*record, Deadlines::Kind::Kill, options.killTimeout, workerId);
@@ -267,6 +278,7 @@ void TaskQueuePrivate::onDeadline(TaskId id, int workerId, Deadlines::Kind kind)
     case Deadlines::Kind::Kill:
         record->timedOut = true;
         qCInfo(lcQueue).noquote() << this->kind << ": task" << id << "still running; sending SIGKILL";
+        w->markSignalledByQueue();
         w->signalGroup(SIGKILL);
         if (record->hooks && record->hooks->onKillTimeout)
             record->hooks->onKillTimeout(TaskContext(q, id, workerId));
@@ -275,6 +287,7 @@ void TaskQueuePrivate::onDeadline(TaskId id, int workerId, Deadlines::Kind kind)
         const int signal = record->interruptRequested ? SIGINT : SIGKILL;
         qCInfo(lcQueue).noquote() << this->kind << ": task" << id << "did not stop within" << ms(cancelGrace)
                                   << "; sending" << signalName(signal);
+        w->markSignalledByQueue();
         w->signalGroup(signal);
         return;
     }
@@ -293,6 +306,8 @@ void TaskQueuePrivate::onWorkerFinished(WorkerProcess *w, const QString &status)
     else
         qCInfo(lcQueue).noquote() << kind << ": worker" << workerId << reason;
     emit q->workerExited(workerId, reason);
+    if (!w->endWasAsked())
+        emit q->workerExitedUnexpectedly(workerId, reason);
 
     bool requeued = false;
     if (current != 0) {
@@ -312,7 +327,7 @@ void TaskQueuePrivate::onWorkerFinished(WorkerProcess *w, const QString &status)
             book.requeue(record);
             manager->jobSlots.release(); // it takes one again when it runs again
         } else {
-            finishTask(current, Outcome::WorkerDied, reason, {}, false);
+            finishTask(current, Outcome::WorkerDied, deathWithLastWords(reason, w), {}, false);
         }
         if (!requeued) {
             reportQueueEmptied(nullptr);
