@@ -63,12 +63,24 @@ public:
         //! limit was lowered (that worker is killed). Everything that belongs
         //! to a task ends it MarshalError instead (docs/wire.md).
         MessageTooLarge,
+        //! A line of the workers' output could not be written to the file
+        //! setOutputTarget() chose (the disk is full, say); once per file.
+        OutputNotWritten,
     };
     Q_ENUM(Error)
 
     //! Where a worker wrote a line of workerOutput().
     enum class OutputChannel { StandardOutput, StandardError };
     Q_ENUM(OutputChannel)
+
+    //! Where a channel of the workers' output goes (rpc_parallel: Fd_redirection).
+    enum class OutputTarget {
+        Signal,       //!< workerOutput(), line by line (the default)
+        AppendToFile, //!< the end of a file, whole lines, every worker's
+        TruncateFile, //!< a file emptied by setOutputTarget(), then as AppendToFile
+        Discard,      //!< nowhere
+    };
+    Q_ENUM(OutputTarget)
 
     ~TaskQueue() override;
 
@@ -109,6 +121,18 @@ public:
     //! question fails at once with "no request handler".
     void setRequestHandler(RequestHandler handler);
     RequestHandler requestHandler() const;
+
+    //! Sends one channel of every worker's output, from now on, to a
+    //! target; `path` names the file of the two file targets and must be
+    //! empty for the others. The file is opened (created if need be) at the
+    //! call; false, with the reason in *error and the previous target kept,
+    //! if it cannot be, or the path is missing or given for no file. On
+    //! every target the last line, even without a newline, is kept (a file
+    //! gets it with a newline), and the last lines of stderr still go into
+    //! the outcome of a task whose worker died.
+    bool setOutputTarget(OutputChannel channel, OutputTarget target, const QString &path = {},
+                         QString *error = nullptr);
+    OutputTarget outputTarget(OutputChannel channel) const;
 
     //! Data every worker receives once when it starts (Nproc: env; rpc_parallel:
     //! init_arg), read with WorkerContext::workerEnvironment(). Applies to
@@ -308,7 +332,8 @@ Q_SIGNALS:
     //! kill control (killWorker() ...), or the signal of its task's
     //! timeout or of a cancel's grace. From the event loop.
     void workerExitedUnexpectedly(int workerId, const QString &status);
-    //! Output the worker wrote, one line at a time (without its newline),
+    //! Output the worker wrote on a channel whose target is Signal (the
+    //! default; setOutputTarget()), one line at a time (without its newline),
     //! with the channel it came on, in order on each channel. A last line
     //! without a newline (a crash message, typically) comes when the
     //! worker ends, before its workerExited(). From the event loop. (The

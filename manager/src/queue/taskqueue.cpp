@@ -44,6 +44,12 @@ RequestHandler TaskQueue::requestHandler() const { return d->requestHandler; }
 bool TaskQueue::setWorkerEnvironment(const QCborValue &environment) { return d->setWorkerEnvironment(environment); }
 QCborValue TaskQueue::workerEnvironment() const { return d->workerEnvironment; }
 
+bool TaskQueue::setOutputTarget(OutputChannel channel, OutputTarget target, const QString &path, QString *error)
+{
+    return d->output.set(channel, target, path, error);
+}
+TaskQueue::OutputTarget TaskQueue::outputTarget(OutputChannel channel) const { return d->output.target(channel); }
+
 void TaskQueue::clear() { cancel(d->book.queuedIds()); }
 
 bool TaskQueue::waitForDrained(std::chrono::milliseconds timeout)

@@ -5,6 +5,7 @@
 #include "pool/startbackoff.h"
 #include "pool/workerpool.h"
 #include "queue/deadlines.h"
+#include "queue/outputroutes.h"
 #include "queue/taskbook.h"
 #include "wire/messages.h"
 
@@ -74,6 +75,7 @@ public:
     QCborArray forwarded;
     QCborValue workerEnvironment;
     RequestHandler requestHandler;
+    OutputRoutes output;
 
     int maxWorkers = 1;
     int warmSpares = 0;

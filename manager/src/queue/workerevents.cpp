@@ -45,9 +45,13 @@ void TaskQueuePrivate::connectPool()
     connect(&pool, &WorkerPool::messageReceived, this, &TaskQueuePrivate::onMessage);
     connect(&pool, &WorkerPool::idleTooLong, this, &TaskQueuePrivate::onIdleTooLong);
     connect(&pool, &WorkerPool::outputLine, q, [this](int workerId, const QString &line, QProcess::ProcessChannel channel) {
-        emit q->workerOutput(workerId, line,
-                             channel == QProcess::StandardError ? TaskQueue::OutputChannel::StandardError
-                                                                : TaskQueue::OutputChannel::StandardOutput);
+        const TaskQueue::OutputChannel on = channel == QProcess::StandardError ? TaskQueue::OutputChannel::StandardError
+                                                                                : TaskQueue::OutputChannel::StandardOutput;
+        QString failure;
+        if (output.deliver(on, line, &failure))
+            emit q->workerOutput(workerId, line, on);
+        else if (!failure.isEmpty())
+            emit q->errorOccurred(failure, TaskQueue::Error::OutputNotWritten);
     });
     connect(&pool, &WorkerPool::workerFinished, this, &TaskQueuePrivate::onWorkerFinished);
     connect(&pool, &WorkerPool::killTimedOut, q, &TaskQueue::workerKillTimedOut);
