@@ -12,6 +12,7 @@
 #include <QtCore/QObject>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -60,7 +61,8 @@ public:
         //! A message that belongs to no task was not sent because it exceeds
         //! the frame limit (Manager::setMaxFrameSize()): a worker's message
         //! from initWorker(), or a welcome that no longer fits after the
-        //! limit was lowered (that worker is killed). Everything that belongs
+        //! limit was lowered or with its per-worker environment (that
+        //! worker is killed). Everything that belongs
         //! to a task ends it MarshalError instead (docs/wire.md).
         MessageTooLarge,
         //! A line of the workers' output could not be written to the file
@@ -141,6 +143,18 @@ public:
     //! feedback would exceed the frame limit.
     bool setWorkerEnvironment(const QCborValue &environment);
     QCborValue workerEnvironment() const;
+    //! A worker's own environment, from its id (rpc_parallel: an init_arg
+    //! per spawn; the id is the one of workerStarted() and of
+    //! Task::pinnedWorker).
+    using WorkerEnvironmentFunction = std::function<QCborValue(int workerId)>;
+    //! Per-worker data instead of one value: the function is called on the
+    //! queue's thread once for each worker started afterwards, when it
+    //! connects, and its result is that worker's workerEnvironment().
+    //! setWorkerEnvironment() drops it; an empty function goes back to the
+    //! value. A result over the frame limit, or a function that throws,
+    //! ends that worker before its first task (errorOccurred(), as a worker
+    //! that cannot start).
+    void setPerWorkerEnvironment(WorkerEnvironmentFunction environmentOf);
     //! Changes the priority of a queued task (Coq's AsyncTaskQueue: set_order). Returns
     //! false if it is not queued any more.
     bool setPriority(TaskId id, int priority);

@@ -70,7 +70,7 @@ void TaskQueuePrivate::dispatch()
     Scheduler::PoolCounts counts;
     counts.maxWorkers = maxWorkers;
     counts.spareTarget = m_sparesWanted ? warmSpares : 0;
-    counts.queued = book.pending().size();
+    counts.queued = book.pending().size() - book.pinnedQueued(); // a new worker cannot take a pinned task
     counts.backingOff = m_backoff.isWaiting();
     counts.topUpDue = m_spareTopUp;
     for (const auto &[id, w] : pool.workers()) {
@@ -143,7 +143,7 @@ bool TaskQueuePrivate::assign(WorkerProcess *w)
 {
     const WorkerStatus status = statusOf(w);
     m_waitingForSlot = false;
-    while (const std::optional<TaskId> chosen = Scheduler::chooseTask(book, *taskKind, status)) {
+    while (const std::optional<TaskId> chosen = Scheduler::chooseTask(book, *taskKind, status, w->id())) {
         // A job slot of the machine first (docs/jobserver.md); without one
         // the task stays queued until JobSlots::slotFreed().
         if (!manager->jobSlots.take()) {

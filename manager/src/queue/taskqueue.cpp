@@ -43,6 +43,10 @@ void TaskQueue::setRequestHandler(RequestHandler handler) { d->requestHandler = 
 RequestHandler TaskQueue::requestHandler() const { return d->requestHandler; }
 bool TaskQueue::setWorkerEnvironment(const QCborValue &environment) { return d->setWorkerEnvironment(environment); }
 QCborValue TaskQueue::workerEnvironment() const { return d->workerEnvironment; }
+void TaskQueue::setPerWorkerEnvironment(WorkerEnvironmentFunction environmentOf)
+{
+    d->environmentOf = std::move(environmentOf);
+}
 
 bool TaskQueue::setOutputTarget(OutputChannel channel, OutputTarget target, const QString &path, QString *error)
 {

@@ -46,7 +46,13 @@ public:
     //! False when a value to forward would not fit in a welcome (not kept).
     bool broadcast(const Wire::Broadcast &message);
     //! False when the environment would not fit in a welcome (not kept).
+    //! Drops a per-worker function.
     bool setWorkerEnvironment(const QCborValue &environment);
+    //! Whether a task pinned to this worker may wait for it: it is there
+    //! and not quitting.
+    bool canRunPinned(int workerId) const;
+    //! Every queued task pinned to a worker that is gone ends WorkerDied.
+    void endTasksPinnedTo(int workerId, const QString &why);
     void stop(StopMode mode);
     void start();
     //! Kills and reaps every worker now and cancels every task with `why`.
@@ -74,6 +80,7 @@ public:
     WorkerPool pool;
     QCborArray forwarded;
     QCborValue workerEnvironment;
+    TaskQueue::WorkerEnvironmentFunction environmentOf; //!< per worker, instead of workerEnvironment
     RequestHandler requestHandler;
     OutputRoutes output;
 

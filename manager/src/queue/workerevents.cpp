@@ -60,10 +60,23 @@ void TaskQueuePrivate::connectPool()
 void TaskQueuePrivate::onConnected(WorkerProcess *w)
 {
     m_backoff.workerConnected();
-    if (!w->send(Wire::Welcome{manager->maxFrameSize, forwarded, workerEnvironment})) {
-        // Only when the limit was lowered after the values were kept.
-        const QString why = QStringLiteral("the forwarded feedback and worker environment exceed the frame limit "
-                                           "of %1 bytes").arg(manager->maxFrameSize);
+    QCborValue environment = workerEnvironment;
+    if (environmentOf) {
+        try {
+            environment = environmentOf(w->id());
+        } catch (const std::exception &e) {
+            const QString why = QStringLiteral("the per-worker environment function failed: %1")
+                                    .arg(QString::fromLocal8Bit(e.what()));
+            w->kill(why); // its death says why, as a worker that cannot start
+            return;
+        }
+    }
+    if (!w->send(Wire::Welcome{manager->maxFrameSize, forwarded, environment})) {
+        // When the limit was lowered after the values were kept, or a
+        // per-worker environment is too big.
+        const QString why = QStringLiteral("the forwarded feedback and a worker environment of %1 bytes exceed the "
+                                           "frame limit of %2 bytes")
+                                .arg(environment.toCbor().size()).arg(manager->maxFrameSize);
         w->kill(why);
         emit q->errorOccurred(QStringLiteral("worker %1 cannot be welcomed: %2").arg(w->id()).arg(why),
                               TaskQueue::Error::MessageTooLarge);
@@ -324,7 +337,7 @@ void TaskQueuePrivate::onWorkerFinished(WorkerProcess *w, const QString &status)
                                                                       : record.task.options.killTimeout;
             finishTask(current, Outcome::TimedOut,
                        QStringLiteral("timed out after %1; its worker %2").arg(ms(limit), reason), {}, false);
-        } else if (!stopped && record.attempts <= record.task.options.retries) {
+        } else if (!stopped && record.attempts <= record.task.options.retries && record.task.pinnedWorker == 0) {
             requeued = true;
             qCInfo(lcQueue).noquote() << kind << ": retrying task" << current << "(attempt" << record.attempts + 1
                                       << "of" << record.task.options.retries + 1 << ")";
@@ -341,6 +354,7 @@ void TaskQueuePrivate::onWorkerFinished(WorkerProcess *w, const QString &status)
     } else if (w->everConnected() && !wasQuitting) {
         taskKind->onTaskEnded(std::nullopt, EndReason::WorkerDied);
     }
+    endTasksPinnedTo(workerId, QStringLiteral("is gone: %1").arg(reason));
 
     // A worker that dies before finishing any task starts a crash loop when
     // it had no task (the program or the plugin is broken) or its task runs
