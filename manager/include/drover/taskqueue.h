@@ -155,6 +155,17 @@ public:
     //! ends that worker before its first task (errorOccurred(), as a worker
     //! that cannot start).
     void setPerWorkerEnvironment(WorkerEnvironmentFunction environmentOf);
+    //! Names a request for logs and the worker table (Coq's AsyncTaskQueue:
+    //! name_of_request): called on the queue's thread with the task and the
+    //! request requestOfTask() made for the worker that takes it.
+    using RequestNamer = std::function<QString(const Task &task, const QCborValue &request)>;
+    //! Without a namer (the default), a request is named after its task:
+    //! Task::name, or "task N" when that is empty.
+    void setRequestNamer(RequestNamer namer);
+    //! The name of the request a running task's worker got; empty unless
+    //! the task is running. WorkerListModel shows it as the worker's task.
+    QString requestName(TaskId id) const;
+
     //! Changes the priority of a queued task (Coq's AsyncTaskQueue: set_order). Returns
     //! false if it is not queued any more.
     bool setPriority(TaskId id, int priority);

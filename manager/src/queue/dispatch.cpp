@@ -124,6 +124,13 @@ void TaskQueuePrivate::dispatch()
     }
 }
 
+QString TaskQueuePrivate::nameOfRequest(const Task &task, const QCborValue &request) const
+{
+    if (requestNamer)
+        return requestNamer(task, request);
+    return task.name.isEmpty() ? QStringLiteral("task %1").arg(task.id) : task.name;
+}
+
 void TaskQueuePrivate::reportQueueEmptied(WorkerProcess *candidate)
 {
     if (stopped || draining || !book.pending().isEmpty())
@@ -168,6 +175,8 @@ bool TaskQueuePrivate::assign(WorkerProcess *w)
             continue;
         }
         book.markRunning(record, w->id());
+        record.requestName = nameOfRequest(record.task, *request);
+        qCDebug(lcQueue).noquote() << kind << ": worker" << w->id() << "runs" << record.requestName;
         w->beginTask(id);
         m_deadlines.armRunLimits(record, w->id());
         emit q->taskStarted(id, w->id());

@@ -28,6 +28,7 @@ struct TaskRecord
     bool interruptRequested = false;
     bool timedOut = false;
     bool batch = false;                 // a map() chunk: the request is run element by element
+    QString requestName;                // while running (TaskQueue::requestName())
     std::unique_ptr<TaskHooks> hooks;   // only when given
     QElapsedTimer clock;                // since the first start
     // Deadlines (deadlines.h), only while running and only if asked for.

@@ -82,6 +82,7 @@ public:
     QCborValue workerEnvironment;
     TaskQueue::WorkerEnvironmentFunction environmentOf; //!< per worker, instead of workerEnvironment
     RequestHandler requestHandler;
+    TaskQueue::RequestNamer requestNamer;
     OutputRoutes output;
 
     int maxWorkers = 1;
@@ -108,6 +109,8 @@ private:
     // dispatch.cpp
     void dispatch();
     bool assign(WorkerProcess *w);
+    //! The request's name (TaskQueue::setRequestNamer()).
+    QString nameOfRequest(const Task &task, const QCborValue &request) const;
     //! queueEmptied() if nothing is queued and a worker could take work:
     //! `candidate` if it is idle, else another idle one, else 0 when the
     //! pool has room to start one.

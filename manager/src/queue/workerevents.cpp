@@ -318,10 +318,12 @@ void TaskQueuePrivate::onWorkerFinished(WorkerProcess *w, const QString &status)
     const TaskId current = w->currentTask();
     const QString reason = w->deathReason().isEmpty() ? status
                                                       : QStringLiteral("%1 (%2)").arg(w->deathReason(), status);
+    const TaskRecord *running = current != 0 ? book.find(current) : nullptr;
+    const QString during = running ? QStringLiteral(" while running %1").arg(running->requestName) : QString();
     if (status == QLatin1String("exited with code 0") && wasQuitting)
-        qCDebug(lcQueue).noquote() << kind << ": worker" << workerId << reason;
+        qCDebug(lcQueue).noquote() << kind << ": worker" << workerId << reason + during;
     else
-        qCInfo(lcQueue).noquote() << kind << ": worker" << workerId << reason;
+        qCInfo(lcQueue).noquote() << kind << ": worker" << workerId << reason + during;
     emit q->workerExited(workerId, reason);
     if (!w->endWasAsked())
         emit q->workerExitedUnexpectedly(workerId, reason);
