@@ -6,6 +6,7 @@
 #include "drover/taskqueue.h"
 #include "support/processes.h"
 #include "support/recorder.h"
+#include "support/scriptedqueue.h"
 
 #include <QtCore/QCborArray>
 #include <QtCore/QCborMap>
@@ -45,25 +46,20 @@ QStringList pluginLog(TaskQueue *queue, const char *property)
 
 } // namespace
 
-class tst_Contract : public QObject
+class tst_Contract : public QObject, protected TestSupport::ScriptedQueueFixture
 {
     Q_OBJECT
 
 private:
-    std::unique_ptr<Manager> m_manager;
-    TaskQueue *m_queue = nullptr;
-    std::unique_ptr<OutcomeRecorder> m_recorder;
     qsizetype m_endedBefore = 0;
     qsizetype m_marshalBefore = 0;
 
 private slots:
     void init()
     {
-        m_manager = std::make_unique<Manager>();
-        m_manager->addPluginPath(QStringLiteral(SCRIPTED_PLUGIN_DIR));
-        m_queue = m_manager->queue(QStringLiteral("scripted"));
-        QVERIFY2(m_queue, qPrintable(m_manager->errorString()));
-        m_recorder = std::make_unique<OutcomeRecorder>(m_queue);
+        openScriptedQueue();
+        if (!m_queue)
+            return;
         m_endedBefore = pluginLog(m_queue, "endedLog").size();
         m_marshalBefore = pluginLog(m_queue, "marshalLog").size();
     }
@@ -73,11 +69,8 @@ private slots:
 
     void cleanup()
     {
-        QVERIFY(m_recorder->duplicates.isEmpty());
         QVERIFY(m_recorder->lateFeedback.isEmpty());
-        m_recorder.reset();
-        m_manager.reset();
-        QCOMPARE(TestSupport::childProcesses(), QList<qint64>{});
+        closeScriptedQueue();
     }
 
     // task + Fresh: a kind whose useResponse says End gets a new process per task.

@@ -6,6 +6,7 @@
 #include "drover/taskqueue.h"
 #include "support/processes.h"
 #include "support/recorder.h"
+#include "support/scriptedqueue.h"
 #include "support/scripted.h"
 
 #include <QtCore/QCborMap>
@@ -22,35 +23,16 @@ using namespace std::chrono_literals;
 using TestSupport::OutcomeRecorder;
 using TestSupport::scripted;
 
-class tst_Faults : public QObject
+class tst_Faults : public QObject, protected TestSupport::ScriptedQueueFixture
 {
     Q_OBJECT
 
 private:
-    std::unique_ptr<Manager> m_manager;
-    TaskQueue *m_queue = nullptr;
-    std::unique_ptr<OutcomeRecorder> m_recorder;
-
-    void makeManager()
-    {
-        m_recorder.reset();
-        m_manager = std::make_unique<Manager>();
-        m_manager->addPluginPath(QStringLiteral(SCRIPTED_PLUGIN_DIR));
-        m_queue = m_manager->queue(QStringLiteral("scripted"));
-        QVERIFY2(m_queue, qPrintable(m_manager->errorString()));
-        m_recorder = std::make_unique<OutcomeRecorder>(m_queue);
-    }
 
 private slots:
-    void init() { makeManager(); }
+    void init() { openScriptedQueue(); }
 
-    void cleanup()
-    {
-        QVERIFY(m_recorder->duplicates.isEmpty());
-        m_recorder.reset();
-        m_manager.reset();
-        QCOMPARE(TestSupport::childProcesses(), QList<qint64>{});
-    }
+    void cleanup() { closeScriptedQueue(); }
 
     void deathStatusIsReadable_data()
     {
@@ -527,7 +509,7 @@ private slots:
         QCOMPARE(TestSupport::childProcesses(), QList<qint64>{});
         for (qint64 pid : pids)
             QVERIFY(!TestSupport::processExists(pid));
-        makeManager(); // for cleanup()
+        openScriptedQueue(); // for cleanup()
     }
 };
 

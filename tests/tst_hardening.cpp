@@ -7,6 +7,7 @@
 #include "drover/taskqueue.h"
 #include "support/processes.h"
 #include "support/recorder.h"
+#include "support/scriptedqueue.h"
 #include "support/scripted.h"
 
 #include <QtCore/QCborArray>
@@ -96,25 +97,12 @@ Task childrenTask(const QString &then, bool escape, bool stay)
 
 } // namespace
 
-class tst_Hardening : public QObject
+class tst_Hardening : public QObject, protected TestSupport::ScriptedQueueFixture
 {
     Q_OBJECT
 
 private:
-    std::unique_ptr<Manager> m_manager;
-    TaskQueue *m_queue = nullptr;
-    std::unique_ptr<OutcomeRecorder> m_recorder;
     std::vector<std::unique_ptr<QProcess>> m_flooders;
-
-    void makeManager()
-    {
-        m_recorder.reset();
-        m_manager = std::make_unique<Manager>();
-        m_manager->addPluginPath(QStringLiteral(SCRIPTED_PLUGIN_DIR));
-        m_queue = m_manager->queue(QStringLiteral("scripted"));
-        QVERIFY2(m_queue, qPrintable(m_manager->errorString()));
-        m_recorder = std::make_unique<OutcomeRecorder>(m_queue);
-    }
 
     //! A hostile process: COUNT connections to our manager, each sending
     //! a frame header of BYTES and as much body as is taken.
@@ -158,7 +146,7 @@ private slots:
         QCOMPARE(::setrlimit(RLIMIT_NOFILE, &limit), 0);
     }
 
-    void init() { makeManager(); }
+    void init() { openScriptedQueue(); }
 
     void cleanup()
     {
@@ -169,10 +157,7 @@ private slots:
             process->waitForFinished(5000);
         }
         m_flooders.clear();
-        QVERIFY(m_recorder->duplicates.isEmpty());
-        m_recorder.reset();
-        m_manager.reset();
-        QCOMPARE(TestSupport::childProcesses(), QList<qint64>{});
+        closeScriptedQueue();
     }
 
     void silentConnectionsCannotCloseTheSocket()
@@ -271,7 +256,7 @@ private slots:
     {
         qputenv("ROGUE_MODE", "reveal");
         qputenv("ROGUE_REAL_WORKER", DROVER_WORKER_BIN);
-        makeManager();
+        openScriptedQueue();
         qunsetenv("ROGUE_MODE");
         m_manager->setWorkerProgram(QStringLiteral(DROVER_ROGUE_BIN));
         QByteArray secret;
@@ -353,7 +338,7 @@ private slots:
             QVERIFY(m_recorder->waitFor(id));
         QTRY_VERIFY_WITH_TIMEOUT(allDead(children), 10000);
         if (!m_manager)
-            makeManager(); // for cleanup()
+            openScriptedQueue(); // for cleanup()
     }
 
     void childrenDieWithTheirMaster_data()

@@ -8,6 +8,7 @@
 #include "drover/taskqueue.h"
 #include "support/processes.h"
 #include "support/recorder.h"
+#include "support/scriptedqueue.h"
 #include "support/scripted.h"
 
 #include <QtCore/QCborArray>
@@ -27,14 +28,11 @@ constexpr qint64 Limit = 64 * 1024;
 constexpr qint64 TooLarge = 200 * 1024;
 } // namespace
 
-class tst_Limits : public QObject
+class tst_Limits : public QObject, protected TestSupport::ScriptedQueueFixture
 {
     Q_OBJECT
 
 private:
-    std::unique_ptr<Manager> m_manager;
-    TaskQueue *m_queue = nullptr;
-    std::unique_ptr<OutcomeRecorder> m_recorder;
 
     QCborValue valueOf(TaskId id) const { return m_recorder->result(id).response[QLatin1String("value")]; }
 
@@ -48,23 +46,9 @@ private:
     }
 
 private slots:
-    void init()
-    {
-        m_manager = std::make_unique<Manager>();
-        m_manager->addPluginPath(QStringLiteral(SCRIPTED_PLUGIN_DIR));
-        m_manager->setMaxFrameSize(Limit);
-        m_queue = m_manager->queue(QStringLiteral("scripted"));
-        QVERIFY2(m_queue, qPrintable(m_manager->errorString()));
-        m_recorder = std::make_unique<OutcomeRecorder>(m_queue);
-    }
+    void init() { openScriptedQueue([](Manager &manager) { manager.setMaxFrameSize(Limit); }); }
 
-    void cleanup()
-    {
-        QVERIFY(m_recorder->duplicates.isEmpty());
-        m_recorder.reset();
-        m_manager.reset();
-        QCOMPARE(TestSupport::childProcesses(), QList<qint64>{});
-    }
+    void cleanup() { closeScriptedQueue(); }
 
     // forwardFeedback(): refused at the call, so no welcome carries it and
     // new workers start as before.

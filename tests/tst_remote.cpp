@@ -3,8 +3,10 @@
 // right outcomes, killed workers are recovered, and every bad input at the
 // TCP listener (a stranger, a wrong secret, a replayed handshake,
 // plaintext, a half-open connection, a certificate that does not match, a
-// worker of another build) is refused with its reason while the other
-// workers go on. A relay in the middle sees no payload in plaintext.
+// worker or plugin of another build) is refused with its reason while the
+// other workers go on; a frozen host is caught by the heartbeat. On loopback
+// TLS is asked for (setTlsOnLoopback); without it the same handshake runs
+// over plain TCP. A relay in the middle sees no payload in plaintext.
 
 #include "drover/manager.h"
 #include "drover/taskqueue.h"
@@ -13,6 +15,8 @@
 #include "support/remotepeer.h"
 
 #include <QtCore/QCborMap>
+#include <QtCore/QDir>
+#include <QtCore/QFileInfo>
 #include <QtCore/QProcess>
 #include <QtCore/QTemporaryDir>
 #include <QtNetwork/QTcpSocket>
@@ -49,6 +53,9 @@ struct Remote
     {
         manager.addPluginPath(QStringLiteral(SCRIPTED_PLUGIN_DIR));
         manager.setWorkerProgram(QStringLiteral(DROVER_WORKER_BIN));
+        // TLS as on another host (loopback alone would go without it):
+        // the bad-input rows and the relay test are about TLS.
+        manager.setTlsOnLoopback(true);
         ok = manager.setRemoteWorkers(QStringLiteral("127.0.0.1:0"), launcher);
         queue = ok ? manager.queue(QStringLiteral("scripted")) : nullptr;
         if (queue) {
@@ -110,6 +117,49 @@ private slots:
             }
         }
         QTRY_COMPARE_WITH_TIMEOUT(TestSupport::childProcesses(), QList<qint64>{}, 10000);
+    }
+
+    // On loopback without setTlsOnLoopback(): plain TCP, and still no way in
+    // without the secret (the challenge-response proves both ends).
+    void plainTcpOnLoopback()
+    {
+        {
+            Manager manager;
+            manager.addPluginPath(QStringLiteral(SCRIPTED_PLUGIN_DIR));
+            manager.setWorkerProgram(QStringLiteral(DROVER_WORKER_BIN));
+            QVERIFY(!manager.isRemoteEncrypted());
+            QVERIFY2(manager.setRemoteWorkers(QStringLiteral("127.0.0.1:0"), Direct), qPrintable(manager.errorString()));
+            QVERIFY(!manager.isRemoteEncrypted());
+            TaskQueue *queue = manager.queue(QStringLiteral("scripted"));
+            QVERIFY2(queue, qPrintable(manager.errorString()));
+            queue->setMaxWorkers(2);
+            QSignalSpy refusals(&manager, &Manager::protocolError);
+            TestSupport::OutcomeRecorder recorder(queue);
+            QList<TaskId> ids;
+            for (int i = 0; i < 8; ++i)
+                ids << queue->enqueue(sleepTask(20));
+
+            // A stranger on the same port: the challenge comes in the clear,
+            // a guessed proof is refused.
+            QTcpSocket stranger;
+            stranger.connectToHost(QHostAddress::LocalHost, quint16(manager.remoteAddress().section(QLatin1Char(':'), -1).toUInt()));
+            QVERIFY(stranger.waitForConnected(10000));
+            Wire::FrameReader reader;
+            QCborMap challenge;
+            Wire::Type type = Wire::Type::Unknown;
+            QVERIFY(QTest::qWaitFor([&] {
+                reader.addData(stranger.readAll());
+                return reader.next(&challenge, &type) != Wire::FrameReader::Status::NeedMore;
+            }, 20000));
+            QCOMPARE(int(type), int(Wire::Type::Challenge));
+            stranger.write(TestSupport::helloFrame(Wire::Auth::nonce().toHex(), QByteArray(32, 'x'), 1));
+            QTRY_VERIFY_WITH_TIMEOUT(anyContains(refusals, QStringLiteral("wrong proof")), 20000);
+
+            QVERIFY(recorder.waitFor(ids, 60000));
+            for (TaskId id : ids)
+                QCOMPARE(recorder.result(id).outcome, Outcome::Done);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(TestSupport::childProcesses().isEmpty(), 10000);
     }
 
     void killedWorkersRecovered()
@@ -281,6 +331,74 @@ private slots:
                      qPrintable(recorder.result(id).message));
         }
         QTRY_COMPARE_WITH_TIMEOUT(TestSupport::childProcesses(), QList<qint64>{}, 10000);
+    }
+
+    // The other host has another build of the plugin: the launcher puts a
+    // copy without a build id in its place (by rename: this process has the
+    // original mapped) just before the worker starts.
+    void pluginOfAnotherBuild()
+    {
+        QTemporaryDir dir;
+        const QString plugins = dir.filePath(QStringLiteral("plugins"));
+        QVERIFY(QDir().mkpath(plugins));
+        QString plugin;
+        for (const QFileInfo &file : QDir(QStringLiteral(SCRIPTED_PLUGIN_DIR)).entryInfoList({QStringLiteral("*.so")}, QDir::Files)) {
+            plugin = plugins + QLatin1Char('/') + file.fileName();
+            QVERIFY(QFile::copy(file.filePath(), plugin));
+        }
+        QVERIFY2(!plugin.isEmpty(), "no plugin in " SCRIPTED_PLUGIN_DIR);
+        const QString other = dir.filePath(QStringLiteral("other.so"));
+        QCOMPARE(QProcess::execute(QStringLiteral("objcopy"), {QStringLiteral("--remove-section=.note.gnu.build-id"), plugin, other}), 0);
+        {
+            Manager manager;
+            manager.addPluginPath(plugins);
+            manager.setWorkerProgram(QStringLiteral(DROVER_WORKER_BIN));
+            QVERIFY(manager.setRemoteWorkers(QStringLiteral("127.0.0.1:0"),
+                                             QStringLiteral("sh -c 'cp %1 %2.new && mv %2.new %2 && exec \"$0\" \"$@\"' {worker} {args}")
+                                                 .arg(other, plugin)));
+            TaskQueue *queue = manager.queue(QStringLiteral("scripted"));
+            QVERIFY2(queue, qPrintable(manager.errorString()));
+            queue->setHandshakeTimeout(10s);
+            QSignalSpy errors(queue, &TaskQueue::errorOccurred);
+            TestSupport::OutcomeRecorder recorder(queue);
+            const TaskId id = queue->enqueue(sleepTask(10));
+            QVERIFY(recorder.waitFor({id}, 60000));
+            QCOMPARE(recorder.result(id).outcome, Outcome::WorkerDied);
+            QVERIFY2(anyContains(errors, QStringLiteral("loaded %1 of build (none), but this manager's is build ").arg(plugin)),
+                     qPrintable(recorder.result(id).message));
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(TestSupport::childProcesses().isEmpty(), 10000);
+    }
+
+    // A host that stops answering (here: its worker stopped with SIGSTOP,
+    // the connection still open) is caught by the heartbeat, and its
+    // worker ends with the task.
+    void frozenHostCaughtByTheHeartbeat()
+    {
+        {
+            Remote remote;
+            QVERIFY2(remote.queue, qPrintable(remote.manager.errorString()));
+            remote.queue->setHeartbeat(100ms, 1500ms);
+            TestSupport::OutcomeRecorder recorder(remote.queue);
+            qint64 frozen = 0;
+            connect(remote.queue, &TaskQueue::taskStarted, this, [&](TaskId, int workerId) {
+                for (const WorkerInfo &info : remote.queue->workers()) {
+                    if (info.id == workerId && frozen == 0) {
+                        frozen = info.pid;
+                        ::kill(pid_t(frozen), SIGSTOP);
+                    }
+                }
+            });
+            Task task = sleepTask(60000);
+            task.options.retries = 0;
+            const TaskId id = remote.queue->enqueue(task);
+            QVERIFY(recorder.waitFor({id}, 60000));
+            QVERIFY(frozen > 0);
+            QCOMPARE(recorder.result(id).outcome, Outcome::WorkerDied);
+            QVERIFY2(recorder.result(id).message.contains(QLatin1String("stopped answering heartbeats")),
+                     qPrintable(recorder.result(id).message));
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(TestSupport::childProcesses().isEmpty(), 10000);
     }
 
     void launcherThatNeverStartsTheWorker()

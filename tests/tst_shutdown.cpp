@@ -8,6 +8,7 @@
 #include "drover/taskqueue.h"
 #include "support/processes.h"
 #include "support/recorder.h"
+#include "support/scriptedqueue.h"
 #include "support/scripted.h"
 
 #include <QtTest/QSignalSpy>
@@ -20,34 +21,19 @@ using namespace std::chrono_literals;
 using TestSupport::OutcomeRecorder;
 using TestSupport::scripted;
 
-class tst_Shutdown : public QObject
+class tst_Shutdown : public QObject, protected TestSupport::ScriptedQueueFixture
 {
     Q_OBJECT
 
 private:
-    std::unique_ptr<Manager> m_manager;
-    TaskQueue *m_queue = nullptr;
-    std::unique_ptr<OutcomeRecorder> m_recorder;
-
-    void makeQueue()
-    {
-        m_manager = std::make_unique<Manager>();
-        m_manager->addPluginPath(QStringLiteral(SCRIPTED_PLUGIN_DIR));
-        m_queue = m_manager->queue(QStringLiteral("scripted"));
-        QVERIFY2(m_queue, qPrintable(m_manager->errorString()));
-        m_recorder = std::make_unique<OutcomeRecorder>(m_queue);
-    }
 
 private slots:
-    void init() { makeQueue(); }
+    void init() { openScriptedQueue(); }
 
     void cleanup()
     {
-        QVERIFY(m_recorder->duplicates.isEmpty());
-        m_recorder.reset();
-        m_manager.reset();
         qunsetenv("ROGUE_MODE");
-        QTRY_COMPARE_WITH_TIMEOUT(TestSupport::childProcesses(), QList<qint64>{}, 10000);
+        closeScriptedQueue(std::chrono::seconds(10));
     }
 
     // stopWhenDrained(): everything queued, running and added meanwhile ends Done;
@@ -125,7 +111,7 @@ private slots:
         qputenv("ROGUE_MODE", "ignore-term");
         qputenv("ROGUE_VICTIM", "1");
         qputenv("ROGUE_REAL_WORKER", DROVER_WORKER_BIN);
-        makeQueue();
+        openScriptedQueue();
         m_manager->setWorkerProgram(QStringLiteral(DROVER_ROGUE_BIN));
         m_queue->setHeartbeat(1s, 600s);
         m_queue->setQuitTimeout(300ms);

@@ -5,6 +5,7 @@
 #include "drover/taskqueue.h"
 #include "support/processes.h"
 #include "support/recorder.h"
+#include "support/scriptedqueue.h"
 #include "support/scripted.h"
 
 #include <QtCore/QCborMap>
@@ -20,32 +21,16 @@ using namespace std::chrono_literals;
 using TestSupport::OutcomeRecorder;
 using TestSupport::scripted;
 
-class tst_WorkerOutput : public QObject
+class tst_WorkerOutput : public QObject, protected TestSupport::ScriptedQueueFixture
 {
     Q_OBJECT
 
 private:
-    std::unique_ptr<Manager> m_manager;
-    TaskQueue *m_queue = nullptr;
-    std::unique_ptr<OutcomeRecorder> m_recorder;
 
 private slots:
-    void init()
-    {
-        m_manager = std::make_unique<Manager>();
-        m_manager->addPluginPath(QStringLiteral(SCRIPTED_PLUGIN_DIR));
-        m_queue = m_manager->queue(QStringLiteral("scripted"));
-        QVERIFY2(m_queue, qPrintable(m_manager->errorString()));
-        m_recorder = std::make_unique<OutcomeRecorder>(m_queue);
-    }
+    void init() { openScriptedQueue(); }
 
-    void cleanup()
-    {
-        QVERIFY(m_recorder->duplicates.isEmpty());
-        m_recorder.reset();
-        m_manager.reset();
-        QCOMPARE(TestSupport::childProcesses(), QList<qint64>{});
-    }
+    void cleanup() { closeScriptedQueue(); }
 
     // Each line with its channel; the last one without its newline too (a
     // crash message usually has none).

@@ -27,7 +27,16 @@ ManagerLink::~ManagerLink()
 bool ManagerLink::connectTo(const QString &server, const QString &fingerprint, QString *error)
 {
     if (server.startsWith(Wire::TlsPrefix)) {
-        m_fd = m_relay.start(server.mid(Wire::TlsPrefix.size()), fingerprint, error);
+        m_tls = std::make_unique<TlsConnection>();
+        const int tcp = m_tls->start(server.mid(Wire::TlsPrefix.size()), fingerprint, error);
+        if (tcp < 0)
+            return false;
+        m_notifier = new QSocketNotifier(tcp, QSocketNotifier::Read, this);
+        connect(m_notifier, &QSocketNotifier::activated, this, &ManagerLink::readable);
+        return true;
+    }
+    if (server.startsWith(Wire::TcpPrefix)) { // plain TCP: a manager on loopback
+        m_fd = connectTcp(server.mid(Wire::TcpPrefix.size()), error);
         if (m_fd < 0)
             return false;
         m_notifier = new QSocketNotifier(m_fd, QSocketNotifier::Read, this);
@@ -85,6 +94,14 @@ qint64 ManagerLink::maxFrameSize() const
 
 void ManagerLink::write(QByteArrayView frame)
 {
+    if (m_tls) {
+        if (!m_tls->write(frame))
+            Descendants::exitAfterEndingAll(0); // the manager is gone
+        // Writing may have read records the socket will not announce again.
+        if (m_tls->hasPending())
+            QMetaObject::invokeMethod(this, &ManagerLink::readable, Qt::QueuedConnection);
+        return;
+    }
     const char *data = frame.data();
     qsizetype left = frame.size();
     while (left > 0) {
@@ -106,6 +123,10 @@ void ManagerLink::write(QByteArrayView frame)
 
 bool ManagerLink::readInto(Wire::FrameReader *reader)
 {
+    if (m_tls) {
+        std::lock_guard lock(m_mutex); // one SSL object, used by one thread at a time
+        return m_tls->readInto(reader);
+    }
     bool atEnd = false;
     const qint64 got = reader->readFrom(m_fd, &atEnd);
     return got >= 0 && !atEnd;

@@ -1,15 +1,17 @@
 #pragma once
 
-#include "tlsrelay.h"
+#include "tlsconnection.h"
 #include "wire/messages.h"
 
 #include <QtCore/QObject>
 #include <QtCore/QSocketNotifier>
 
+#include <memory>
 #include <mutex>
 
-//! The worker's connection to its manager: a plain AF_UNIX stream socket
-//! (no QtNetwork, so the worker starts with fewer libraries to load).
+//! The worker's connection to its manager: a plain AF_UNIX stream socket,
+//! or a remote worker's TLS connection (TlsConnection); no QtNetwork, so
+//! the worker starts with fewer libraries to load.
 //!
 //! Any thread may send: a frame is written whole, under a lock, before
 //! send() returns, so frames never interleave and the last words of a task
@@ -26,7 +28,7 @@ public:
     //! socket; otherwise a path, relative to the temporary directory as
     //! QLocalServer places it). False with *error set if it cannot.
     //! "tls:HOST:PORT": a remote worker's TLS connection, to a manager
-    //! whose certificate has the SHA-256 `fingerprint` (TlsRelay).
+    //! whose certificate has the SHA-256 `fingerprint` (TlsConnection).
     bool connectTo(const QString &server, const QString &fingerprint, QString *error);
 
     //! Frames larger than this are not sent (the welcome sets it).
@@ -60,8 +62,8 @@ private:
     //! manager is gone: a worker without its master has nothing to do.
     void write(QByteArrayView frame);
 
-    int m_fd = -1;
-    TlsRelay m_relay;
+    int m_fd = -1; //!< the local socket (the TLS connection owns its own)
+    std::unique_ptr<TlsConnection> m_tls;
     QSocketNotifier *m_notifier = nullptr;
     mutable std::mutex m_mutex;
     Drover::Internal::Wire::FrameWriter m_writer;

@@ -56,7 +56,7 @@ void WorkerClient::start()
     if (!m_link.connectTo(m_config.server, m_config.fingerprint, &error))
         die(5, QStringLiteral("cannot talk to the manager at %1: %2").arg(m_config.server, error));
     // Over TCP the manager speaks first (a challenge): authenticate().
-    m_remote = m_config.server.startsWith(Wire::TlsPrefix);
+    m_remote = m_config.server.startsWith(Wire::TlsPrefix) || m_config.server.startsWith(Wire::TcpPrefix);
     if (!m_remote)
         m_link.send(hello());
 }

@@ -60,7 +60,7 @@ bool ManagerPrivate::listen()
 
 QString ManagerPrivate::remoteServer() const
 {
-    return Wire::TlsPrefix + q->remoteAddress();
+    return (admission.isTcpEncrypted() ? Wire::TlsPrefix : Wire::TcpPrefix) + q->remoteAddress();
 }
 
 QString ManagerPrivate::workerBuild()
@@ -195,13 +195,24 @@ bool Manager::setRemoteWorkers(const QString &listen, const QString &launcher, c
     }
     QString error;
     const Internal::Launcher parsed = Internal::Launcher::parse(launcher, &error);
-    if (parsed.isNull() || !d->admission.listenTcp(address, quint16(port), &error)) {
+    const bool tls = !address.isLoopback() || d->tlsOnLoopback;
+    if (parsed.isNull() || !d->admission.listenTcp(address, quint16(port), tls, &error)) {
         d->error = error;
         return false;
     }
     d->launcher = parsed;
     d->remoteHost = connectAddress.isEmpty() ? address.toString() : connectAddress;
     return true;
+}
+
+void Manager::setTlsOnLoopback(bool on)
+{
+    d->tlsOnLoopback = on;
+}
+
+bool Manager::isRemoteEncrypted() const
+{
+    return d->admission.isListeningTcp() && d->admission.isTcpEncrypted();
 }
 
 QString Manager::remoteAddress() const

@@ -44,6 +44,7 @@ public:
     //! Set: every worker starts through it, over TCP (docs/remote.md).
     Launcher launcher;
     QString remoteHost;        // what workers are told to connect to: HOST or HOST:PORT
+    bool tlsOnLoopback = false;
     QString workerBuildOf[2];  // program, its build id
     qint64 maxFrameSize = Wire::DefaultMaxFrameSize;
     JobSlots jobSlots;         // shared by every queue (docs/jobserver.md)

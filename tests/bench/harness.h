@@ -28,11 +28,13 @@ struct BenchError : std::runtime_error
 struct Harness
 {
     //! With a launcher, every worker is remote: started through it and
-    //! connected over TLS to 127.0.0.1 (docs/remote.md).
-    explicit Harness(const QString &kind = QStringLiteral("scripted"), const QString &launcher = {})
+    //! connected over TCP to 127.0.0.1 (docs/remote.md), with TLS unless
+    //! `tls` is false.
+    explicit Harness(const QString &kind = QStringLiteral("scripted"), const QString &launcher = {}, bool tls = true)
         : manager(std::make_unique<Drover::Manager>()), guard(std::make_unique<QObject>())
     {
         manager->addPluginPath(QStringLiteral(SCRIPTED_PLUGIN_DIR));
+        manager->setTlsOnLoopback(tls);
         if (!launcher.isEmpty() && !manager->setRemoteWorkers(QStringLiteral("127.0.0.1:0"), launcher))
             throw BenchError("no remote workers: " + manager->errorString().toStdString());
         queue = manager->queue(kind);

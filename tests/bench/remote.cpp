@@ -5,7 +5,7 @@
 //   launcher's own `srun true` / `ssh HOST true` plus 1.2 times a local
 //   worker's ready time;
 // - the round trip of a trivial task and trivial tasks per second over
-//   TCP+TLS, against the local socket.
+//   TCP+TLS and over plain TCP on loopback, against the local socket.
 // It starts a SLURM and an sshd of its own (tests/support/daemons.h, as
 // root); a launcher it cannot have is reported as n/a.
 //   drover-bench-remote [--quick] [--json]
@@ -62,9 +62,9 @@ QList<double> commandTimes(const QString &program, const QStringList &arguments,
     return times;
 }
 
-QList<double> roundTrips(const QString &launcher, int n)
+QList<double> roundTrips(const QString &launcher, int n, bool tls = true)
 {
-    Harness h(QStringLiteral("scripted"), launcher);
+    Harness h(QStringLiteral("scripted"), launcher, tls);
     h.startPersistentWorkers(1);
     h.warmUp(50);
     QList<double> samples;
@@ -74,9 +74,9 @@ QList<double> roundTrips(const QString &launcher, int n)
     return samples;
 }
 
-double throughput(const QString &launcher, int n)
+double throughput(const QString &launcher, int n, bool tls = true)
 {
-    Harness h(QStringLiteral("scripted"), launcher);
+    Harness h(QStringLiteral("scripted"), launcher, tls);
     h.queue->setMaxWorkers(2);
     h.startPersistentWorkers(2);
     const double perSecond = double(n) / h.drainTrivialTasks(n);
@@ -187,8 +187,13 @@ int main(int argc, char *argv[])
     measure(QStringLiteral("round trip"), [&] {
         const QList<double> local = roundTrips(QString(), scale(2000, 50));
         const QList<double> tls = roundTrips(Direct, scale(2000, 50));
+        const QList<double> plain = roundTrips(Direct, scale(2000, 50), false);
         figures << Figure{.name = QStringLiteral("round trip over TCP+TLS, trivial task, persistent worker (median of %1)").arg(tls.size()),
                           .unit = QStringLiteral("µs"), .value = Stats::median(tls),
+                          .baselineName = QStringLiteral("the same over the local socket, median"), .baseline = Stats::median(local),
+                          .goal = Figure::Goal::RatioAtMost, .target = 1.5};
+        figures << Figure{.name = QStringLiteral("round trip over TCP on loopback, no TLS (median of %1)").arg(plain.size()),
+                          .unit = QStringLiteral("µs"), .value = Stats::median(plain),
                           .baselineName = QStringLiteral("the same over the local socket, median"), .baseline = Stats::median(local),
                           .goal = Figure::Goal::RatioAtMost, .target = 1.5};
     });
@@ -196,8 +201,13 @@ int main(int argc, char *argv[])
         const int n = scale(20000, 500);
         const double local = throughput(QString(), n);
         const double tls = throughput(Direct, n);
+        const double plain = throughput(Direct, n, false);
         figures << Figure{.name = QStringLiteral("trivial tasks/s over TCP+TLS, 2 persistent workers (%1 tasks)").arg(n),
                           .unit = QStringLiteral("tasks/s"), .value = tls,
+                          .baselineName = QStringLiteral("the same over the local socket"), .baseline = local,
+                          .goal = Figure::Goal::SlowerAtMost, .target = 1.5};
+        figures << Figure{.name = QStringLiteral("trivial tasks/s over TCP on loopback, no TLS, 2 persistent workers (%1 tasks)").arg(n),
+                          .unit = QStringLiteral("tasks/s"), .value = plain,
                           .baselineName = QStringLiteral("the same over the local socket"), .baseline = local,
                           .goal = Figure::Goal::SlowerAtMost, .target = 1.5};
     });

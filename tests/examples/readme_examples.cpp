@@ -2,6 +2,7 @@
 // function is one README section; none is run (the suites test the same
 // behaviour), but every one must build.
 
+#include <drover/function.h>
 #include <drover/manager.h>
 #include <drover/message.h>
 #include <drover/processfate.h>
@@ -9,6 +10,7 @@
 
 #include <QtCore/QCborArray>
 #include <QtCore/QCborMap>
+#include <QtCore/QFile>
 #include <QtCore/QFutureWatcher>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QTimer>
@@ -37,6 +39,47 @@ void hooks(Drover::TaskQueue *queue, quint16 freePort)
 // [hooks]
 
 // [messages]
+
+// [functions]
+// A header both halves include: the function, its query and reply types.
+struct Rect
+{
+    double width = 0;
+    double height = 0;
+};
+
+template<>
+struct Drover::Codec<Rect>
+{
+    static constexpr const char *name = "Rect";
+    static QCborValue encode(const Rect &r) { return QCborArray{r.width, r.height}; }
+    static std::optional<Rect> decode(const QCborValue &v)
+    {
+        const QCborArray a = v.toArray();
+        if (a.size() != 2 || !a[0].isDouble() || !a[1].isDouble())
+            return std::nullopt;
+        return Rect{a[0].toDouble(), a[1].toDouble()};
+    }
+};
+
+inline constexpr Drover::Function<Rect, double> area{"area"};
+
+// The worker half: the kind's constructor fills a table, perform() runs it.
+void implementArea(Drover::FunctionTable &functions)
+{
+    functions.implement(area, [](const Rect &r, Drover::WorkerContext &) { return r.width * r.height; });
+    // functions.implement(area, [](const QString &, Drover::WorkerContext &) { return 0.0; });  // does not compile
+}
+
+// The master: a future of the reply.
+void callArea(Drover::TaskQueue *queue)
+{
+    QFuture<double> a = Drover::call(queue, area, Rect{3, 4});
+    a.then([](double value) { qInfo() << "area" << value; })
+        .onFailed([](const Drover::TaskFailure &failure) { qWarning() << failure.what(); });
+    // Drover::call(queue, area, QStringLiteral("3x4"));  // does not compile
+}
+// [functions]
 struct Progress
 {
     int done = 0;
@@ -175,6 +218,21 @@ void futures(Drover::TaskQueue *queue, const QList<QCborValue> &inputs)
             qInfo() << i << mapping->resultAt(i);
     });
     mapping->setFuture(queue->map(inputs, options));
+
+    // A stream: inputs pulled as chunks end, at most 4 chunks at once; a
+    // failed chunk leaves its inputs undefined and the rest goes on.
+    Drover::MapOptions streaming;
+    streaming.maxChunksInFlight = 4;
+    streaming.onFailure = Drover::MapOptions::OnFailure::Continue;
+    QFuture<QCborValue> lines = queue->mapStream(
+        [file = std::make_shared<QFile>(QStringLiteral("big.txt"))]() -> std::optional<QCborValue> {
+            if (!file->isOpen() && !file->open(QIODevice::ReadOnly))
+                return std::nullopt;
+            const QByteArray line = file->readLine();
+            return line.isEmpty() ? std::nullopt : std::optional<QCborValue>(QString::fromUtf8(line));
+        },
+        streaming);
+    Q_UNUSED(lines);
 }
 // [futures]
 

@@ -15,6 +15,7 @@
 #include <QtTest/QTest>
 
 #include <csignal>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,7 +30,8 @@ inline quint16 freePort()
 }
 
 //! Daemons in their own sessions, each ended by its pid (SIGTERM, then
-//! SIGKILL after 5 s) and reaped.
+//! SIGKILL after 5 s) and reaped; SIGTERMed by the kernel if the test dies
+//! first (PR_SET_PDEATHSIG).
 class Daemons
 {
 public:
@@ -43,7 +45,15 @@ public:
         process->setArguments(arguments);
         process->setProcessChannelMode(QProcess::MergedChannels);
         process->setStandardOutputFile(log);
-        process->setChildProcessModifier([] { ::setsid(); });
+        // In a session of its own, and ended with the test even if the
+        // test crashes before its destructors run.
+        const pid_t test = ::getpid();
+        process->setChildProcessModifier([test] {
+            ::setsid();
+            ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+            if (::getppid() != test)
+                ::_exit(127); // the test died before prctl() took effect
+        });
         process->start();
         if (!process->waitForStarted(10000)) {
             *why = QStringLiteral("cannot start %1: %2").arg(program, process->errorString());

@@ -81,7 +81,7 @@ public:
     //! started through `launcher`, a command template in which {worker}
     //! becomes drover-worker and {args} its arguments ("srun --nodes=1
     //! --ntasks=1 {worker} {args}", "ssh -o BatchMode=yes HOST {worker}
-    //! {args}"), and connects back over TLS to `listen`, "HOST:PORT" (port
+    //! {args}"), and connects back over TCP to `listen`, "HOST:PORT" (port
     //! 0: any free one). `connectAddress`, "HOST" or "HOST:PORT", is what
     //! workers are told to reach (default: the listen address; set it when
     //! that is 0.0.0.0, or behind a forwarded port). Paths (drover-worker,
@@ -91,6 +91,14 @@ public:
     //! changes the launcher and connect address for workers started from
     //! then on; the listener stays where it first opened.
     bool setRemoteWorkers(const QString &listen, const QString &launcher, const QString &connectAddress = {});
+    //! Remote workers talk TLS when `listen` is not a loopback address;
+    //! on loopback (127.0.0.0/8, ::1: only this host can connect, and the
+    //! handshake's challenge-response proves both ends all the same) only
+    //! if this was set before setRemoteWorkers(). Off by default.
+    void setTlsOnLoopback(bool on);
+    //! Whether remote workers' connections are encrypted (false before
+    //! setRemoteWorkers()).
+    bool isRemoteEncrypted() const;
     //! What remote workers connect to, "HOST:PORT"; empty before
     //! setRemoteWorkers().
     QString remoteAddress() const;

@@ -30,6 +30,16 @@ struct MapOptions
     bool ordered = false;
     int priority = 0;
     TaskOptions options;
+    //! At most this many chunks queued or running at once (0: no limit). A
+    //! stream's source is pulled only as chunks end: back-pressure (Nproc's
+    //! iter_stream).
+    int maxChunksInFlight = 0;
+    //! A chunk that does not end Done: CancelAll cancels the other chunks
+    //! and the future (failureOf() says why); Continue gives each of its
+    //! inputs an undefined QCborValue as result and goes on (Nproc's `g
+    //! None`; the chunk's outcome still reaches taskFinished()).
+    enum class OnFailure { CancelAll, Continue };
+    OnFailure onFailure = OnFailure::CancelAll;
 };
 
 class Manager;
@@ -108,6 +118,15 @@ public:
     //! a chunk does not end Done, the future is cancelled and its remaining
     //! chunks with it; failureOf() then says why.
     QFuture<QCborValue> map(const QList<QCborValue> &inputs, const MapOptions &options = {});
+    //! map() over a stream: inputs pulled from `next` (std::nullopt: the
+    //! end) as chunks may start, so that at most maxChunksInFlight chunks
+    //! exist at once; results numbered in the order the inputs came. `next`
+    //! is called on the queue's thread, never after the future is finished.
+    QFuture<QCborValue> mapStream(std::function<std::optional<QCborValue>()> next, const MapOptions &options = {});
+    //! The same over the results of a future as they are reported (its end
+    //! is the stream's; a chunk short of granularity waits for more unless
+    //! the stream has ended). Cancelling the map does not cancel `inputs`.
+    QFuture<QCborValue> mapStream(const QFuture<QCborValue> &inputs, const MapOptions &options = {});
     //! Why a future returned by map() was cancelled because a chunk did not
     //! end Done (cancelled by clear() or the queue's end included). Empty if
     //! it was not cancelled or is not finished yet, if its holder cancelled

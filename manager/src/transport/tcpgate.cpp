@@ -53,7 +53,7 @@ TcpGate::~TcpGate()
 
 bool TcpGate::listen(const QHostAddress &address, quint16 port, const TlsIdentity &identity, QString *error)
 {
-    if (!QSslSocket::supportsSsl()) {
+    if (!identity.isNull() && !QSslSocket::supportsSsl()) {
         *error = QStringLiteral("Qt has no TLS backend here (%1)").arg(QSslSocket::activeBackend());
         return false;
     }
@@ -111,6 +111,11 @@ void TcpGate::accept(qintptr descriptor)
         close(m_pending.front().get(), QStringLiteral("more than %1 connections without a hello").arg(MaxPending), Loudly);
 
     Pending *p = pending.get();
+    const auto challenge = [this, p] {
+        p->nonce = Wire::Auth::nonce();
+        Wire::FrameWriter writer;
+        p->socket->write(Wire::frameOf(writer, Wire::Challenge{p->nonce}, HelloLimit).toByteArray());
+    };
     QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
     tls.setLocalCertificate(m_identity.certificate);
     tls.setPrivateKey(m_identity.key);
@@ -118,11 +123,7 @@ void TcpGate::accept(qintptr descriptor)
     tls.setPeerVerifyMode(QSslSocket::VerifyNone); // workers prove themselves in the hello
     socket->setSslConfiguration(tls);
     socket->setReadBufferSize(HelloLimit);
-    connect(socket, &QSslSocket::encrypted, this, [this, p] {
-        p->nonce = Wire::Auth::nonce();
-        Wire::FrameWriter writer;
-        p->socket->write(Wire::frameOf(writer, Wire::Challenge{p->nonce}, HelloLimit).toByteArray());
-    });
+    connect(socket, &QSslSocket::encrypted, this, challenge);
     connect(socket, &QSslSocket::readyRead, this, [this, p] { read(p); });
     connect(socket, &QSslSocket::errorOccurred, this, [this, p](QAbstractSocket::SocketError error) {
         if (error == QAbstractSocket::RemoteHostClosedError)
@@ -138,18 +139,22 @@ void TcpGate::accept(qintptr descriptor)
     });
     p->timer.setSingleShot(true);
     connect(&p->timer, &QTimer::timeout, this, [this, p] {
-        close(p, p->socket->isEncrypted() ? QStringLiteral("no hello within %1 ms").arg(HelloTimeout.count())
+        close(p, p->socket->isEncrypted() || !isEncrypted() ? QStringLiteral("no hello within %1 ms").arg(HelloTimeout.count())
                                           : QStringLiteral("no TLS handshake within %1 ms").arg(HelloTimeout.count()),
               Loudly);
     });
     p->timer.start(HelloTimeout);
     m_pending.push_back(std::move(pending));
-    socket->startServerEncryption();
+    if (isEncrypted())
+        socket->startServerEncryption();
+    else
+        challenge(); // plain TCP on loopback: the challenge at once
+
 }
 
 void TcpGate::read(Pending *p)
 {
-    if (p->socket->isEncrypted()) {
+    if (p->socket->isEncrypted() || !isEncrypted()) {
         const qint64 room = HelloLimit - p->reader.bufferedBytes();
         if (room > 0)
             p->reader.addData(p->socket->read(room));

@@ -18,8 +18,9 @@ namespace Drover::Internal {
 
 //! The TCP listener for workers on other hosts, and its connections until
 //! their hello (docs/wire.md, "Workers on other hosts"). Every connection is
-//! TLS with the manager's own certificate (TlsIdentity); once encrypted it
-//! gets a challenge (a nonce) and must answer with a hello:
+//! TLS with the manager's own certificate (TlsIdentity), unless the gate
+//! listens without one (plain TCP: loopback only, Manager decides); once
+//! encrypted it gets a challenge (a nonce) and must answer with a hello:
 //!
 //! - at most MaxPending connections wait for their hello, MaxPerAddress
 //!   from one address; beyond that the oldest is closed first;
@@ -42,8 +43,10 @@ public:
     ~TcpGate() override;
 
     //! Listens on address:port (port 0: any); false with *error set.
+    //! A null `identity`: plain TCP (the caller allows it on loopback only).
     bool listen(const QHostAddress &address, quint16 port, const TlsIdentity &identity, QString *error);
     bool isListening() const;
+    bool isEncrypted() const { return !m_identity.isNull(); }
     quint16 port() const;
 
     //! After helloArrived: the connection leaves the gate (the caller owns

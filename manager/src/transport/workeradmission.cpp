@@ -60,15 +60,15 @@ bool WorkerAdmission::listen(QString *error)
     return true;
 }
 
-bool WorkerAdmission::listenTcp(const QHostAddress &address, quint16 port, QString *error)
+bool WorkerAdmission::listenTcp(const QHostAddress &address, quint16 port, bool tls, QString *error)
 {
     if (m_tcp.isListening())
         return true;
-    if (m_identity.isNull())
+    if (tls && m_identity.isNull())
         m_identity = TlsIdentity::generate(error);
-    if (m_identity.isNull() || !m_tcp.listen(address, port, m_identity, error))
+    if ((tls && m_identity.isNull()) || !m_tcp.listen(address, port, tls ? m_identity : TlsIdentity(), error))
         return false;
-    qCDebug(lcManager) << "listening for remote workers on" << address << m_tcp.port();
+    qCDebug(lcManager) << "listening for remote workers on" << address << m_tcp.port() << (tls ? "with TLS" : "without TLS");
     return true;
 }
 

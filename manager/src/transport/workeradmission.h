@@ -40,12 +40,15 @@ public:
     QString serverName() const { return m_serverName; }
     //! The per-manager secret a worker proves itself with.
     QByteArray secret() const { return m_secret; }
-    //! Opens the TCP listener for remote workers (port 0: any) and makes
-    //! the TLS identity they trust; false with *error set if it cannot.
-    bool listenTcp(const QHostAddress &address, quint16 port, QString *error);
+    //! Opens the TCP listener for remote workers (port 0: any) and, with
+    //! `tls`, makes the TLS identity they trust; false with *error set if
+    //! it cannot.
+    bool listenTcp(const QHostAddress &address, quint16 port, bool tls, QString *error);
     bool isListeningTcp() const { return m_tcp.isListening(); }
+    bool isTcpEncrypted() const { return m_tcp.isEncrypted(); }
     quint16 tcpPort() const { return m_tcp.port(); }
-    //! The SHA-256 fingerprint of the certificate remote workers trust.
+    //! The SHA-256 fingerprint of the certificate remote workers trust
+    //! (empty for plain TCP).
     QString fingerprint() const { return m_identity.fingerprint; }
 
     //! Frames after the hello may be this large.

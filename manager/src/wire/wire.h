@@ -52,6 +52,10 @@ inline const QString AbstractPrefix = QStringLiteral("@");
 //! DROVER_SERVER names a TCP address, HOST:PORT, spoken over TLS, when it
 //! starts with this (docs/wire.md, "Workers on other hosts").
 inline const QString TlsPrefix = QStringLiteral("tls:");
+//! The same without TLS: only for a manager listening on loopback
+//! (Manager::setTlsOnLoopback()); the challenge-response still proves both
+//! ends.
+inline const QString TcpPrefix = QStringLiteral("tcp:");
 
 //! Connects a QLocalSocket to the server DROVER_SERVER names. A template
 //! so that this file needs no QtNetwork: drover-worker, which compiles it

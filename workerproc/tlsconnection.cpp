@@ -1,7 +1,10 @@
-#include "tlsrelay.h"
+#include "tlsconnection.h"
+
+#include "wire/wire.h"
 
 #include <QtCore/QByteArray>
 
+#include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
@@ -13,59 +16,68 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <csignal>
+#include <cstdint>
 #include <poll.h>
-#include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 namespace {
-// OpenSSL writes with write(2): to a manager that is gone, that raises
-// SIGPIPE, which would end the worker without ending what its tasks
-// started. The relay's thread starts no process, so it blocks SIGPIPE for
-// good (write then fails with EPIPE); the main thread blocks it only for
-// the handshake and drops one that came meanwhile.
-class NoSigpipe
+// OpenSSL's socket BIO writes with write(2): to a manager that is gone,
+// that raises SIGPIPE, which would end the worker without ending what its
+// tasks started. Blocking SIGPIPE is no way out: the threads that write
+// also start the tasks' processes, which would inherit the mask. So the
+// connection goes through a BIO of ours that sends with MSG_NOSIGNAL.
+int bioWrite(BIO *bio, const char *data, int size)
 {
-public:
-    NoSigpipe()
-    {
-        sigemptyset(&m_pipe);
-        sigaddset(&m_pipe, SIGPIPE);
-        pthread_sigmask(SIG_BLOCK, &m_pipe, &m_before);
-    }
-    ~NoSigpipe()
-    {
-        const timespec now{0, 0};
-        while (sigtimedwait(&m_pipe, nullptr, &now) == SIGPIPE) {
-        }
-        pthread_sigmask(SIG_SETMASK, &m_before, nullptr);
-    }
+    BIO_clear_retry_flags(bio);
+    const int fd = int(reinterpret_cast<intptr_t>(BIO_get_data(bio)));
+    ssize_t n;
+    do {
+        n = ::send(fd, data, size_t(size), MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        BIO_set_retry_write(bio);
+    return int(n);
+}
 
-private:
-    sigset_t m_pipe;
-    sigset_t m_before;
-};
+int bioRead(BIO *bio, char *data, int size)
+{
+    BIO_clear_retry_flags(bio);
+    const int fd = int(reinterpret_cast<intptr_t>(BIO_get_data(bio)));
+    ssize_t n;
+    do {
+        n = ::recv(fd, data, size_t(size), 0);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        BIO_set_retry_read(bio);
+    return int(n);
+}
+
+long bioControl(BIO *, int command, long, void *)
+{
+    return command == BIO_CTRL_FLUSH ? 1 : 0; // nothing is buffered here
+}
+
+BIO *socketBio(int fd)
+{
+    static BIO_METHOD *const method = [] {
+        BIO_METHOD *m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "drover socket");
+        BIO_meth_set_write(m, bioWrite);
+        BIO_meth_set_read(m, bioRead);
+        BIO_meth_set_ctrl(m, bioControl);
+        return m;
+    }();
+    BIO *bio = BIO_new(method);
+    BIO_set_data(bio, reinterpret_cast<void *>(intptr_t(fd)));
+    BIO_set_init(bio, 1);
+    return bio;
+}
 
 QString sslError()
 {
     char text[256] = {};
     ERR_error_string_n(ERR_get_error(), text, sizeof text);
     return QString::fromLatin1(text);
-}
-
-bool writeAll(int fd, const char *data, size_t size)
-{
-    while (size > 0) {
-        const ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        data += n;
-        size -= size_t(n);
-    }
-    return true;
 }
 
 // SSL_write on a non-blocking socket: waits while TLS wants the socket.
@@ -82,6 +94,8 @@ bool writeTls(SSL *ssl, int fd, const char *data, int size)
         ::poll(&p, 1, -1);
     }
 }
+
+} // namespace
 
 int connectTcp(const QString &hostPort, QString *error)
 {
@@ -116,27 +130,17 @@ int connectTcp(const QString &hostPort, QString *error)
     }
     return fd;
 }
-} // namespace
 
-TlsRelay::~TlsRelay()
+TlsConnection::~TlsConnection()
 {
-    // The worker's end of the pair is closed by now (ManagerLink closes it
-    // first): the relay sees that at once, shuts the connection and ends.
-    if (m_pair >= 0)
-        ::shutdown(m_pair, SHUT_RDWR);
-    if (m_thread.joinable())
-        m_thread.join();
     SSL_free(static_cast<SSL *>(m_ssl));
     SSL_CTX_free(static_cast<SSL_CTX *>(m_ctx));
-    if (m_pair >= 0)
-        ::close(m_pair);
     if (m_tcp >= 0)
         ::close(m_tcp);
 }
 
-int TlsRelay::start(const QString &hostPort, const QString &fingerprint, QString *error)
+int TlsConnection::start(const QString &hostPort, const QString &fingerprint, QString *error)
 {
-    const NoSigpipe duringHandshake;
     m_tcp = connectTcp(hostPort, error);
     if (m_tcp < 0)
         return -1;
@@ -148,7 +152,8 @@ int TlsRelay::start(const QString &hostPort, const QString &fingerprint, QString
     SSL *ssl = SSL_new(ctx);
     m_ctx = ctx;
     m_ssl = ssl;
-    SSL_set_fd(ssl, m_tcp);
+    BIO *bio = socketBio(m_tcp);
+    SSL_set_bio(ssl, bio, bio); // the SSL owns it
     if (SSL_connect(ssl) != 1) {
         *error = QStringLiteral("TLS handshake with %1 failed: %2").arg(hostPort, sslError());
         return -1;
@@ -165,52 +170,41 @@ int TlsRelay::start(const QString &hostPort, const QString &fingerprint, QString
                      .arg(hostPort, got.isEmpty() ? QStringLiteral("(none)") : got, fingerprint);
         return -1;
     }
-    int pair[2];
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
-        *error = QString::fromLocal8Bit(::strerror(errno));
-        return -1;
-    }
-    m_pair = pair[1];
-    // From here on no call may block the relay on one direction while the
-    // other has bytes (a TLS 1.3 session ticket is no data).
+    // From here on a read must never wait: the main thread reads when the
+    // socket says so, and a TLS 1.3 session ticket is no data.
     ::fcntl(m_tcp, F_SETFL, ::fcntl(m_tcp, F_GETFL) | O_NONBLOCK);
-    m_thread = std::thread([this] { pump(); });
-    return pair[0];
+    return m_tcp;
 }
 
-void TlsRelay::pump()
+bool TlsConnection::write(QByteArrayView data)
 {
-    sigset_t pipe;
-    sigemptyset(&pipe);
-    sigaddset(&pipe, SIGPIPE);
-    pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
+    return writeTls(static_cast<SSL *>(m_ssl), m_tcp, data.data(), int(data.size()));
+}
+
+bool TlsConnection::readInto(Drover::Internal::Wire::FrameReader *reader)
+{
     auto *ssl = static_cast<SSL *>(m_ssl);
     char buffer[64 * 1024];
     for (;;) {
-        // What OpenSSL has decrypted already is not on the socket.
-        pollfd fds[2] = {{m_tcp, POLLIN, 0}, {m_pair, POLLIN, 0}};
-        if (SSL_pending(ssl) == 0 && ::poll(fds, 2, -1) < 0) {
-            if (errno == EINTR)
-                continue;
-            break;
+        const int n = SSL_read(ssl, buffer, sizeof buffer);
+        if (n > 0) {
+            reader->addData(QByteArray(buffer, n));
+            continue;
         }
-        if (SSL_pending(ssl) > 0 || (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
-            const int n = SSL_read(ssl, buffer, sizeof buffer);
-            if (n > 0) {
-                if (!writeAll(m_pair, buffer, size_t(n)))
-                    break;
-            } else if (const int why = SSL_get_error(ssl, n); why != SSL_ERROR_WANT_READ && why != SSL_ERROR_WANT_WRITE) {
-                break; // the manager is gone: the worker sees its end
-            }
+        const int why = SSL_get_error(ssl, n);
+        if (why == SSL_ERROR_WANT_READ)
+            return true;
+        if (why == SSL_ERROR_WANT_WRITE) {
+            // Rare (a key update): let TLS write, then read on.
+            pollfd p{m_tcp, POLLOUT, 0};
+            ::poll(&p, 1, -1);
+            continue;
         }
-        if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
-            const ssize_t n = ::recv(m_pair, buffer, sizeof buffer, MSG_DONTWAIT);
-            if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
-                break;
-            if (n > 0 && !writeTls(ssl, m_tcp, buffer, int(n)))
-                break;
-        }
+        return false; // closed, or broken: the manager is gone
     }
-    ::shutdown(m_pair, SHUT_RDWR);
-    ::shutdown(m_tcp, SHUT_RDWR);
+}
+
+bool TlsConnection::hasPending() const
+{
+    return SSL_has_pending(static_cast<SSL *>(m_ssl)) == 1;
 }
