@@ -7,6 +7,7 @@
 #include "support/processes.h"
 #include "support/recorder.h"
 #include "support/scripted.h"
+#include "support/scriptedqueue.h"
 
 #include <QtCore/QCborMap>
 #include <QtCore/QDir>
@@ -38,14 +39,11 @@ bool writeFile(const QString &path, const QByteArray &bytes)
 }
 } // namespace
 
-class tst_OutputTargets : public QObject
+class tst_OutputTargets : public QObject, protected TestSupport::ScriptedQueueFixture
 {
     Q_OBJECT
 
 private:
-    std::unique_ptr<Manager> m_manager;
-    TaskQueue *m_queue = nullptr;
-    std::unique_ptr<OutcomeRecorder> m_recorder;
     std::unique_ptr<QTemporaryDir> m_dir;
 
     // Runs one "say" task and waits until its worker is gone, so that all
@@ -70,20 +68,13 @@ private slots:
     {
         m_dir = std::make_unique<QTemporaryDir>();
         QVERIFY(m_dir->isValid());
-        m_manager = std::make_unique<Manager>();
-        m_manager->addPluginPath(QStringLiteral(SCRIPTED_PLUGIN_DIR));
-        m_queue = m_manager->queue(QStringLiteral("scripted"));
-        QVERIFY2(m_queue, qPrintable(m_manager->errorString()));
-        m_recorder = std::make_unique<OutcomeRecorder>(m_queue);
+        openScriptedQueue();
     }
 
     void cleanup()
     {
-        QVERIFY(m_recorder->duplicates.isEmpty());
-        m_recorder.reset();
-        m_manager.reset();
+        closeScriptedQueue();
         m_dir.reset();
-        QVERIFY(TestSupport::childProcesses().isEmpty());
     }
 
     // Each channel where it was sent; "before\n" was in the files already.

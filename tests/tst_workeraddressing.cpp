@@ -7,6 +7,7 @@
 #include "support/processes.h"
 #include "support/recorder.h"
 #include "support/scripted.h"
+#include "support/scriptedqueue.h"
 
 #include <QtCore/QCborMap>
 #include <QtTest/QSignalSpy>
@@ -37,35 +38,18 @@ Task unmatchable(Task task)
 }
 } // namespace
 
-class tst_WorkerAddressing : public QObject
+class tst_WorkerAddressing : public QObject, protected TestSupport::ScriptedQueueFixture
 {
     Q_OBJECT
 
 private:
-    std::unique_ptr<Manager> m_manager;
-    TaskQueue *m_queue = nullptr;
-    std::unique_ptr<OutcomeRecorder> m_recorder;
-
     int workerOf(TaskId id) const { return m_recorder->result(id).workerId; }
     QCborValue valueOf(TaskId id) const { return m_recorder->result(id).response.toMap()[QLatin1String("value")]; }
 
 private slots:
-    void init()
-    {
-        m_manager = std::make_unique<Manager>();
-        m_manager->addPluginPath(QStringLiteral(SCRIPTED_PLUGIN_DIR));
-        m_queue = m_manager->queue(QStringLiteral("scripted"));
-        QVERIFY2(m_queue, qPrintable(m_manager->errorString()));
-        m_recorder = std::make_unique<OutcomeRecorder>(m_queue);
-    }
+    void init() { openScriptedQueue(); }
 
-    void cleanup()
-    {
-        QVERIFY(m_recorder->duplicates.isEmpty());
-        m_recorder.reset();
-        m_manager.reset();
-        QVERIFY(TestSupport::childProcesses().isEmpty());
-    }
+    void cleanup() { closeScriptedQueue(); }
 
     // Each worker gets the value made from its own id, once.
     void eachWorkerItsOwnEnvironment()

@@ -8,6 +8,7 @@
 #include "support/processes.h"
 #include "support/recorder.h"
 #include "support/scripted.h"
+#include "support/scriptedqueue.h"
 
 #include <QtCore/QCborMap>
 #include <QtTest/QSignalSpy>
@@ -34,15 +35,11 @@ Task saying(const QString &err, int raise)
 }
 } // namespace
 
-class tst_WorkerExits : public QObject
+class tst_WorkerExits : public QObject, protected TestSupport::ScriptedQueueFixture
 {
     Q_OBJECT
 
 private:
-    std::unique_ptr<Manager> m_manager;
-    TaskQueue *m_queue = nullptr;
-    std::unique_ptr<OutcomeRecorder> m_recorder;
-
     qint64 pidOf(int workerId) const
     {
         for (const WorkerInfo &info : m_queue->workers()) {
@@ -53,22 +50,9 @@ private:
     }
 
 private slots:
-    void init()
-    {
-        m_manager = std::make_unique<Manager>();
-        m_manager->addPluginPath(QStringLiteral(SCRIPTED_PLUGIN_DIR));
-        m_queue = m_manager->queue(QStringLiteral("scripted"));
-        QVERIFY2(m_queue, qPrintable(m_manager->errorString()));
-        m_recorder = std::make_unique<OutcomeRecorder>(m_queue);
-    }
+    void init() { openScriptedQueue(); }
 
-    void cleanup()
-    {
-        QVERIFY(m_recorder->duplicates.isEmpty());
-        m_recorder.reset();
-        m_manager.reset();
-        QVERIFY(TestSupport::childProcesses().isEmpty());
-    }
+    void cleanup() { closeScriptedQueue(); }
 
     void exitStatusText_data()
     {
