@@ -159,6 +159,53 @@ private slots:
         }
         QVERIFY(TestSupport::childProcesses().isEmpty());
     }
+
+    // The task column names the request (TaskQueue::setRequestNamer()):
+    // the task's name, "task N" without one, or the namer's words.
+    void namesTheRequest_data()
+    {
+        QTest::addColumn<QString>("taskName");
+        QTest::addColumn<bool>("namer");
+        QTest::addColumn<QString>("shown");
+        QTest::newRow("the task's name") << "lemma foo" << false << "lemma foo";
+        QTest::newRow("no name") << QString() << false << "task %1";
+        QTest::newRow("the namer's") << "lemma foo" << true << "lemma foo, on a fresh worker";
+    }
+    void namesTheRequest()
+    {
+        QFETCH(QString, taskName);
+        QFETCH(bool, namer);
+        QFETCH(QString, shown);
+        {
+            Manager manager;
+            manager.addPluginPath(QStringLiteral(SCRIPTED_PLUGIN_DIR));
+            TaskQueue *queue = manager.queue(QStringLiteral("scripted"));
+            QVERIFY(queue);
+            if (namer) {
+                // The scripted kind's request says whether its worker is fresh.
+                queue->setRequestNamer([](const Task &task, const QCborValue &request) {
+                    return QStringLiteral("%1, on a %2 worker")
+                        .arg(task.name, request.toMap()[QLatin1String("fresh")].toBool() ? QStringLiteral("fresh")
+                                                                                          : QStringLiteral("old"));
+                });
+            }
+            WorkerListModel model;
+            model.addQueue(queue);
+            TestSupport::OutcomeRecorder recorder(queue);
+            Task task = sleeper(600000, false);
+            task.name = taskName;
+            const TaskId id = queue->enqueue(task);
+            QTRY_VERIFY_WITH_TIMEOUT(queue->isRunning(id), 30000);
+            const QString expected = shown.contains(QLatin1Char('%')) ? shown.arg(id) : shown;
+            QCOMPARE(queue->requestName(id), expected);
+            QCOMPARE(model.rowCount(), 1);
+            QCOMPARE(cell(model, 0, WorkerListModel::TaskColumn), expected);
+            QVERIFY(queue->cancel(id));
+            QVERIFY(recorder.waitFor(id));
+            QVERIFY(queue->requestName(id).isEmpty());
+        }
+        QVERIFY(TestSupport::childProcesses().isEmpty());
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_WorkerListModel)

@@ -5,12 +5,17 @@
 #include <drover/function.h>
 #include <drover/manager.h>
 #include <drover/message.h>
+#include <drover/processfate.h>
 #include <drover/taskqueue.h>
 
+#include <QtCore/QCborArray>
+#include <QtCore/QCborMap>
 #include <QtCore/QFile>
 #include <QtCore/QFutureWatcher>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QTimer>
+
+#include <csignal>
 
 using namespace std::chrono_literals;
 
@@ -146,7 +151,50 @@ void shareATable(Drover::TaskQueue *queue, const QCborArray &primes)
     queue->setWorkerEnvironment(primes);          // sent once to each worker as it starts
 }
 // ... and every task on that worker reads it: context.workerEnvironment().toArray()
+
+// Or each worker its own, made from its id (rpc_parallel's init_arg per spawn).
+void shardPerWorker(Drover::TaskQueue *queue, const QList<QCborArray> &shards)
+{
+    queue->setPerWorkerEnvironment([shards](int workerId) {
+        return QCborValue(shards.at(workerId % shards.size()));
+    });
+}
 // [environment]
+
+// [pinning]
+void askTheSameWorker(Drover::TaskQueue *queue, int workerId)
+{
+    Drover::Task followUp;
+    followUp.payload = QStringLiteral("what do you hold?");
+    followUp.pinnedWorker = workerId;             // only that worker runs it; WorkerDied if it goes
+    queue->enqueue(followUp);
+}
+// [pinning]
+
+// [output]
+void keepWorkerLogs(Drover::TaskQueue *queue, const QString &logFile)
+{
+    using Channel = Drover::TaskQueue::OutputChannel;
+    using Target = Drover::TaskQueue::OutputTarget;
+    QString error;
+    if (!queue->setOutputTarget(Channel::StandardError, Target::AppendToFile, logFile, &error))
+        qWarning() << error;                      // "cannot open ... for the workers' stderr: ..."
+    queue->setOutputTarget(Channel::StandardOutput, Target::Discard);
+}
+// [output]
+
+// [exits]
+void watchCrashes(Drover::TaskQueue *queue)
+{
+    // Not a quit, an idle reap, a kill control, a timeout or a cancel's grace.
+    QObject::connect(queue, &Drover::TaskQueue::workerExitedUnexpectedly, queue,
+                     [](int workerId, const QString &status) {
+                         qWarning() << "worker" << workerId << status; // "was killed by SIGSEGV"
+                     });
+    // The same words for a process of your own.
+    qInfo() << Drover::exitStatusText(QProcess::CrashExit, SIGSEGV);
+}
+// [exits]
 
 // [futures]
 void futures(Drover::TaskQueue *queue, const QList<QCborValue> &inputs)
@@ -210,6 +258,15 @@ void quietDrover()
     // Drover logs through drover.manager, drover.queue, drover.worker,
     // drover.wire, drover.plugin and drover.slots.
     QLoggingCategory::setFilterRules(QStringLiteral("drover.*.debug=false\ndrover.queue.info=false"));
+}
+
+// Logs and WorkerListModel name a request after its task, or as you say.
+void nameRequests(Drover::TaskQueue *queue)
+{
+    queue->setRequestNamer([](const Drover::Task &task, const QCborValue &request) {
+        const qsizetype steps = request.toMap()[QLatin1String("steps")].toArray().size();
+        return QStringLiteral("%1 (%2 steps to check)").arg(task.name).arg(steps);
+    });
 }
 // [logging]
 

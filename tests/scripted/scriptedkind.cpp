@@ -6,6 +6,7 @@
 #include <QtCore/QFile>
 #include <QtCore/QThread>
 
+#include <csignal>
 #include <cstdlib>
 #include <vector>
 #include <signal.h>
@@ -139,6 +140,8 @@ QCborValue ScriptedKind::perform(const QCborValue &request, WorkerContext &conte
             throw TaskFailure("cannot write");
         if (arg[QLatin1String("crash")].toBool())
             ::_exit(3);
+        if (const int signal = int(arg[QLatin1String("raise")].toInteger()))
+            ::raise(signal); // a crash after its last words
     } else if (op == QLatin1String("big")) {
         value = QByteArray(qsizetype(arg.toInteger()), 'x');
     } else if (op == QLatin1String("alloc")) {

@@ -8,7 +8,8 @@
 //             "fail" (message), "feedback" (count), "big" (bytes),
 //             "big-feedback" / "big-message" (bytes, then a small one),
 //             "say" ({out, err}: written as they are to stdout and stderr;
-//             with crash: true the worker then exits with code 3),
+//             with crash: true the worker then exits with code 3; with
+//             raise: N it then raises signal N),
 //             "alloc" (MiB, touched),
 //             "forwarded", "env", "spawn" (forks a sleeping child, sends its
 //             pid as feedback, waits for cancellation), "run" ([program,

@@ -5,6 +5,7 @@
 
 #include <QtCore/QByteArray>
 #include <QtCore/QFile>
+#include <QtCore/QProcess>
 #include <QtCore/QString>
 
 #include <cstring>
@@ -17,6 +18,17 @@ inline QString signalName(int signal)
     if (const char *abbrev = ::sigabbrev_np(signal))
         return QStringLiteral("SIG") + QString::fromLatin1(abbrev);
     return QStringLiteral("signal %1").arg(signal);
+}
+
+//! How a process ended, as QProcess reports it: "exited with code 3", "was
+//! killed by SIGSEGV" (Tezt's string_of_process_status). On Unix a crashed
+//! process's exitCode() is the signal that ended it. The words of
+//! TaskQueue::workerExited() and of a WorkerDied outcome.
+inline QString exitStatusText(QProcess::ExitStatus status, int exitCode)
+{
+    if (status == QProcess::CrashExit)
+        return QStringLiteral("was killed by %1").arg(signalName(exitCode));
+    return QStringLiteral("exited with code %1").arg(exitCode);
 }
 
 //! How many processes the kernel's OOM killer has killed since boot

@@ -35,6 +35,13 @@ struct Task
     int priority = 0;       //!< higher runs first; equal priorities run in enqueue order
     QString name;           //!< for logs and user interfaces (Coq's AsyncTaskQueue: name_of_task)
     TaskOptions options;
+    //! 0: any worker. Otherwise the id of one live worker of the queue
+    //! (WorkerInfo::id, TaskQueue::taskStarted()) that alone runs the task,
+    //! whatever the kind's taskMatch() says: it waits while that worker is
+    //! busy, and ends WorkerDied, never retried, if the worker is not
+    //! there or quitting at enqueue() (from the event loop) or is gone
+    //! before the task ends.
+    int pinnedWorker = 0;
 };
 
 } // namespace Drover

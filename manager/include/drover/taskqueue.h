@@ -71,15 +71,28 @@ public:
         //! A message that belongs to no task was not sent because it exceeds
         //! the frame limit (Manager::setMaxFrameSize()): a worker's message
         //! from initWorker(), or a welcome that no longer fits after the
-        //! limit was lowered (that worker is killed). Everything that belongs
+        //! limit was lowered or with its per-worker environment (that
+        //! worker is killed). Everything that belongs
         //! to a task ends it MarshalError instead (docs/wire.md).
         MessageTooLarge,
+        //! A line of the workers' output could not be written to the file
+        //! setOutputTarget() chose (the disk is full, say); once per file.
+        OutputNotWritten,
     };
     Q_ENUM(Error)
 
     //! Where a worker wrote a line of workerOutput().
     enum class OutputChannel { StandardOutput, StandardError };
     Q_ENUM(OutputChannel)
+
+    //! Where a channel of the workers' output goes (rpc_parallel: Fd_redirection).
+    enum class OutputTarget {
+        Signal,       //!< workerOutput(), line by line (the default)
+        AppendToFile, //!< the end of a file, whole lines, every worker's
+        TruncateFile, //!< a file emptied by setOutputTarget(), then as AppendToFile
+        Discard,      //!< nowhere
+    };
+    Q_ENUM(OutputTarget)
 
     ~TaskQueue() override;
 
@@ -130,6 +143,18 @@ public:
     void setRequestHandler(RequestHandler handler);
     RequestHandler requestHandler() const;
 
+    //! Sends one channel of every worker's output, from now on, to a
+    //! target; `path` names the file of the two file targets and must be
+    //! empty for the others. The file is opened (created if need be) at the
+    //! call; false, with the reason in *error and the previous target kept,
+    //! if it cannot be, or the path is missing or given for no file. On
+    //! every target the last line, even without a newline, is kept (a file
+    //! gets it with a newline), and the last lines of stderr still go into
+    //! the outcome of a task whose worker died.
+    bool setOutputTarget(OutputChannel channel, OutputTarget target, const QString &path = {},
+                         QString *error = nullptr);
+    OutputTarget outputTarget(OutputChannel channel) const;
+
     //! Data every worker receives once when it starts (Nproc: env; rpc_parallel:
     //! init_arg), read with WorkerContext::workerEnvironment(). Applies to
     //! workers started afterwards. Returns false, and keeps the previous
@@ -137,6 +162,29 @@ public:
     //! feedback would exceed the frame limit.
     bool setWorkerEnvironment(const QCborValue &environment);
     QCborValue workerEnvironment() const;
+    //! A worker's own environment, from its id (rpc_parallel: an init_arg
+    //! per spawn; the id is the one of workerStarted() and of
+    //! Task::pinnedWorker).
+    using WorkerEnvironmentFunction = std::function<QCborValue(int workerId)>;
+    //! Per-worker data instead of one value: the function is called on the
+    //! queue's thread once for each worker started afterwards, when it
+    //! connects, and its result is that worker's workerEnvironment().
+    //! setWorkerEnvironment() drops it; an empty function goes back to the
+    //! value. A result over the frame limit, or a function that throws,
+    //! ends that worker before its first task (errorOccurred(), as a worker
+    //! that cannot start).
+    void setPerWorkerEnvironment(WorkerEnvironmentFunction environmentOf);
+    //! Names a request for logs and the worker table (Coq's AsyncTaskQueue:
+    //! name_of_request): called on the queue's thread with the task and the
+    //! request requestOfTask() made for the worker that takes it.
+    using RequestNamer = std::function<QString(const Task &task, const QCborValue &request)>;
+    //! Without a namer (the default), a request is named after its task:
+    //! Task::name, or "task N" when that is empty.
+    void setRequestNamer(RequestNamer namer);
+    //! The name of the request a running task's worker got; empty unless
+    //! the task is running. WorkerListModel shows it as the worker's task.
+    QString requestName(TaskId id) const;
+
     //! Changes the priority of a queued task (Coq's AsyncTaskQueue: set_order). Returns
     //! false if it is not queued any more.
     bool setPriority(TaskId id, int priority);
@@ -324,12 +372,23 @@ Q_SIGNALS:
     //! from the event loop, before that task's taskFinished().
     void workerIdle(int workerId);
     //! The worker's process is gone and reaped; status is human-readable
-    //! ("exited with code 3", "was killed by SIGKILL", "failed to start: ...").
+    //! ("exited with code 3", "was killed by SIGKILL": exitStatusText(),
+    //! "failed to start: ...", or why Drover killed it).
     //! For a task that dies with its worker, this comes before the task's
     //! taskFinished() (or its retry's taskStarted()). Once per worker, from
     //! the event loop (destroying the queue reaps its workers silently).
     void workerExited(int workerId, const QString &status);
-    //! Output the worker wrote, one line at a time (without its newline),
+    //! Right after workerExited(), for a worker whose end nobody asked for
+    //! (Tezt's Scheduler: on_unexpected_worker_exit): it crashed, exited on
+    //! its own, failed to start, was killed from outside Drover, or Drover
+    //! killed it for a fault (a protocol error, silent heartbeats, no
+    //! hello). Not for the exits Drover asked for: told to quit (retired,
+    //! idle too long, recycled, the pool shrank, a stop), terminate(), a
+    //! kill control (killWorker() ...), or the signal of its task's
+    //! timeout or of a cancel's grace. From the event loop.
+    void workerExitedUnexpectedly(int workerId, const QString &status);
+    //! Output the worker wrote on a channel whose target is Signal (the
+    //! default; setOutputTarget()), one line at a time (without its newline),
     //! with the channel it came on, in order on each channel. A last line
     //! without a newline (a crash message, typically) comes when the
     //! worker ends, before its workerExited(). From the event loop. (The

@@ -188,11 +188,11 @@ void WorkerListModel::addQueue(TaskQueue *queue)
         d->update(queue, id, [](WorkerRow &r) { r.state = WorkerInfo::State::Idle; });
     });
     connect(queue, &TaskQueue::workerBusy, this, [this, queue](int id, TaskId task) {
-        const std::optional<Task> t = queue->task(task);
+        const QString name = queue->requestName(task);
         d->update(queue, id, [&](WorkerRow &r) {
             r.state = WorkerInfo::State::Busy;
             r.task = task;
-            r.taskName = t && !t->name.isEmpty() ? t->name : QStringLiteral("task %1").arg(task);
+            r.taskName = name.isEmpty() ? QStringLiteral("task %1").arg(task) : name;
             r.since.start();
         });
     });

@@ -30,15 +30,6 @@ QString workerEndText(QProcess::ExitStatus status, int exitCode, qint64 addressS
     return text;
 }
 
-QString exitStatusText(QProcess::ExitStatus status, int exitCode)
-{
-    // On Unix QProcess reports the terminating signal as the exit code of a
-    // crashed process.
-    if (status == QProcess::CrashExit)
-        return QStringLiteral("was killed by %1").arg(signalName(exitCode));
-    return QStringLiteral("exited with code %1").arg(exitCode);
-}
-
 bool signalProcessGroup(qint64 pid, int signal)
 {
     if (pid <= 0)

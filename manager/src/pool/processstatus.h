@@ -7,9 +7,6 @@
 
 namespace Drover::Internal {
 
-//! "exited with code 3", "was killed by SIGKILL" (Tezt's string_of_process_status).
-QString exitStatusText(QProcess::ExitStatus status, int exitCode);
-
 //! How a worker ended, for a person: exitStatusText(), and what memory had
 //! to do with it - the exit code of an allocation that failed
 //! (Wire::OutOfMemoryExitCode), or a SIGKILL nobody in Drover sent while
@@ -18,7 +15,8 @@ QString exitStatusText(QProcess::ExitStatus status, int exitCode);
 QString workerEndText(QProcess::ExitStatus status, int exitCode, qint64 addressSpaceLimit, qint64 oomKillsAtStart,
                       bool killedByDrover);
 
-// signalName() and kernelOomKills(), which plugins use too.
+// exitStatusText(), signalName() and kernelOomKills(), which plugins use too.
+using Drover::exitStatusText;
 using Drover::kernelOomKills;
 using Drover::signalName;
 

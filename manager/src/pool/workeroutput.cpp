@@ -9,6 +9,8 @@ namespace Drover::Internal {
 
 namespace {
 constexpr int RecentErrorLines = 5;
+// A line of the last words longer than this is cut (a dump on one line).
+constexpr qsizetype RecentErrorLineLength = 300;
 } // namespace
 
 void WorkerProcess::readOutput(QProcess::ProcessChannel channel, bool atEnd)
@@ -35,7 +37,9 @@ void WorkerProcess::emitOutputLine(QProcess::ProcessChannel channel, const char 
         --size; // ssh ends its own lines with "\r\n"
     const QString line = QString::fromLocal8Bit(data, size);
     if (channel == QProcess::StandardError) {
-        m_recentErrors.append(line);
+        m_recentErrors.append(line.size() > RecentErrorLineLength
+                                  ? line.left(RecentErrorLineLength) + QStringLiteral("...")
+                                  : line);
         if (m_recentErrors.size() > RecentErrorLines)
             m_recentErrors.removeFirst();
     }

@@ -156,6 +156,7 @@ void WorkerProcess::beginTask(TaskId task)
     m_info.state = WorkerInfo::State::Busy;
     m_info.currentTask = task;
     m_idleTimer.stop();
+    m_recentErrors.clear(); // the last words of a crash are this task's
 }
 
 void WorkerProcess::endTask(bool answered)

@@ -119,6 +119,20 @@ public:
     //! A user's kill control reached it: its death is no start failure.
     void markSignalledByUser() { m_signalledByUser = true; }
     bool wasSignalledByUser() const { return m_signalledByUser; }
+    //! The queue signalled it on purpose: its task's deadline, or the end
+    //! of a cancel's grace.
+    void markSignalledByQueue() { m_signalledByQueue = true; }
+    //! Whether its end was asked for: told to quit (retired, recycled, idle
+    //! too long, stopped) or terminated, a user's kill control, or a signal
+    //! of its task's deadline or cancel grace. Not when it crashed, exited
+    //! on its own, was killed from outside, or killed by Drover for a fault
+    //! (deathReason()).
+    bool endWasAsked() const { return m_quitting || m_signalledByUser || m_signalledByQueue; }
+
+    //! The last lines (at most a few, each cut short) it wrote on stderr
+    //! since its current or last task began (since it started, before any
+    //! task): what a crash said.
+    QStringList lastWords() const { return m_recentErrors; }
 
     //! The signal that ended the worker, 0 if it exited or is alive.
     int terminatingSignal() const;
@@ -182,6 +196,7 @@ private:
     bool m_finished = false;
     bool m_everConnected = false;
     bool m_signalledByUser = false;
+    bool m_signalledByQueue = false;
     bool m_remote = false;
     qint64 m_oomKillsAtStart = -1;
     qint64 m_addressSpaceLimit = 0;

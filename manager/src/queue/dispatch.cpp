@@ -71,7 +71,7 @@ void TaskQueuePrivate::dispatch()
     Scheduler::PoolCounts counts;
     counts.maxWorkers = maxWorkers;
     counts.spareTarget = m_sparesWanted ? warmSpares : 0;
-    counts.queued = book.pending().size();
+    counts.queued = book.pending().size() - book.pinnedQueued(); // a new worker cannot take a pinned task
     counts.backingOff = m_backoff.isWaiting();
     counts.topUpDue = m_spareTopUp;
     for (const auto &[id, w] : pool.workers()) {
@@ -125,6 +125,13 @@ void TaskQueuePrivate::dispatch()
     }
 }
 
+QString TaskQueuePrivate::nameOfRequest(const Task &task, const QCborValue &request) const
+{
+    if (requestNamer)
+        return requestNamer(task, request);
+    return task.name.isEmpty() ? QStringLiteral("task %1").arg(task.id) : task.name;
+}
+
 void TaskQueuePrivate::reportQueueEmptied(WorkerProcess *candidate)
 {
     if (stopped || draining || !book.pending().isEmpty())
@@ -154,7 +161,7 @@ bool TaskQueuePrivate::assign(WorkerProcess *w)
 {
     const WorkerStatus status = statusOf(w);
     m_waitingForSlot = false;
-    while (const std::optional<TaskId> chosen = Scheduler::chooseTask(book, *taskKind, status)) {
+    while (const std::optional<TaskId> chosen = Scheduler::chooseTask(book, *taskKind, status, w->id())) {
         // A job slot of the machine first (docs/jobserver.md); without one
         // the task stays queued until JobSlots::slotFreed().
         if (!manager->jobSlots.take()) {
@@ -186,6 +193,8 @@ bool TaskQueuePrivate::assign(WorkerProcess *w)
             continue;
         }
         book.markRunning(record, w->id());
+        record.requestName = nameOfRequest(record.task, *request);
+        qCDebug(lcQueue).noquote() << kind << ": worker" << w->id() << "runs" << record.requestName;
         w->beginTask(id);
         m_deadlines.armRunLimits(record, w->id());
         emit q->taskStarted(id, w->id());

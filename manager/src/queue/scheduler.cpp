@@ -6,7 +6,7 @@
 
 namespace Drover::Internal::Scheduler {
 
-std::optional<TaskId> chooseTask(const TaskBook &book, TaskKind &kind, const WorkerStatus &status)
+std::optional<TaskId> chooseTask(const TaskBook &book, TaskKind &kind, const WorkerStatus &status, int workerId)
 {
     std::optional<TaskId> best;
     int bestAffinity = 0;
@@ -17,6 +17,11 @@ std::optional<TaskId> chooseTask(const TaskBook &book, TaskKind &kind, const Wor
         if (best && (it->priority < bestPriority || ++scanned > AffinityWindow))
             break;
         const Task &task = book.task(it->id);
+        if (task.pinnedWorker != 0) {
+            if (task.pinnedWorker == workerId)
+                return it->id; // the caller chose this worker
+            continue;
+        }
         if (!kind.taskMatch(status, task))
             continue;
         if (status.fresh)

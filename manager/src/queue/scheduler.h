@@ -20,8 +20,10 @@ inline constexpr int AffinityWindow = 64;
 //! The queued task a worker in this state takes: the first it matches in
 //! queued order, or for an Old worker the one of highest affinity among
 //! the first AffinityWindow it matches at the top priority it matches.
-//! nullopt when it matches none.
-std::optional<TaskId> chooseTask(const TaskBook &book, TaskKind &kind, const WorkerStatus &status);
+//! nullopt when it matches none. A task pinned to a worker
+//! (Task::pinnedWorker) goes to that worker, `workerId`, in queued order
+//! whatever taskMatch() says, and to no other.
+std::optional<TaskId> chooseTask(const TaskBook &book, TaskKind &kind, const WorkerStatus &status, int workerId = 0);
 
 //! The pool as dispatch sees it once idle workers have taken what they can.
 struct PoolCounts
@@ -33,7 +35,7 @@ struct PoolCounts
     int busy = 0;            //!< of those, running a task
     int freshIdle = 0;       //!< of those, idle and fresh
     int oldIdle = 0;         //!< of those, idle and Old
-    qsizetype queued = 0;    //!< tasks waiting
+    qsizetype queued = 0;    //!< tasks waiting that any worker may take (not pinned to one)
     bool backingOff = false; //!< workers are dying young: start none now
     bool topUpDue = false;   //!< the spare top-up delay has passed
 };

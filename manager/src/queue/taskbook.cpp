@@ -13,6 +13,8 @@ TaskRecord &TaskBook::add(Task task, std::unique_ptr<TaskHooks> hooks, bool batc
     record.hooks = std::move(hooks);
     record.batch = batch;
     m_pending.insert(id, priority);
+    if (record.task.pinnedWorker != 0)
+        ++m_pinnedQueued;
     return record;
 }
 
@@ -43,6 +45,8 @@ void TaskBook::requeue(TaskRecord &record)
     record.state = TaskRecord::State::Queued;
     record.workerId = -1;
     m_pending.insert(record.task.id, record.task.priority);
+    if (record.task.pinnedWorker != 0)
+        ++m_pinnedQueued;
 }
 
 bool TaskBook::setPriority(TaskId id, int priority)
@@ -66,7 +70,7 @@ std::optional<TaskBook::Ended> TaskBook::close(TaskId id, Outcome outcome, const
     m_records.erase(it);
     TaskRecord &record = ended.record;
     if (record.state == TaskRecord::State::Queued)
-        m_pending.remove(id, record.task.priority);
+        unqueue(record);
     TaskResult &result = ended.result;
     result.outcome = outcome;
     result.response = response;

@@ -29,6 +29,7 @@ struct TaskRecord
     bool timedOut = false;
     bool batch = false;                 // a map() chunk: the request is run element by element
     bool waitingForSlot = false;        // chosen by a ready worker, no job slot free (docs/jobserver.md)
+    QString requestName;                // while running (TaskQueue::requestName())
     std::unique_ptr<TaskHooks> hooks;   // only when given
     QElapsedTimer clock;                // since the first start
     // Deadlines (deadlines.h), only while running and only if asked for.
@@ -54,7 +55,11 @@ public:
     const Task &task(TaskId id) const { return m_records.at(id).task; }
 
     //! Takes a queued task out of the queued order (it is about to be sent).
-    void unqueue(TaskRecord &record) { m_pending.remove(record.task.id, record.task.priority); }
+    void unqueue(TaskRecord &record)
+    {
+        if (m_pending.remove(record.task.id, record.task.priority) && record.task.pinnedWorker != 0)
+            --m_pinnedQueued;
+    }
     //! The request went to a worker.
     void markRunning(TaskRecord &record, int workerId);
     //! Its worker died and it runs again: back into the queued order.
@@ -71,6 +76,9 @@ public:
     std::optional<Ended> close(TaskId id, Outcome outcome, const QString &message, const QCborValue &response);
 
     const PendingTasks &pending() const { return m_pending; }
+    //! How many queued tasks are pinned to one worker (Task::pinnedWorker):
+    //! no other worker can take them.
+    qsizetype pinnedQueued() const { return m_pinnedQueued; }
     //! The queued tasks in the order they are offered.
     QList<TaskId> queuedIds() const;
     //! Every live task, by id; the running ones only when runningOnly.
@@ -79,6 +87,7 @@ public:
 private:
     std::unordered_map<TaskId, TaskRecord> m_records;
     PendingTasks m_pending;
+    qsizetype m_pinnedQueued = 0;
 };
 
 } // namespace Drover::Internal

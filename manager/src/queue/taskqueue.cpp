@@ -43,6 +43,24 @@ void TaskQueue::setRequestHandler(RequestHandler handler) { d->requestHandler = 
 RequestHandler TaskQueue::requestHandler() const { return d->requestHandler; }
 bool TaskQueue::setWorkerEnvironment(const QCborValue &environment) { return d->setWorkerEnvironment(environment); }
 QCborValue TaskQueue::workerEnvironment() const { return d->workerEnvironment; }
+void TaskQueue::setRequestNamer(RequestNamer namer) { d->requestNamer = std::move(namer); }
+
+QString TaskQueue::requestName(TaskId id) const
+{
+    const TaskRecord *record = d->book.find(id);
+    return record && record->state == TaskRecord::State::Running ? record->requestName : QString();
+}
+
+void TaskQueue::setPerWorkerEnvironment(WorkerEnvironmentFunction environmentOf)
+{
+    d->environmentOf = std::move(environmentOf);
+}
+
+bool TaskQueue::setOutputTarget(OutputChannel channel, OutputTarget target, const QString &path, QString *error)
+{
+    return d->output.set(channel, target, path, error);
+}
+TaskQueue::OutputTarget TaskQueue::outputTarget(OutputChannel channel) const { return d->output.target(channel); }
 
 void TaskQueue::clear() { cancel(d->book.queuedIds()); }
 

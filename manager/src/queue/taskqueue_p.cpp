@@ -50,10 +50,16 @@ TaskId TaskQueuePrivate::enqueue(Task task, std::unique_ptr<TaskHooks> hooks, bo
 {
     const TaskId id = manager->nextTaskId();
     task.id = id;
+    const int pinned = task.pinnedWorker;
     book.add(std::move(task), std::move(hooks), batch);
     m_sparesWanted = true;
     emit q->taskQueued(id);
-    if (stopped) // still one outcome, still never from inside enqueue()
+    if (pinned != 0 && !canRunPinned(pinned))
+        QMetaObject::invokeMethod(q, [this, id, pinned] {
+            finishTask(id, Outcome::WorkerDied, QStringLiteral("it is pinned to worker %1, which is not a live worker "
+                                                                "of the %2 queue").arg(pinned).arg(kind));
+        }, Qt::QueuedConnection);
+    else if (stopped) // still one outcome, still never from inside enqueue()
         QMetaObject::invokeMethod(q, [this, id] {
             if (stopped) // not if start() came first
                 cancel(id);
@@ -61,6 +67,23 @@ TaskId TaskQueuePrivate::enqueue(Task task, std::unique_ptr<TaskHooks> hooks, bo
     else
         scheduleDispatch();
     return id;
+}
+
+bool TaskQueuePrivate::canRunPinned(int workerId) const
+{
+    const WorkerProcess *w = pool.worker(workerId);
+    return w && !w->isQuitting();
+}
+
+void TaskQueuePrivate::endTasksPinnedTo(int workerId, const QString &why)
+{
+    if (book.pinnedQueued() == 0)
+        return; // the common case costs nothing
+    for (TaskId id : book.queuedIds()) {
+        const TaskRecord *record = book.find(id);
+        if (record && record->task.pinnedWorker == workerId)
+            finishTask(id, Outcome::WorkerDied, QStringLiteral("its worker %1 %2").arg(workerId).arg(why));
+    }
 }
 
 bool TaskQueuePrivate::cancel(TaskId id, bool interrupt)
@@ -143,6 +166,7 @@ bool TaskQueuePrivate::broadcast(const Wire::Broadcast &message)
 
 bool TaskQueuePrivate::setWorkerEnvironment(const QCborValue &environment)
 {
+    environmentOf = nullptr;
     const qint64 bytes = encodedSize(environment);
     if (!welcomeFits(forwarded, m_forwardedBytes, environment, bytes)) {
         qCWarning(lcQueue).noquote() << kind << ": a worker environment of" << bytes

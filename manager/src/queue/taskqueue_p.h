@@ -5,6 +5,7 @@
 #include "pool/startbackoff.h"
 #include "pool/workerpool.h"
 #include "queue/deadlines.h"
+#include "queue/outputroutes.h"
 #include "queue/taskbook.h"
 #include "wire/messages.h"
 
@@ -46,7 +47,13 @@ public:
     //! False when a value to forward would not fit in a welcome (not kept).
     bool broadcast(const Wire::Broadcast &message);
     //! False when the environment would not fit in a welcome (not kept).
+    //! Drops a per-worker function.
     bool setWorkerEnvironment(const QCborValue &environment);
+    //! Whether a task pinned to this worker may wait for it: it is there
+    //! and not quitting.
+    bool canRunPinned(int workerId) const;
+    //! Every queued task pinned to a worker that is gone ends WorkerDied.
+    void endTasksPinnedTo(int workerId, const QString &why);
     void stop(StopMode mode);
     void start();
     //! Kills and reaps every worker now and cancels every task with `why`.
@@ -74,7 +81,10 @@ public:
     WorkerPool pool;
     QCborArray forwarded;
     QCborValue workerEnvironment;
+    TaskQueue::WorkerEnvironmentFunction environmentOf; //!< per worker, instead of workerEnvironment
     RequestHandler requestHandler;
+    TaskQueue::RequestNamer requestNamer;
+    OutputRoutes output;
 
     int maxWorkers = 1;
     int warmSpares = 0;
@@ -102,6 +112,8 @@ private:
     bool assign(WorkerProcess *w);
     //! taskWaitingForSlot() for m_slotCandidate, once per attempt.
     void reportWaitingForSlot();
+    //! The request's name (TaskQueue::setRequestNamer()).
+    QString nameOfRequest(const Task &task, const QCborValue &request) const;
     //! queueEmptied() if nothing is queued and a worker could take work:
     //! `candidate` if it is idle, else another idle one, else 0 when the
     //! pool has room to start one.

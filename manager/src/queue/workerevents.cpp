@@ -27,6 +27,16 @@ WorkerStatus statusOf(const WorkerProcess *w)
     const WorkerInfo &info = w->info();
     return info.fresh ? WorkerStatus::makeFresh() : WorkerStatus::makeOld(info.competence);
 }
+
+//! The death of a task's worker, with what it last said on stderr: "was
+//! killed by SIGSEGV; its last words on stderr: ... | ...".
+QString deathWithLastWords(const QString &reason, const WorkerProcess *w)
+{
+    const QStringList words = w->lastWords();
+    if (words.isEmpty())
+        return reason;
+    return QStringLiteral("%1; its last words on stderr: %2").arg(reason, words.join(QLatin1String(" | ")));
+}
 } // namespace
 
 void TaskQueuePrivate::connectPool()
@@ -35,9 +45,13 @@ void TaskQueuePrivate::connectPool()
     connect(&pool, &WorkerPool::messageReceived, this, &TaskQueuePrivate::onMessage);
     connect(&pool, &WorkerPool::idleTooLong, this, &TaskQueuePrivate::onIdleTooLong);
     connect(&pool, &WorkerPool::outputLine, q, [this](int workerId, const QString &line, QProcess::ProcessChannel channel) {
-        emit q->workerOutput(workerId, line,
-                             channel == QProcess::StandardError ? TaskQueue::OutputChannel::StandardError
-                                                                : TaskQueue::OutputChannel::StandardOutput);
+        const TaskQueue::OutputChannel on = channel == QProcess::StandardError ? TaskQueue::OutputChannel::StandardError
+                                                                                : TaskQueue::OutputChannel::StandardOutput;
+        QString failure;
+        if (output.deliver(on, line, &failure))
+            emit q->workerOutput(workerId, line, on);
+        else if (!failure.isEmpty())
+            emit q->errorOccurred(failure, TaskQueue::Error::OutputNotWritten);
     });
     connect(&pool, &WorkerPool::workerFinished, this, &TaskQueuePrivate::onWorkerFinished);
     connect(&pool, &WorkerPool::killTimedOut, q, &TaskQueue::workerKillTimedOut);
@@ -46,10 +60,23 @@ void TaskQueuePrivate::connectPool()
 void TaskQueuePrivate::onConnected(WorkerProcess *w)
 {
     m_backoff.workerConnected();
-    if (!w->send(Wire::Welcome{manager->maxFrameSize, forwarded, workerEnvironment})) {
-        // Only when the limit was lowered after the values were kept.
-        const QString why = QStringLiteral("the forwarded feedback and worker environment exceed the frame limit "
-                                           "of %1 bytes").arg(manager->maxFrameSize);
+    QCborValue environment = workerEnvironment;
+    if (environmentOf) {
+        try {
+            environment = environmentOf(w->id());
+        } catch (const std::exception &e) {
+            const QString why = QStringLiteral("the per-worker environment function failed: %1")
+                                    .arg(QString::fromLocal8Bit(e.what()));
+            w->kill(why); // its death says why, as a worker that cannot start
+            return;
+        }
+    }
+    if (!w->send(Wire::Welcome{manager->maxFrameSize, forwarded, environment})) {
+        // When the limit was lowered after the values were kept, or a
+        // per-worker environment is too big.
+        const QString why = QStringLiteral("the forwarded feedback and a worker environment of %1 bytes exceed the "
+                                           "frame limit of %2 bytes")
+                                .arg(environment.toCbor().size()).arg(manager->maxFrameSize);
         w->kill(why);
         emit q->errorOccurred(QStringLiteral("worker %1 cannot be welcomed: %2").arg(w->id()).arg(why),
                               TaskQueue::Error::MessageTooLarge);
@@ -258,6 +285,7 @@ void TaskQueuePrivate::onDeadline(TaskId id, int workerId, Deadlines::Kind kind)
         record->timedOut = true;
         qCInfo(lcQueue).noquote() << this->kind << ": task" << id << "ran past" << ms(options.termTimeout)
                                   << "; sending" << signalName(options.termSignal);
+        w->markSignalledByQueue();
         w->signalGroup(options.termSignal);
         if (options.killTimeout > 0ms)
             m_deadlines.arm(*record, Deadlines::Kind::Kill, options.killTimeout, workerId);
@@ -267,6 +295,7 @@ void TaskQueuePrivate::onDeadline(TaskId id, int workerId, Deadlines::Kind kind)
     case Deadlines::Kind::Kill:
         record->timedOut = true;
         qCInfo(lcQueue).noquote() << this->kind << ": task" << id << "still running; sending SIGKILL";
+        w->markSignalledByQueue();
         w->signalGroup(SIGKILL);
         if (record->hooks && record->hooks->onKillTimeout)
             record->hooks->onKillTimeout(TaskContext(q, id, workerId));
@@ -275,6 +304,7 @@ void TaskQueuePrivate::onDeadline(TaskId id, int workerId, Deadlines::Kind kind)
         const int signal = record->interruptRequested ? SIGINT : SIGKILL;
         qCInfo(lcQueue).noquote() << this->kind << ": task" << id << "did not stop within" << ms(cancelGrace)
                                   << "; sending" << signalName(signal);
+        w->markSignalledByQueue();
         w->signalGroup(signal);
         return;
     }
@@ -288,11 +318,15 @@ void TaskQueuePrivate::onWorkerFinished(WorkerProcess *w, const QString &status)
     const TaskId current = w->currentTask();
     const QString reason = w->deathReason().isEmpty() ? status
                                                       : QStringLiteral("%1 (%2)").arg(w->deathReason(), status);
+    const TaskRecord *running = current != 0 ? book.find(current) : nullptr;
+    const QString during = running ? QStringLiteral(" while running %1").arg(running->requestName) : QString();
     if (status == QLatin1String("exited with code 0") && wasQuitting)
-        qCDebug(lcQueue).noquote() << kind << ": worker" << workerId << reason;
+        qCDebug(lcQueue).noquote() << kind << ": worker" << workerId << reason + during;
     else
-        qCInfo(lcQueue).noquote() << kind << ": worker" << workerId << reason;
+        qCInfo(lcQueue).noquote() << kind << ": worker" << workerId << reason + during;
     emit q->workerExited(workerId, reason);
+    if (!w->endWasAsked())
+        emit q->workerExitedUnexpectedly(workerId, reason);
 
     bool requeued = false;
     if (current != 0) {
@@ -305,14 +339,14 @@ void TaskQueuePrivate::onWorkerFinished(WorkerProcess *w, const QString &status)
                                                                       : record.task.options.killTimeout;
             finishTask(current, Outcome::TimedOut,
                        QStringLiteral("timed out after %1; its worker %2").arg(ms(limit), reason), {}, false);
-        } else if (!stopped && record.attempts <= record.task.options.retries) {
+        } else if (!stopped && record.attempts <= record.task.options.retries && record.task.pinnedWorker == 0) {
             requeued = true;
             qCInfo(lcQueue).noquote() << kind << ": retrying task" << current << "(attempt" << record.attempts + 1
                                       << "of" << record.task.options.retries + 1 << ")";
             book.requeue(record);
             manager->jobSlots.release(); // it takes one again when it runs again
         } else {
-            finishTask(current, Outcome::WorkerDied, reason, {}, false);
+            finishTask(current, Outcome::WorkerDied, deathWithLastWords(reason, w), {}, false);
         }
         if (!requeued) {
             reportQueueEmptied(nullptr);
@@ -322,6 +356,7 @@ void TaskQueuePrivate::onWorkerFinished(WorkerProcess *w, const QString &status)
     } else if (w->everConnected() && !wasQuitting) {
         taskKind->onTaskEnded(std::nullopt, EndReason::WorkerDied);
     }
+    endTasksPinnedTo(workerId, QStringLiteral("is gone: %1").arg(reason));
 
     // A worker that dies before finishing any task starts a crash loop when
     // it had no task (the program or the plugin is broken) or its task runs

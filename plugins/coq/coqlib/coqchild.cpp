@@ -237,8 +237,8 @@ QString CoqChild::exitDescription() const
     if (!m_reaped)
         return QStringLiteral("is running");
     if (WIFEXITED(m_status))
-        return QStringLiteral("exited with code %1").arg(WEXITSTATUS(m_status));
-    return QStringLiteral("was killed by %1").arg(Drover::signalName(WTERMSIG(m_status)));
+        return Drover::exitStatusText(QProcess::NormalExit, WEXITSTATUS(m_status));
+    return Drover::exitStatusText(QProcess::CrashExit, WTERMSIG(m_status));
 }
 
 bool CoqChild::killedBySignal(int signal) const
