@@ -75,6 +75,13 @@ bool TaskQueuePrivate::cancel(TaskId id, bool interrupt)
     if (!w)
         return false;
     record->interruptRequested = record->interruptRequested || interrupt;
+    if (record->state == TaskRecord::State::Held) {
+        // Cancelled once the worker gives it back, or as a running task if
+        // it had begun it (prefetch.cpp).
+        record->cancelRequested = true;
+        withdrawHeld(w);
+        return true;
+    }
     if (record->cancelRequested)
         return true;
     record->cancelRequested = true;
@@ -160,7 +167,7 @@ bool TaskQueuePrivate::signalWorker(int workerId, int signal)
         return false;
     w->markSignalledByUser();
     if (signal == SIGINT) {
-        if (const TaskId task = w->currentTask())
+        if (const TaskId task = w->currentTask(); task && runsOn(w, task))
             return cancel(task, true); // cooperatively first
     }
     w->stopping();
@@ -193,7 +200,7 @@ void TaskQueuePrivate::finishTask(TaskId id, Outcome outcome, const QString &mes
     emit q->taskFinished(id, ended->result);
     // Its job slot goes back after the outcome is out, so that whoever
     // records the task's end does so before another process may start one.
-    if (ended->record.state == TaskRecord::State::Running)
+    if (ended->record.state != TaskRecord::State::Queued)
         manager->jobSlots.release();
     if (reportDrained && book.isEmpty())
         emit q->drained();
@@ -223,6 +230,22 @@ void TaskQueuePrivate::stop(StopMode mode)
     const bool terminate = mode == Mode::Terminate;
     m_terminated = terminate;
     finishQueued(Outcome::Cancelled, QStringLiteral("the queue was stopped"));
+    // Held tasks have not started: they end as queued ones do, and their
+    // workers are asked not to begin them. Terminated, they end with their
+    // workers, Cancelled.
+    QList<TaskId> heldTasks;
+    for (const auto &[id, w] : pool.workers()) {
+        TaskRecord *held = w->heldTask() ? book.find(w->heldTask()) : nullptr;
+        if (!held || held->state != TaskRecord::State::Held)
+            continue;
+        held->cancelRequested = true;
+        if (!terminate) {
+            withdrawHeld(w);
+            heldTasks << held->task.id;
+        }
+    }
+    for (TaskId id : std::as_const(heldTasks))
+        finishTask(id, Outcome::Cancelled, QStringLiteral("the queue was stopped"));
     stopped = true;
     m_backoff.stop();
     for (TaskId id : book.ids(true)) {
