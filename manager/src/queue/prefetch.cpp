@@ -54,40 +54,63 @@ void TaskQueuePrivate::prefetchFor(int takers)
     for (int id : std::as_const(busy)) {
         if (book.pending().size() <= takers)
             return;
-        WorkerProcess *w = pool.worker(id);
-        if (!w || !mayHold(w))
+        if (WorkerProcess *w = pool.worker(id); w && mayHold(w))
+            holdNext(w);
+    }
+}
+
+void TaskQueuePrivate::prefetchAfterAnswer(WorkerProcess *w)
+{
+    if (!prefetch || stopped || manager->jobSlots.source() || book.pending().isEmpty() || !mayHold(w))
+        return;
+    // As dispatch() counts them: idle and starting workers take queued
+    // tasks first, while the pool runs fewer than maxWorkers tasks.
+    int busy = 0;
+    int takers = 0;
+    for (const auto &[id, other] : pool.workers()) {
+        if (other->isQuitting())
             continue;
-        const WorkerStatus status = statusOf(w);
-        while (const std::optional<TaskId> chosen = Scheduler::chooseTask(book, *taskKind, status)) {
-            if (!manager->jobSlots.take())
+        if (other->info().state == WorkerInfo::State::Busy)
+            ++busy;
+        else if (other->isIdle() || other->info().state == WorkerInfo::State::Starting)
+            ++takers;
+    }
+    if (book.pending().size() > (busy < maxWorkers ? std::min(maxWorkers - busy, takers) : 0))
+        holdNext(w);
+}
+
+void TaskQueuePrivate::holdNext(WorkerProcess *w)
+{
+    const WorkerStatus status = statusOf(w);
+    while (const std::optional<TaskId> chosen = Scheduler::chooseTask(book, *taskKind, status)) {
+        if (!manager->jobSlots.take())
+            return;
+        const TaskId task = *chosen;
+        TaskRecord &record = *book.find(task);
+        book.unqueue(record);
+        const std::optional<QCborValue> request = taskKind->requestOfTask(status, record.task);
+        if (!request) {
+            manager->jobSlots.release();
+            finishTask(task, Outcome::Dropped, QStringLiteral("the task kind found the task obsolete"));
+            if (stopped || !mayHold(w))
                 return;
-            const TaskId task = *chosen;
-            TaskRecord &record = *book.find(task);
-            book.unqueue(record);
-            const std::optional<QCborValue> request = taskKind->requestOfTask(status, record.task);
-            if (!request) {
-                manager->jobSlots.release();
-                finishTask(task, Outcome::Dropped, QStringLiteral("the task kind found the task obsolete"));
-                if (stopped || !mayHold(w))
-                    break;
-                continue;
-            }
-            if (!w->send(Wire::Request{qint64(task), *request, record.batch})) {
-                manager->jobSlots.release();
-                const QString reason = QStringLiteral("the request exceeds the frame limit of %1 bytes")
-                                           .arg(manager->maxFrameSize);
-                taskKind->onMarshalError(reason, record.task);
-                finishTask(task, Outcome::MarshalError, reason);
-                if (stopped || !mayHold(w))
-                    break;
-                continue;
-            }
-            book.markHeld(record, w->id());
-            w->hold(task);
-            qCDebug(lcQueue).noquote() << kind << ": worker" << w->id() << "holds task" << task << "behind task"
-                                       << w->currentTask();
-            break;
+            continue;
         }
+        if (!w->send(Wire::Request{qint64(task), *request, record.batch})) {
+            manager->jobSlots.release();
+            const QString reason = QStringLiteral("the request exceeds the frame limit of %1 bytes")
+                                       .arg(manager->maxFrameSize);
+            taskKind->onMarshalError(reason, record.task);
+            finishTask(task, Outcome::MarshalError, reason);
+            if (stopped || !mayHold(w))
+                return;
+            continue;
+        }
+        book.markHeld(record, w->id());
+        w->hold(task);
+        qCDebug(lcQueue).noquote() << kind << ": worker" << w->id() << "holds task" << task << "behind task"
+                                   << w->currentTask();
+        return;
     }
 }
 
@@ -99,6 +122,10 @@ void TaskQueuePrivate::keepHeldInOrder()
             continue;
         const TaskRecord *record = book.find(held);
         if (!record || record->state != TaskRecord::State::Held || record->workerId != id)
+            continue;
+        // No queued task of a higher priority at all (the usual case): no
+        // need to ask the kind.
+        if (book.pending().isEmpty() || book.pending().begin()->priority <= record->task.priority)
             continue;
         const std::optional<TaskId> first = Scheduler::chooseTask(book, *taskKind, statusOf(w));
         if (first && book.task(*first).priority > record->task.priority) {
@@ -138,8 +165,12 @@ void TaskQueuePrivate::startTask(WorkerProcess *w, TaskRecord &record)
 
 void TaskQueuePrivate::afterCurrentTask(WorkerProcess *w)
 {
-    if (w->heldTask() != 0 && !w->isWithdrawing())
+    if (w->heldTask() != 0 && !w->isWithdrawing()) {
         heldBegan(w);
+        // The next one at once, not a turn of the event loop later: the
+        // worker may be done with this one before dispatch() runs.
+        prefetchAfterAnswer(w);
+    }
 }
 
 void TaskQueuePrivate::heldBegan(WorkerProcess *w)

@@ -112,6 +112,10 @@ private:
     //! Sends a busy worker the next task it matches while more are queued
     //! than `takers` (idle and starting workers that may take them).
     void prefetchFor(int takers);
+    //! The same for one worker whose held task just began.
+    void prefetchAfterAnswer(WorkerProcess *w);
+    //! Sends w the next task it matches, to hold.
+    void holdNext(WorkerProcess *w);
     //! A held task that a queued one of higher priority outranks is given back.
     void keepHeldInOrder();
     //! Asks the worker for its held task back (once; Withdrawn answers).
