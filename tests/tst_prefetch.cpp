@@ -199,26 +199,71 @@ private slots:
             QCOMPARE(busy.at(i), qMakePair(worker, expected.at(i)));
     }
 
-    // cancel() of a held task: it ends Cancelled once the worker gives it
-    // back, while the task before it still runs; it never starts.
+    // cancel() and clear() end a held task at once, as a queued one, while
+    // the task before it still runs; it never starts, and the worker is
+    // free of it (it takes the next task).
+    void cancelHeld_data()
+    {
+        QTest::addColumn<bool>("clear");
+        QTest::newRow("cancel()") << false;
+        QTest::newRow("clear()") << true;
+    }
     void cancelHeld()
     {
+        QFETCH(bool, clear);
         const int worker = warmUp();
         QVERIFY(worker > 0);
         const TaskId a = m_queue->enqueue(persistent(QStringLiteral("port")));
         const TaskId b = m_queue->enqueue(persistent(QStringLiteral("echo")));
         QTRY_COMPARE_WITH_TIMEOUT(heldBy(worker), b, 60000);
-        QVERIFY(m_queue->cancel(b));
-        QVERIFY(m_recorder->waitFor(b));
+        if (clear)
+            m_queue->clear();
+        else
+            QVERIFY(m_queue->cancel(b));
+        QVERIFY(m_recorder->results.contains(b)); // before cancel() returned
         QCOMPARE(m_recorder->result(b).outcome, Outcome::Cancelled);
         QCOMPARE(m_recorder->result(b).message, QStringLiteral("cancelled before it started"));
         QCOMPARE(m_recorder->result(b).attempts, 0);
         QVERIFY(!m_recorder->results.contains(a));
-        QVERIFY(!m_started.contains(b));
-        QCOMPARE(heldBy(worker), TaskId(0));
+        QTRY_COMPARE_WITH_TIMEOUT(heldBy(worker), TaskId(0), 60000);
+        const TaskId c = m_queue->enqueue(persistent(QStringLiteral("echo")));
         QVERIFY(m_queue->sendMessage(a, QStringLiteral("go")));
-        QVERIFY(m_recorder->waitFor(a));
+        QVERIFY(m_recorder->waitFor({a, c}));
         QCOMPARE(m_recorder->result(a).outcome, Outcome::Done);
+        QCOMPARE(m_recorder->result(c).outcome, Outcome::Done);
+        QCOMPARE(m_recorder->result(c).workerId, worker);
+        QVERIFY(!m_started.contains(b));
+    }
+
+    // A worker with nothing to do takes back the task another one holds
+    // behind a long task: held work never waits while a worker idles.
+    void idleWorkerTakesHeldTask()
+    {
+        m_queue->setMaxWorkers(2);
+        const TaskId w1 = m_queue->enqueue(persistent(QStringLiteral("sleep"), 300));
+        const TaskId w2 = m_queue->enqueue(persistent(QStringLiteral("sleep"), 300));
+        QVERIFY(m_recorder->waitFor({w1, w2}));
+        QVERIFY(m_recorder->result(w1).workerId != m_recorder->result(w2).workerId);
+        const TaskId a = m_queue->enqueue(persistent(QStringLiteral("port")));
+        const TaskId c = m_queue->enqueue(persistent(QStringLiteral("port")));
+        const TaskId b = m_queue->enqueue(persistent(QStringLiteral("echo")));
+        QTRY_VERIFY_WITH_TIMEOUT(m_queue->isRunning(a) && m_queue->isRunning(c), 60000);
+        const int workerA = m_startedOn.value(a);
+        const int workerC = m_startedOn.value(c);
+        QTRY_VERIFY_WITH_TIMEOUT(heldBy(workerA) == b || heldBy(workerC) == b, 60000);
+        // The other one's task ends: it is idle, and takes the held task.
+        const bool heldByA = heldBy(workerA) == b;
+        const TaskId freed = heldByA ? c : a;
+        const TaskId blocked = heldByA ? a : c;
+        const int idle = heldByA ? workerC : workerA;
+        QVERIFY(m_queue->sendMessage(freed, QStringLiteral("go")));
+        QVERIFY(m_recorder->waitFor({freed, b}));
+        QCOMPARE(m_recorder->result(b).outcome, Outcome::Done);
+        QCOMPARE(m_recorder->result(b).workerId, idle);
+        QCOMPARE(m_recorder->result(b).attempts, 1);
+        QVERIFY(!m_recorder->results.contains(blocked));
+        QVERIFY(m_queue->sendMessage(blocked, QStringLiteral("go")));
+        QVERIFY(m_recorder->waitFor(blocked));
     }
 
     // A priority change reaches a held task: it is given back and queued

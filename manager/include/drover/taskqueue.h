@@ -171,11 +171,13 @@ public:
     //! round trip. Such a held task (WorkerInfo::heldTask) has not started:
     //! its taskStarted(), timeouts and attempt count begin when it does. It
     //! is asked back, and queued again, when its priority changes, when a
-    //! queued task of higher priority comes, and when after the current
-    //! task's useResponse() the worker no longer matches it; cancel() ends
-    //! it Cancelled as soon as the worker gives it back (or, had it begun,
-    //! as a running task). If its worker dies or quits, it is queued again,
-    //! not counted as an attempt. Never for workers that are Fresh (so never
+    //! queued task of higher priority comes, when another worker idles with
+    //! nothing queued, and when after the current task's useResponse() the
+    //! worker no longer matches it. cancel(), clear() and stop() end it
+    //! Cancelled at once, as a queued task. If its worker dies or quits, it
+    //! is queued again, not counted as an attempt. (Had the worker begun it
+    //! already, it runs on for a priority change or a steal; otherwise its
+    //! run is cancelled and nothing it sends reaches the task.) Never for workers that are Fresh (so never
     //! for a kind whose workers serve one task), and off while job slots are
     //! shared with other processes (Manager::setJobsCap(), make's
     //! jobserver). Turning it off sends no more; tasks held stay held.

@@ -117,6 +117,7 @@ void TaskQueuePrivate::dispatch()
     // Busy workers hold the next task when more are queued than the idle
     // and starting workers can take (prefetch.cpp).
     keepHeldInOrder();
+    stealHeld();
     const int takers = counts.busy < maxWorkers
         ? std::min(maxWorkers - counts.busy,
                    counts.freshIdle + counts.oldIdle + counts.starting + plan.spawnForTasks + plan.spawnSpares)

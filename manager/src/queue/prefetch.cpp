@@ -18,6 +18,8 @@
 #include "pool/workerprocess.h"
 #include "queue/scheduler.h"
 
+#include <algorithm>
+
 namespace Drover::Internal {
 
 namespace {
@@ -136,6 +138,62 @@ void TaskQueuePrivate::keepHeldInOrder()
     }
 }
 
+void TaskQueuePrivate::cancelHeld(WorkerProcess *w, TaskId id, const QString &why)
+{
+    TaskRecord *record = book.find(id);
+    if (!record || record->state != TaskRecord::State::Held)
+        return;
+    withdrawHeld(w);
+    m_strays.insert_or_assign(id, record->task);
+    finishTask(id, Outcome::Cancelled, why);
+}
+
+QList<TaskId> TaskQueuePrivate::heldIds() const
+{
+    QList<TaskId> ids;
+    for (const auto &[workerId, w] : pool.workers()) {
+        const TaskRecord *record = w->heldTask() ? book.find(w->heldTask()) : nullptr;
+        if (record && record->state == TaskRecord::State::Held && record->workerId == workerId)
+            ids << record->task.id;
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+void TaskQueuePrivate::stealHeld()
+{
+    if (!book.pending().isEmpty())
+        return;
+    QList<WorkerProcess *> idle;
+    int busy = 0;
+    for (const auto &[id, w] : pool.workers()) {
+        if (w->isQuitting())
+            continue;
+        if (w->info().state == WorkerInfo::State::Busy)
+            ++busy;
+        else if (w->isIdle())
+            idle << w;
+    }
+    if (idle.isEmpty() || busy >= maxWorkers)
+        return;
+    // A worker with nothing to do while another holds a task behind its
+    // own: ask for it back, and the idle one takes it (unless the holder
+    // has begun it meanwhile, the usual case for short tasks).
+    for (const auto &[id, w] : pool.workers()) {
+        const TaskRecord *record = w->heldTask() && !w->isWithdrawing() ? book.find(w->heldTask()) : nullptr;
+        if (!record || record->state != TaskRecord::State::Held || record->workerId != id)
+            continue;
+        for (const WorkerProcess *other : std::as_const(idle)) {
+            if (taskKind->taskMatch(statusOf(other), record->task)) {
+                qCDebug(lcQueue).noquote() << kind << ": worker" << other->id() << "is idle; asking worker" << id
+                                           << "for task" << record->task.id << "back";
+                withdrawHeld(w);
+                break;
+            }
+        }
+    }
+}
+
 void TaskQueuePrivate::withdrawHeld(WorkerProcess *w)
 {
     if (w->heldTask() == 0 || w->isWithdrawing())
@@ -180,13 +238,17 @@ void TaskQueuePrivate::heldBegan(WorkerProcess *w)
         return;
     w->beginHeld();
     TaskRecord *record = book.find(id);
-    if (!record || record->state != TaskRecord::State::Held || record->workerId != w->id())
-        return; // a stray: its record left this worker
+    if (!record || record->state != TaskRecord::State::Held || record->workerId != w->id()) {
+        // A stray: its record left this worker. Its result would go unused.
+        w->send(Wire::Cancel{qint64(id)});
+        return;
+    }
     if (record->stale || w->isQuitting() || w->isStopping()) {
         // It must not run here: queued again, not counted; the worker is
         // asked to stop it, and its answer will be a stray's.
         qCDebug(lcQueue).noquote() << kind << ": worker" << w->id() << "began task" << id
                                    << "which it no longer matches; queued again";
+        m_strays.insert_or_assign(id, record->task);
         book.requeue(*record);
         manager->jobSlots.release();
         w->send(Wire::Cancel{qint64(id)});
@@ -235,6 +297,7 @@ void TaskQueuePrivate::onWithdrawn(WorkerProcess *w, const Wire::Withdrawn &mess
         return;
     }
     w->releaseHeld();
+    m_strays.erase(id);
     if (TaskRecord *record = book.find(id); record && record->state == TaskRecord::State::Held
                                             && record->workerId == w->id()) {
         if (record->cancelRequested) {
@@ -263,11 +326,17 @@ void TaskQueuePrivate::strayAnswered(WorkerProcess *w, TaskId id, Outcome outcom
     qCDebug(lcQueue).noquote() << kind << ": worker" << w->id() << "answered task" << id
                                << "which was no longer its own";
     w->endTask(false);
+    const auto stray = m_strays.find(id);
+    std::optional<Task> task;
+    if (stray != m_strays.end()) {
+        task = std::move(stray->second);
+        m_strays.erase(stray);
+    }
     if (outcome == Outcome::Done && !w->isQuitting()) {
         // The answer says what the worker now is, as a cancelled task's
         // does; without the task, nobody can say: it goes.
-        if (const TaskRecord *record = book.find(id)) {
-            const Decision decision = taskKind->useResponse(statusOf(w), record->task, response);
+        if (task) {
+            const Decision decision = taskKind->useResponse(statusOf(w), *task, response);
             if (decision.stay)
                 w->becomeOld(decision.competence);
             else

@@ -44,7 +44,7 @@ RequestHandler TaskQueue::requestHandler() const { return d->requestHandler; }
 bool TaskQueue::setWorkerEnvironment(const QCborValue &environment) { return d->setWorkerEnvironment(environment); }
 QCborValue TaskQueue::workerEnvironment() const { return d->workerEnvironment; }
 
-void TaskQueue::clear() { cancel(d->book.queuedIds()); }
+void TaskQueue::clear() { cancel(d->book.queuedIds() + d->heldIds()); }
 
 bool TaskQueue::waitForDrained(std::chrono::milliseconds timeout)
 {

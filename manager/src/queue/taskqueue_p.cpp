@@ -76,10 +76,7 @@ bool TaskQueuePrivate::cancel(TaskId id, bool interrupt)
         return false;
     record->interruptRequested = record->interruptRequested || interrupt;
     if (record->state == TaskRecord::State::Held) {
-        // Cancelled once the worker gives it back, or as a running task if
-        // it had begun it (prefetch.cpp).
-        record->cancelRequested = true;
-        withdrawHeld(w);
+        cancelHeld(w, id, QStringLiteral("cancelled before it started"));
         return true;
     }
     if (record->cancelRequested)
@@ -233,19 +230,16 @@ void TaskQueuePrivate::stop(StopMode mode)
     // Held tasks have not started: they end as queued ones do, and their
     // workers are asked not to begin them. Terminated, they end with their
     // workers, Cancelled.
-    QList<TaskId> heldTasks;
-    for (const auto &[id, w] : pool.workers()) {
-        TaskRecord *held = w->heldTask() ? book.find(w->heldTask()) : nullptr;
-        if (!held || held->state != TaskRecord::State::Held)
+    for (TaskId id : heldIds()) {
+        TaskRecord *held = book.find(id);
+        WorkerProcess *w = held ? pool.worker(held->workerId) : nullptr;
+        if (!w)
             continue;
-        held->cancelRequested = true;
-        if (!terminate) {
-            withdrawHeld(w);
-            heldTasks << held->task.id;
-        }
+        if (terminate)
+            held->cancelRequested = true;
+        else
+            cancelHeld(w, id, QStringLiteral("the queue was stopped"));
     }
-    for (TaskId id : std::as_const(heldTasks))
-        finishTask(id, Outcome::Cancelled, QStringLiteral("the queue was stopped"));
     stopped = true;
     m_backoff.stop();
     for (TaskId id : book.ids(true)) {

@@ -12,6 +12,7 @@
 #include <QtCore/QTimer>
 
 #include <memory>
+#include <unordered_map>
 
 namespace Drover::Internal {
 
@@ -60,6 +61,8 @@ public:
     //! TaskQueue::setPriority(): a queued task moves; a held one is given
     //! back to be queued in its new place (prefetch.cpp).
     bool setPriority(TaskId id, int priority);
+    //! The tasks held by workers (not started), by id.
+    QList<TaskId> heldIds() const;
 
     // dispatch.cpp
     //! Dispatch runs once from the event loop however often it is asked for.
@@ -133,6 +136,12 @@ private:
     //! After useResponse() changed the worker: is its held task still a match?
     void recheckHeld(WorkerProcess *w);
     void onWithdrawn(WorkerProcess *w, const Wire::Withdrawn &message);
+    //! A held task ends Cancelled at once, as a queued one; its worker is
+    //! asked not to begin it, and if it had, runs it as a stray.
+    void cancelHeld(WorkerProcess *w, TaskId id, const QString &why);
+    //! Idle workers take back what busy ones hold when nothing is queued.
+    void stealHeld();
+
     //! The answer of a stray task (the worker ran what was no longer its own).
     void strayAnswered(WorkerProcess *w, TaskId id, Outcome outcome, const QCborValue &response);
     //! Whether task `id` is running on w (its frames are the task's).
@@ -165,6 +174,9 @@ private:
     bool m_terminated = false;
     qint64 m_forwardedBytes = 0;   // encoded size of `forwarded`'s values
     qint64 m_environmentBytes = 0; // encoded size of workerEnvironment
+    //! Tasks a worker may begin although they are no longer its own (a held
+    //! task cancelled, or stale): what its answer goes to useResponse() with.
+    std::unordered_map<TaskId, Task> m_strays;
 };
 
 } // namespace Drover::Internal

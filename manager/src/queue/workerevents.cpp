@@ -349,6 +349,8 @@ void TaskQueuePrivate::onWorkerFinished(WorkerProcess *w, const QString &status)
     } else if (current == 0 && w->everConnected() && !wasQuitting) {
         taskKind->onTaskEnded(std::nullopt, EndReason::WorkerDied);
     }
+    m_strays.erase(current);
+    m_strays.erase(w->heldTask());
     // A task it held had not started: queued again, not an attempt.
     if (w->heldTask() != 0) {
         detachHeld(w, false, QStringLiteral("cancelled; its worker %1").arg(reason));
