@@ -140,6 +140,17 @@ private slots:
         QCOMPARE(m_started.mid(m_started.indexOf(a)), (QList<TaskId>{a, b}));
     }
 
+    // A kind says no in its metadata ("prefetch": false): proof requests
+    // are built from the worker's competence, which the task before
+    // changes. The scripted kind says nothing: on.
+    void kindsOptOutInTheirMetadata()
+    {
+        QVERIFY(m_queue->prefetch());
+        TaskQueue *proof = m_manager->queue(QStringLiteral("proof"));
+        QVERIFY2(proof, qPrintable(m_manager->errorString()));
+        QVERIFY(!proof->prefetch());
+    }
+
     // Everything a worker sends goes to the task it runs: feedback,
     // messages both ways (a message sent from onStart reaches a task the
     // worker began before the message came), questions; none to the task
