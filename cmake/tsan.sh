@@ -21,7 +21,7 @@ suppressions=$here/cmake/tsan.supp
 # plugins in real workers; with the programs and plugins they start. Not
 # tst_ide (widgets), tst_drovercheck (builds drover-check and the IDE demo),
 # tst_prooflang* and tst_pluginregistry (no worker, no second thread).
-suites=(tst_badinput tst_chaos tst_contract tst_faults tst_functions tst_hardening tst_limits tst_mapstream tst_peers tst_queueemptied tst_shutdown
+suites=(tst_badinput tst_chaos tst_contract tst_faults tst_functions tst_hardening tst_limits tst_mapstream tst_peers tst_prefetch tst_queueemptied tst_shutdown
         tst_stress tst_wire tst_workerlistmodel tst_workeroutput tst_par tst_query tst_repair)
 helpers=(drover-worker drover_scripted drover_geometry drover-rogue drover-testmaster drover-flood
          drover_proof drover_par drover_query)

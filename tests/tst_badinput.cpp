@@ -37,7 +37,7 @@ private slots:
         QTest::newRow("answer for another task") << "wrong-task" << "answer for task 987654" << true;
         QTest::newRow("silent worker") << "silent" << "stopped answering heartbeats" << true;
         QTest::newRow("wrong secret") << "wrong-secret" << "wrong secret" << false;
-        QTest::newRow("wrong protocol version") << "wrong-version" << "speaks protocol version 99" << false;
+        QTest::newRow("wrong protocol version") << "wrong-version" << "speaks protocol version 100" << false; // ours + 98
         QTest::newRow("first message not hello") << "not-hello" << "not hello" << false;
         QTest::newRow("hello from a process we did not start") << "impostor" << "not the process started for it" << false;
     }

@@ -64,6 +64,16 @@ void Performer::postTask(TaskId task, QCborValue request, bool batch)
     post({task, std::move(request), batch});
 }
 
+bool Performer::withdraw(TaskId task)
+{
+    std::lock_guard lock(m_mutex);
+    const auto it = std::find_if(m_jobs.begin(), m_jobs.end(), [task](const Job &job) { return job.task == task; });
+    if (it == m_jobs.end())
+        return false;
+    m_jobs.erase(it);
+    return true;
+}
+
 void Performer::post(Job job)
 {
     {
@@ -127,6 +137,7 @@ void Performer::sendError(TaskId task, Wire::Error::Kind kind, const QString &me
 
 void Performer::perform(const Job &job)
 {
+    m_context->beginTask(job.task);
     m_context->setPerforming(job.task);
     QCborValue response;
     std::optional<QString> failure;

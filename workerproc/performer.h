@@ -33,6 +33,9 @@ public:
     //! A batch request (TaskQueue::map) is an array: perform() runs once per
     //! element and the response is the array of their results.
     void postTask(Drover::TaskId task, QCborValue request, bool batch);
+    //! Takes back a posted task that has not begun: true if it was still
+    //! waiting (it never runs), false if it began or is unknown.
+    bool withdraw(Drover::TaskId task);
 
 protected:
     void run() override;

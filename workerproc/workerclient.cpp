@@ -148,10 +148,21 @@ void WorkerClient::handle(const Wire::Received &message)
     case Wire::Type::Request: {
         const Wire::Request request = Wire::decode<Wire::Request>(message);
         const TaskId task = TaskId(request.task);
-        if (const TaskId running = m_state.currentTask())
-            die(4, QStringLiteral("protocol error: request for task %1 while task %2 runs").arg(task).arg(running));
-        m_state.beginTask(task);
+        // One task runs and one may wait behind it (prefetch).
+        if (!m_state.receive(task))
+            die(4, QStringLiteral("protocol error: request for task %1 while two tasks are unanswered").arg(task));
         m_performer->postTask(task, request.body, request.batch);
+        return;
+    }
+    case Wire::Type::Withdraw: {
+        // A held request not begun yet goes back; one that began runs on.
+        // Either way the answer follows that of the task before it, since
+        // the compute thread takes the next task only after answering.
+        const TaskId task = TaskId(Wire::decode<Wire::Withdraw>(message).task);
+        const bool taken = m_performer->withdraw(task);
+        if (taken)
+            m_state.dropWaiting(task);
+        m_link.send(Wire::Withdrawn{qint64(task), taken});
         return;
     }
     case Wire::Type::Message: {
@@ -180,7 +191,7 @@ void WorkerClient::handle(const Wire::Received &message)
         return;
     case Wire::Type::Quit:
         // Frames are written whole as they are sent: nothing is left to flush.
-        if (m_state.currentTask() != 0)
+        if (m_state.hasTasks())
             Descendants::exitAfterEndingAll(0);
         QCoreApplication::exit(0);
         return;

@@ -116,12 +116,58 @@ void WorkerState::setEnvironment(const QCborValue &environment)
     m_environment = environment;
 }
 
+WorkerState::Waiting *WorkerState::waiting(TaskId task)
+{
+    for (Waiting &w : m_waiting) {
+        if (w.task == task)
+            return &w;
+    }
+    return nullptr;
+}
+
+bool WorkerState::receive(TaskId task)
+{
+    std::lock_guard lock(m_mutex);
+    // The running task's answer leaves after endTask(): once the master can
+    // have read it, m_task is 0, so a master that sends the next request as
+    // soon as it reads an answer never finds more than two.
+    if ((m_task.load() != 0 ? 1 : 0) + m_waiting.size() >= 2)
+        return false;
+    m_waiting.push_back({task, {}, false});
+    return true;
+}
+
+void WorkerState::dropWaiting(TaskId task)
+{
+    std::lock_guard lock(m_mutex);
+    for (auto it = m_waiting.begin(); it != m_waiting.end(); ++it) {
+        if (it->task == task) {
+            m_waiting.erase(it);
+            return;
+        }
+    }
+}
+
+bool WorkerState::hasTasks() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_task.load() != 0 || !m_waiting.empty();
+}
+
 void WorkerState::beginTask(TaskId task)
 {
     std::lock_guard lock(m_mutex);
     m_inbox.clear();
     m_unsent.clear();
     m_cancelled.store(false);
+    for (auto it = m_waiting.begin(); it != m_waiting.end(); ++it) {
+        if (it->task == task) {
+            m_inbox = std::move(it->inbox);
+            m_cancelled.store(it->cancelled);
+            m_waiting.erase(it);
+            break;
+        }
+    }
     m_task.store(task);
 }
 
@@ -134,10 +180,14 @@ void WorkerState::endTask()
 
 void WorkerState::cancel(TaskId task)
 {
-    if (task != m_task.load())
-        return;
     {
         std::lock_guard lock(m_mutex);
+        if (task != m_task.load()) {
+            // Cancelled before it began: it begins cancelled.
+            if (Waiting *w = waiting(task))
+                w->cancelled = true;
+            return;
+        }
         m_cancelled.store(true);
     }
     m_wake.notify_all();
@@ -159,8 +209,13 @@ void WorkerState::deliverMessage(TaskId task, const QCborValue &value)
 {
     {
         std::lock_guard lock(m_mutex);
-        if (task != m_task.load())
-            return; // for a task that ended meanwhile
+        if (task != m_task.load()) {
+            // For a task that has not begun: it finds it when it does. For
+            // one that ended meanwhile: dropped.
+            if (Waiting *w = waiting(task))
+                w->inbox.push_back(value);
+            return;
+        }
         m_inbox.push_back(value);
     }
     m_wake.notify_all();

@@ -49,8 +49,18 @@ public:
 
     // main thread
     void setEnvironment(const QCborValue &environment);
+    //! A request came. It waits until the compute thread begins it; what
+    //! the master sends for it meanwhile (messages, cancel) is kept for it.
+    //! False when the worker already has two tasks whose answers have not
+    //! left (the one it runs and one held: prefetch, docs/wire.md).
+    bool receive(Drover::TaskId task);
+    //! A held request was given back (Withdraw) before it began.
+    void dropWaiting(Drover::TaskId task);
+    //! Whether a task runs or waits (its answer has not left yet).
+    bool hasTasks() const;
+    // compute thread: the task's perform() starts now
     void beginTask(Drover::TaskId task);
-    //! The task the master sent and whose answer has not left yet (0: none).
+    //! The task perform() runs and whose answer has not left yet (0: none).
     Drover::TaskId currentTask() const { return m_task.load(); }
     // compute thread, before the task's answer is sent
     void endTask();
@@ -65,6 +75,15 @@ public:
     void deliverAnswer(quint64 serial, const QCborValue &answer, const QString &error);
 
 private:
+    //! A request received and not begun yet, with what came for it.
+    struct Waiting
+    {
+        Drover::TaskId task = 0;
+        std::deque<QCborValue> inbox;
+        bool cancelled = false;
+    };
+    Waiting *waiting(Drover::TaskId task); // m_mutex held
+
     struct Answer
     {
         bool arrived = false;
@@ -78,7 +97,7 @@ private:
 
     const int m_workerId;
     Outbox m_outbox;
-    std::atomic<Drover::TaskId> m_task{0};       // the task the master sent (main thread's view)
+    std::atomic<Drover::TaskId> m_task{0};       // the task begun and not answered yet
     std::atomic<Drover::TaskId> m_performing{0}; // the task perform() runs (compute thread's view)
     std::atomic<bool> m_cancelled{false};
 
@@ -87,6 +106,7 @@ private:
     QList<QCborValue> m_forwarded;
     QCborValue m_environment;
     std::deque<QCborValue> m_inbox;
+    std::deque<Waiting> m_waiting; // received, not begun: at most two
     QHash<quint64, Answer> m_answers;
     QString m_unsent;
     quint64 m_nextSerial = 1;

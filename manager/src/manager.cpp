@@ -129,7 +129,9 @@ TaskQueue *Manager::queue(const QString &kind)
     }
     if (!d->listen())
         return nullptr;
-    auto *queue = new TaskQueue(this, kind, taskKind, d->registry.find(kind)->file);
+    const Internal::PluginRegistry::Entry *entry = d->registry.find(kind);
+    auto *queue = new TaskQueue(this, kind, taskKind, entry->file);
+    queue->setPrefetch(entry->prefetch); // the kind's own say (docs/plugins.md)
     d->queues.emplace(kind, std::unique_ptr<TaskQueue>(queue));
     return queue;
 }

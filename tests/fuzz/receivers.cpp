@@ -98,6 +98,13 @@ void actAsManager(Wire::Type type, const QCborMap &message)
         keep(delivered.body);
         return;
     }
+    case Wire::Type::Withdrawn: {
+        // TaskQueuePrivate::onWithdrawn().
+        const Wire::Withdrawn withdrawn = Wire::Withdrawn::fromMap(message);
+        keep(withdrawn.task);
+        keep(withdrawn.taken);
+        return;
+    }
     case Wire::Type::Ask: {
         // TaskQueuePrivate::onAsk(), and the answer it sends back.
         const Wire::Ask ask = Wire::Ask::fromMap(message);
@@ -126,7 +133,7 @@ void actAsWorker(Wire::Type type, const QCborMap &message)
     }
     case Wire::Type::Request: {
         const Wire::Request request = Wire::Request::fromMap(message);
-        keep(QStringLiteral("protocol error: request for task %1 while task %2 runs").arg(request.task).arg(1));
+        keep(QStringLiteral("protocol error: request for task %1 while two tasks are unanswered").arg(request.task));
         if (request.batch) {
             // Performer: perform() on each element of a batch.
             for (const QCborValue &item : request.body.toArray())
@@ -152,6 +159,12 @@ void actAsWorker(Wire::Type type, const QCborMap &message)
     case Wire::Type::Cancel:
         keep(Wire::Cancel::fromMap(message).task);
         return;
+    case Wire::Type::Withdraw: {
+        // WorkerClient: give the held request back, and say whether.
+        const Wire::Withdraw withdraw = Wire::Withdraw::fromMap(message);
+        reencodes(Wire::Withdrawn{withdraw.task, false}, "the answer to a withdraw does not encode");
+        return;
+    }
     case Wire::Type::Broadcast: {
         const Wire::Broadcast broadcast = Wire::Broadcast::fromMap(message);
         keep(broadcast.clear);

@@ -186,7 +186,10 @@ public:
     QString requestName(TaskId id) const;
 
     //! Changes the priority of a queued task (Coq's AsyncTaskQueue: set_order). Returns
-    //! false if it is not queued any more.
+    //! false if it is not queued any more. A task held by a busy worker
+    //! (setPrefetch()) takes the new priority and is asked back, to be
+    //! queued in its new place; if its worker had already begun it, it runs
+    //! there, as a running task would.
     bool setPriority(TaskId id, int priority);
 
     //! Cancels a task: a queued one ends Cancelled at once; a running one is
@@ -228,6 +231,26 @@ public:
     //! comes again. Default 0.
     void setWarmSpares(int count);
     int warmSpares() const;
+
+    //! Prefetch (default on): while more tasks are queued than idle and
+    //! starting workers can take, each busy Old worker (one that a
+    //! useResponse() kept) is sent the next task it matches, and begins it
+    //! the moment it has answered its current one, without waiting for a
+    //! round trip. Such a held task (WorkerInfo::heldTask) has not started:
+    //! its taskStarted(), timeouts and attempt count begin when it does. It
+    //! is asked back, and queued again, when its priority changes, when a
+    //! queued task of higher priority comes, when another worker idles with
+    //! nothing queued, and when after the current task's useResponse() the
+    //! worker no longer matches it. cancel(), clear() and stop() end it
+    //! Cancelled at once, as a queued task. If its worker dies or quits, it
+    //! is queued again, not counted as an attempt. (Had the worker begun it
+    //! already, it runs on for a priority change or a steal; otherwise its
+    //! run is cancelled and nothing it sends reaches the task.) Never for workers that are Fresh (so never
+    //! for a kind whose workers serve one task), and off while job slots are
+    //! shared with other processes (Manager::setJobsCap(), make's
+    //! jobserver). Turning it off sends no more; tasks held stay held.
+    void setPrefetch(bool enabled);
+    bool prefetch() const;
 
     //! How long a cancelled running task may take to stop before its worker
     //! is killed (default 2 s).

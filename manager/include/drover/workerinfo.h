@@ -25,6 +25,10 @@ struct WorkerInfo
     bool fresh = true;          //!< WorkerStatus::fresh
     QCborValue competence;      //!< WorkerStatus::competence when !fresh
     TaskId currentTask = 0;     //!< 0 unless Busy (or Stopping in the middle of its task)
+    //! A task sent ahead while it runs currentTask (prefetch,
+    //! TaskQueue::setPrefetch()): it starts it next unless it is given back;
+    //! 0 when none. Its taskStarted() comes when it starts.
+    TaskId heldTask = 0;
     QDateTime startedAt;        //!< when the process was started
     int tasksDone = 0;          //!< responses received from it
     qint64 rssBytes = 0;        //!< resident memory of the worker process when the snapshot was taken

@@ -84,6 +84,12 @@ bool PluginRegistry::inspect(const QString &file, Entry *entry, QString *reason)
                       .arg(api.toDouble()).arg(PluginApiVersion);
         return false;
     }
+    const QJsonValue prefetch = data.value(QLatin1String("prefetch"));
+    if (!prefetch.isUndefined() && !prefetch.isBool()) {
+        *reason = QStringLiteral("its metadata's \"prefetch\" is not true or false");
+        return false;
+    }
+    entry->prefetch = prefetch.toBool(true);
     entry->kind = kind.toString();
     entry->file = QFileInfo(file).absoluteFilePath();
     entry->description = data.value(QLatin1String("description")).toString();

@@ -29,6 +29,10 @@ public:
         QString kind;
         QString file;
         QString description;
+        //! The metadata's optional "prefetch" (default true): false for a
+        //! kind whose queues must not send a busy worker its next task
+        //! (TaskQueue::setPrefetch()).
+        bool prefetch = true;
     };
 
     PluginRegistry();

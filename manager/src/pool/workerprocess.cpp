@@ -161,12 +161,31 @@ void WorkerProcess::beginTask(TaskId task)
 
 void WorkerProcess::endTask(bool answered)
 {
-    if (m_info.state == WorkerInfo::State::Busy)
+    if (m_info.state == WorkerInfo::State::Busy && m_info.heldTask == 0)
         m_info.state = WorkerInfo::State::Idle;
     m_info.currentTask = 0;
     if (answered)
         ++m_info.tasksDone;
     m_lastUsed = std::chrono::steady_clock::now();
+}
+
+void WorkerProcess::beginHeld()
+{
+    const TaskId task = m_info.heldTask;
+    m_info.heldTask = 0;
+    m_heldWithdrawing = false;
+    if (m_info.state == WorkerInfo::State::Stopping)
+        m_info.currentTask = task;
+    else
+        beginTask(task);
+}
+
+void WorkerProcess::releaseHeld()
+{
+    m_info.heldTask = 0;
+    m_heldWithdrawing = false;
+    if (m_info.state == WorkerInfo::State::Busy && m_info.currentTask == 0)
+        m_info.state = WorkerInfo::State::Idle;
 }
 
 void WorkerProcess::becomeOld(const QCborValue &competence)

@@ -75,9 +75,23 @@ public:
     void ready();
     //! Idle -> Busy with a task.
     void beginTask(TaskId task);
-    //! Its task ended: Busy -> Idle (a Stopping worker stays Stopping).
-    //! With `answered`, it counts as a task done.
+    //! Its task ended: Busy -> Idle (a Stopping worker stays Stopping, and
+    //! one that holds a task stays Busy, its current task 0 until the held
+    //! one begins or goes back). With `answered`, it counts as a task done.
     void endTask(bool answered);
+    //! Prefetch (queue/prefetch.cpp): a request sent while it is Busy, which
+    //! the worker begins as soon as it has answered its current task.
+    void hold(TaskId task) { m_info.heldTask = task; m_heldWithdrawing = false; }
+    TaskId heldTask() const { return m_info.heldTask; }
+    //! A Withdraw for the held task is on its way: until its answer, the
+    //! held task is begun only if the worker says so (a frame of it, or
+    //! Withdrawn without `taken`).
+    void markWithdrawing() { m_heldWithdrawing = true; }
+    bool isWithdrawing() const { return m_heldWithdrawing; }
+    //! The worker began its held task: it is the current task now.
+    void beginHeld();
+    //! The worker gave its held task back: Idle if it has no current task.
+    void releaseHeld();
     //! It keeps what it learnt: Old from now on, with this competence.
     void becomeOld(const QCborValue &competence);
     //! A signal that ends it is on its way (a kill control): -> Stopping.
@@ -192,6 +206,7 @@ private:
     QStringList m_recentErrors;
     QString m_deathReason;
     quint64 m_pingSerial = 0;
+    bool m_heldWithdrawing = false;
     bool m_quitting = false;
     bool m_finished = false;
     bool m_everConnected = false;

@@ -115,6 +115,15 @@ void TaskQueuePrivate::dispatch()
             scheduleDispatch();
         }
     }
+    // Busy workers hold the next task when more are queued than the idle
+    // and starting workers can take (prefetch.cpp).
+    keepHeldInOrder();
+    stealHeld();
+    const int takers = counts.busy < maxWorkers
+        ? std::min(maxWorkers - counts.busy,
+                   counts.freshIdle + counts.oldIdle + counts.starting + plan.spawnForTasks + plan.spawnSpares)
+        : 0;
+    prefetchFor(takers);
     // A shrunk pool: idle workers beyond the capacity go, lowest id first.
     int shrink = plan.shrinkBy;
     for (auto it = pool.workers().begin(); it != pool.workers().end() && shrink > 0; ++it) {

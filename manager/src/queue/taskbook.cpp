@@ -40,10 +40,19 @@ void TaskBook::markRunning(TaskRecord &record, int workerId)
         record.clock.start();
 }
 
+void TaskBook::markHeld(TaskRecord &record, int workerId)
+{
+    unqueue(record);
+    record.state = TaskRecord::State::Held;
+    record.workerId = workerId;
+    record.stale = false;
+}
+
 void TaskBook::requeue(TaskRecord &record)
 {
     record.state = TaskRecord::State::Queued;
     record.workerId = -1;
+    record.stale = false;
     m_pending.insert(record.task.id, record.task.priority);
     if (record.task.pinnedWorker != 0)
         ++m_pinnedQueued;

@@ -18,7 +18,9 @@ namespace Drover::Internal {
 //! A task from enqueue() to its outcome.
 struct TaskRecord
 {
-    enum class State { Queued, Running };
+    //! Held: sent ahead to workerId while it runs another task (prefetch),
+    //! not started; it holds a job slot from then on, as a running one.
+    enum class State { Queued, Held, Running };
 
     Task task;
     State state = State::Queued;
@@ -27,6 +29,7 @@ struct TaskRecord
     bool cancelRequested = false;
     bool interruptRequested = false;
     bool timedOut = false;
+    bool stale = false;                 // Held: no longer matches its worker (taskMatch after useResponse)
     bool batch = false;                 // a map() chunk: the request is run element by element
     bool waitingForSlot = false;        // chosen by a ready worker, no job slot free (docs/jobserver.md)
     QString requestName;                // while running (TaskQueue::requestName())
@@ -62,6 +65,9 @@ public:
     }
     //! The request went to a worker.
     void markRunning(TaskRecord &record, int workerId);
+    //! The request went ahead to a busy worker (prefetch): not started,
+    //! not an attempt.
+    void markHeld(TaskRecord &record, int workerId);
     //! Its worker died and it runs again: back into the queued order.
     void requeue(TaskRecord &record);
     //! Moves a queued task; false if it is not queued.

@@ -62,7 +62,7 @@ bool TaskQueue::setOutputTarget(OutputChannel channel, OutputTarget target, cons
 }
 TaskQueue::OutputTarget TaskQueue::outputTarget(OutputChannel channel) const { return d->output.target(channel); }
 
-void TaskQueue::clear() { cancel(d->book.queuedIds()); }
+void TaskQueue::clear() { cancel(d->book.queuedIds() + d->heldIds()); }
 
 bool TaskQueue::waitForDrained(std::chrono::milliseconds timeout)
 {
@@ -82,14 +82,17 @@ bool TaskQueue::waitForDrained(std::chrono::milliseconds timeout)
 
 bool TaskQueue::setPriority(TaskId id, int priority)
 {
-    const TaskRecord *record = d->book.find(id);
-    if (!record || record->state != TaskRecord::State::Queued)
-        return false;
-    if (record->task.priority == priority)
-        return true;
-    d->book.setPriority(id, priority);
-    emit taskPriorityChanged(id, priority);
-    return true;
+    return d->setPriority(id, priority);
+}
+
+void TaskQueue::setPrefetch(bool enabled)
+{
+    d->prefetch = enabled;
+}
+
+bool TaskQueue::prefetch() const
+{
+    return d->prefetch;
 }
 
 bool TaskQueue::cancel(TaskId id) { return d->cancel(id); }

@@ -99,6 +99,10 @@ bool TaskQueuePrivate::cancel(TaskId id, bool interrupt)
     if (!w)
         return false;
     record->interruptRequested = record->interruptRequested || interrupt;
+    if (record->state == TaskRecord::State::Held) {
+        cancelHeld(w, id, QStringLiteral("cancelled before it started"));
+        return true;
+    }
     if (record->cancelRequested)
         return true;
     record->cancelRequested = true;
@@ -185,7 +189,7 @@ bool TaskQueuePrivate::signalWorker(int workerId, int signal)
         return false;
     w->markSignalledByUser();
     if (signal == SIGINT) {
-        if (const TaskId task = w->currentTask())
+        if (const TaskId task = w->currentTask(); task && runsOn(w, task))
             return cancel(task, true); // cooperatively first
     }
     w->stopping();
@@ -218,7 +222,7 @@ void TaskQueuePrivate::finishTask(TaskId id, Outcome outcome, const QString &mes
     emit q->taskFinished(id, ended->result);
     // Its job slot goes back after the outcome is out, so that whoever
     // records the task's end does so before another process may start one.
-    if (ended->record.state == TaskRecord::State::Running)
+    if (ended->record.state != TaskRecord::State::Queued)
         manager->jobSlots.release();
     if (reportDrained && book.isEmpty())
         emit q->drained();
@@ -248,6 +252,19 @@ void TaskQueuePrivate::stop(StopMode mode)
     const bool terminate = mode == Mode::Terminate;
     m_terminated = terminate;
     finishQueued(Outcome::Cancelled, QStringLiteral("the queue was stopped"));
+    // Held tasks have not started: they end as queued ones do, and their
+    // workers are asked not to begin them. Terminated, they end with their
+    // workers, Cancelled.
+    for (TaskId id : heldIds()) {
+        TaskRecord *held = book.find(id);
+        WorkerProcess *w = held ? pool.worker(held->workerId) : nullptr;
+        if (!w)
+            continue;
+        if (terminate)
+            held->cancelRequested = true;
+        else
+            cancelHeld(w, id, QStringLiteral("the queue was stopped"));
+    }
     stopped = true;
     m_backoff.stop();
     for (TaskId id : book.ids(true)) {

@@ -13,6 +13,7 @@
 #include <QtCore/QTimer>
 
 #include <memory>
+#include <unordered_map>
 #include <utility>
 
 namespace Drover::Internal {
@@ -65,6 +66,11 @@ public:
     bool signalWorker(int workerId, int signal);
     //! Retires an idle worker as the idle timeout does (a busy one stays).
     void onIdleTooLong(WorkerProcess *w);
+    //! TaskQueue::setPriority(): a queued task moves; a held one is given
+    //! back to be queued in its new place (prefetch.cpp).
+    bool setPriority(TaskId id, int priority);
+    //! The tasks held by workers (not started), by id.
+    QList<TaskId> heldIds() const;
 
     // dispatch.cpp
     //! Dispatch runs once from the event loop however often it is asked for.
@@ -89,6 +95,7 @@ public:
     int maxWorkers = 1;
     int warmSpares = 0;
     std::chrono::milliseconds cancelGrace{2000};
+    bool prefetch = true; //!< TaskQueue::setPrefetch()
     bool stopped = false;
     bool draining = false; //!< stop(Drain): runs what it has, then stops
 
@@ -119,6 +126,45 @@ private:
     //! pool has room to start one.
     void reportQueueEmptied(WorkerProcess *candidate);
 
+    // prefetch.cpp: a request held by each busy Old worker (docs/architecture.md)
+    //! Sends a busy worker the next task it matches while more are queued
+    //! than `takers` (idle and starting workers that may take them).
+    void prefetchFor(int takers);
+    //! The same for one worker whose held task just began.
+    void prefetchAfterAnswer(WorkerProcess *w);
+    //! Sends w the next task it matches, to hold.
+    void holdNext(WorkerProcess *w);
+    //! A held task that a queued one of higher priority outranks is given back.
+    void keepHeldInOrder();
+    //! Asks the worker for its held task back (once; Withdrawn answers).
+    void withdrawHeld(WorkerProcess *w);
+    //! After the worker's current task: its held task begins, unless a
+    //! Withdraw is on its way (then the worker says).
+    void afterCurrentTask(WorkerProcess *w);
+    //! The worker began its held task: it starts (taskStarted), or, if it is
+    //! no longer the worker's to run, it runs as a stray whose frames and
+    //! answer are not the task's.
+    void heldBegan(WorkerProcess *w);
+    //! The held task's record leaves the worker (quitting, stopped, dead):
+    //! queued again, not an attempt, or Cancelled if cancel() was called.
+    void detachHeld(WorkerProcess *w, bool cancel, const QString &why);
+    //! After useResponse() changed the worker: is its held task still a match?
+    void recheckHeld(WorkerProcess *w);
+    void onWithdrawn(WorkerProcess *w, const Wire::Withdrawn &message);
+    //! A held task ends Cancelled at once, as a queued one; its worker is
+    //! asked not to begin it, and if it had, runs it as a stray.
+    void cancelHeld(WorkerProcess *w, TaskId id, const QString &why);
+    //! Idle workers take back what busy ones hold when nothing is queued.
+    void stealHeld();
+
+    //! The answer of a stray task (the worker ran what was no longer its own).
+    void strayAnswered(WorkerProcess *w, TaskId id, Outcome outcome, const QCborValue &response);
+    //! Whether task `id` is running on w (its frames are the task's).
+    bool runsOn(const WorkerProcess *w, TaskId id) const;
+    //! A frame of task `id` came from w: if it is the held one, it began.
+    void noteFrameOf(WorkerProcess *w, TaskId id);
+    void startTask(WorkerProcess *w, TaskRecord &record);
+
     // workerevents.cpp
     void connectPool();
     void onConnected(WorkerProcess *w);
@@ -146,6 +192,9 @@ private:
     bool m_terminated = false;
     qint64 m_forwardedBytes = 0;   // encoded size of `forwarded`'s values
     qint64 m_environmentBytes = 0; // encoded size of workerEnvironment
+    //! Tasks a worker may begin although they are no longer its own (a held
+    //! task cancelled, or stale): what its answer goes to useResponse() with.
+    std::unordered_map<TaskId, Task> m_strays;
 };
 
 } // namespace Drover::Internal

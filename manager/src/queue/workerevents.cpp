@@ -99,6 +99,7 @@ void TaskQueuePrivate::onMessage(WorkerProcess *w, const Wire::Received &message
         if (message.type == Wire::Type::Response) {
             // The frame was whole and names its task: that task ends, the
             // stream goes on.
+            noteFrameOf(w, TaskId(message.task));
             onTaskAnswer(w, TaskId(message.task), Outcome::MarshalError,
                          QStringLiteral("the response cannot be decoded: %1").arg(message.bodyError), {});
         } else {
@@ -109,6 +110,7 @@ void TaskQueuePrivate::onMessage(WorkerProcess *w, const Wire::Received &message
     switch (message.type) {
     case Wire::Type::Response: {
         const Wire::Response response = Wire::decode<Wire::Response>(message);
+        noteFrameOf(w, TaskId(response.task));
         onTaskAnswer(w, TaskId(response.task), Outcome::Done, {}, response.body);
         return;
     }
@@ -120,6 +122,7 @@ void TaskQueuePrivate::onMessage(WorkerProcess *w, const Wire::Received &message
                                   TaskQueue::Error::MessageTooLarge);
             return;
         }
+        noteFrameOf(w, TaskId(error.task));
         onTaskAnswer(w, TaskId(error.task),
                      error.kind == Wire::Error::Kind::Marshal ? Outcome::MarshalError : Outcome::Failed, error.message,
                      {});
@@ -127,10 +130,15 @@ void TaskQueuePrivate::onMessage(WorkerProcess *w, const Wire::Received &message
     }
     case Wire::Type::Feedback: {
         const Wire::Feedback feedback = Wire::decode<Wire::Feedback>(message);
-        if (feedback.task != 0 && TaskId(feedback.task) == w->currentTask())
+        noteFrameOf(w, TaskId(feedback.task));
+        // Not a stray's: a task this worker began that is no longer its own.
+        if (feedback.task != 0 && TaskId(feedback.task) == w->currentTask() && runsOn(w, TaskId(feedback.task)))
             emit q->taskFeedback(TaskId(feedback.task), feedback.body);
         return;
     }
+    case Wire::Type::Withdrawn:
+        onWithdrawn(w, Wire::decode<Wire::Withdrawn>(message));
+        return;
     case Wire::Type::Message:
         onWorkerMessage(w, Wire::decode<Wire::Message>(message));
         return;
@@ -152,6 +160,10 @@ void TaskQueuePrivate::onTaskAnswer(WorkerProcess *w, TaskId id, Outcome outcome
         w->kill(QStringLiteral("protocol error: answer for task %1 while running task %2").arg(id).arg(w->currentTask()));
         return;
     }
+    if (!runsOn(w, id)) {
+        strayAnswered(w, id, outcome, response);
+        return;
+    }
     TaskRecord &record = *book.find(id);
     Deadlines::disarm(record);
 
@@ -166,6 +178,7 @@ void TaskQueuePrivate::onTaskAnswer(WorkerProcess *w, TaskId id, Outcome outcome
                 w->becomeOld(decision.competence);
             else
                 pool.retire(w);
+            recheckHeld(w);
         }
         afterTask(w, outcome == Outcome::Done);
         finishTask(id, Outcome::Cancelled, QStringLiteral("cancelled while running"), {}, false);
@@ -190,6 +203,7 @@ void TaskQueuePrivate::onTaskAnswer(WorkerProcess *w, TaskId id, Outcome outcome
         Decision decision = taskKind->useResponse(statusOf(w), record.task, response);
         if (decision.stay) {
             w->becomeOld(decision.competence);
+            recheckHeld(w);
             for (Task &task : decision.newTasks)
                 enqueue(std::move(task));
         } else {
@@ -198,6 +212,11 @@ void TaskQueuePrivate::onTaskAnswer(WorkerProcess *w, TaskId id, Outcome outcome
         afterTask(w, true);
         finishTask(id, Outcome::Done, {}, response, false);
     }
+    // Its held task begins now, after this one's outcome; a worker that
+    // goes gives it back to the queue.
+    if (w->isQuitting() || w->isStopping())
+        detachHeld(w, false, {});
+    afterCurrentTask(w);
     // The place to add more work comes before the verdict that all is done.
     reportQueueEmptied(w);
     if (book.isEmpty())
@@ -228,6 +247,9 @@ void TaskQueuePrivate::afterTask(WorkerProcess *w, bool answered)
 void TaskQueuePrivate::onWorkerMessage(WorkerProcess *w, const Wire::Message &message)
 {
     const TaskId id = TaskId(message.task);
+    noteFrameOf(w, id);
+    if (id != 0 && id == w->currentTask() && !runsOn(w, id))
+        return; // a stray's (prefetch.cpp)
     if (id == 0 || id != w->currentTask()) {
         emit q->workerMessage(w->id(), message.body);
         return;
@@ -239,6 +261,11 @@ void TaskQueuePrivate::onWorkerMessage(WorkerProcess *w, const Wire::Message &me
 
 void TaskQueuePrivate::onAsk(WorkerProcess *w, const Wire::Ask &ask)
 {
+    noteFrameOf(w, TaskId(ask.task));
+    if (ask.task != 0 && TaskId(ask.task) == w->currentTask() && !runsOn(w, TaskId(ask.task))) {
+        w->send(Wire::Answer{ask.serial, {}, QStringLiteral("task %1 is no longer this worker's").arg(ask.task)});
+        return;
+    }
     QPointer<WorkerProcess> worker(w);
     const qint64 serial = ask.serial;
     const qint64 maxFrame = manager->maxFrameSize;
@@ -277,7 +304,7 @@ void TaskQueuePrivate::onDeadline(TaskId id, int workerId, Deadlines::Kind kind)
 {
     TaskRecord *record = book.find(id);
     WorkerProcess *w = pool.worker(workerId);
-    if (!record || !w || w->currentTask() != id)
+    if (!record || !w || w->currentTask() != id || !runsOn(w, id))
         return; // the task moved on
     const TaskOptions &options = record->task.options;
     switch (kind) {
@@ -329,7 +356,7 @@ void TaskQueuePrivate::onWorkerFinished(WorkerProcess *w, const QString &status)
         emit q->workerExitedUnexpectedly(workerId, reason);
 
     bool requeued = false;
-    if (current != 0) {
+    if (current != 0 && runsOn(w, current)) {
         TaskRecord &record = *book.find(current);
         Deadlines::disarm(record);
         if (record.cancelRequested) {
@@ -353,8 +380,16 @@ void TaskQueuePrivate::onWorkerFinished(WorkerProcess *w, const QString &status)
             if (book.isEmpty())
                 emit q->drained();
         }
-    } else if (w->everConnected() && !wasQuitting) {
+    } else if (current == 0 && w->everConnected() && !wasQuitting) {
         taskKind->onTaskEnded(std::nullopt, EndReason::WorkerDied);
+    }
+    m_strays.erase(current);
+    m_strays.erase(w->heldTask());
+    // A task it held had not started: queued again, not an attempt.
+    if (w->heldTask() != 0) {
+        detachHeld(w, false, QStringLiteral("cancelled; its worker %1").arg(reason));
+        if (book.isEmpty())
+            emit q->drained();
     }
     endTasksPinnedTo(workerId, QStringLiteral("is gone: %1").arg(reason));
 

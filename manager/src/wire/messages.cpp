@@ -186,6 +186,31 @@ Cancel Cancel::fromMap(const QCborMap &map)
     return {integerOf(map.value(Key::Task))};
 }
 
+QCborMap Withdraw::toMap() const
+{
+    QCborMap m = Wire::message(type);
+    m.insert(Key::Task, task);
+    return m;
+}
+
+Withdraw Withdraw::fromMap(const QCborMap &map)
+{
+    return {integerOf(map.value(Key::Task))};
+}
+
+QCborMap Withdrawn::toMap() const
+{
+    QCborMap m = Wire::message(type);
+    m.insert(Key::Task, task);
+    m.insert(Key::Taken, taken);
+    return m;
+}
+
+Withdrawn Withdrawn::fromMap(const QCborMap &map)
+{
+    return {integerOf(map.value(Key::Task)), map.value(Key::Taken).toBool()};
+}
+
 QCborMap Broadcast::toMap() const
 {
     QCborMap m = Wire::message(type);

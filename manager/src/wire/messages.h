@@ -71,6 +71,18 @@ struct Ask
     static Ask fromMap(const QCborMap &map);
 };
 
+//! The answer to a Withdraw: `taken` when the held request was given back
+//! before it started (it never runs there), false when it had started (or
+//! was not held: it runs, or ran, as any task).
+struct Withdrawn
+{
+    static constexpr Type type = Type::Withdrawn;
+    qint64 task = 0;
+    bool taken = false;
+    QCborMap toMap() const;
+    static Withdrawn fromMap(const QCborMap &map);
+};
+
 struct Pong
 {
     static constexpr Type type = Type::Pong;
@@ -108,6 +120,16 @@ struct Cancel
     qint64 task = 0;
     QCborMap toMap() const;
     static Cancel fromMap(const QCborMap &map);
+};
+
+//! Asks a worker to give back a request it holds and has not started
+//! (prefetch, docs/wire.md); it answers Withdrawn.
+struct Withdraw
+{
+    static constexpr Type type = Type::Withdraw;
+    qint64 task = 0;
+    QCborMap toMap() const;
+    static Withdraw fromMap(const QCborMap &map);
 };
 
 //! forwardFeedback() (a body) or clearForwardedFeedback() (clear).

@@ -17,7 +17,7 @@
 namespace Drover::Internal::Wire {
 
 namespace {
-constexpr std::array<std::pair<Type, QLatin1StringView>, 16> TypeNames{{
+constexpr std::array<std::pair<Type, QLatin1StringView>, 18> TypeNames{{
     {Type::Hello, QLatin1StringView("hello")},
     {Type::Response, QLatin1StringView("response")},
     {Type::Error, QLatin1StringView("error")},
@@ -34,6 +34,8 @@ constexpr std::array<std::pair<Type, QLatin1StringView>, 16> TypeNames{{
     {Type::Challenge, QLatin1StringView("challenge")},
     {Type::Proof, QLatin1StringView("proof")},
     {Type::Message, QLatin1StringView("message")},
+    {Type::Withdraw, QLatin1StringView("withdraw")},
+    {Type::Withdrawn, QLatin1StringView("withdrawn")},
 }};
 // A buffer that grew past this for one large frame is given back once that
 // frame has been handled, instead of being kept for the connection's life.

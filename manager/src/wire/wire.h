@@ -15,7 +15,7 @@ class QIODevice;
 
 namespace Drover::Internal::Wire {
 
-inline constexpr int ProtocolVersion = 1;
+inline constexpr int ProtocolVersion = 2;
 inline constexpr qint64 DefaultMaxFrameSize = 64LL * 1024 * 1024;
 inline constexpr int LengthPrefixSize = 4;
 
@@ -79,9 +79,9 @@ void connectToManager(LocalSocket *socket, const QString &server)
 enum class Type {
     Unknown,
     // worker -> manager
-    Hello, Response, Error, Feedback, Pong, Ask,
+    Hello, Response, Error, Feedback, Pong, Ask, Withdrawn,
     // manager -> worker
-    Welcome, Request, Broadcast, Cancel, Ping, Quit, Answer, Challenge, Proof,
+    Welcome, Request, Broadcast, Cancel, Ping, Quit, Answer, Challenge, Proof, Withdraw,
     // both ways
     Message,
 };
@@ -119,6 +119,7 @@ inline constexpr QLatin1StringView Nonce("nonce");
 inline constexpr QLatin1StringView Proof("proof");
 inline constexpr QLatin1StringView Build("build");
 inline constexpr QLatin1StringView PluginBuild("pbuild");
+inline constexpr QLatin1StringView Taken("taken");
 } // namespace Key
 
 //! Values of Key::ErrorKind in an Error message.
