@@ -162,7 +162,14 @@ private slots:
         QVERIFY(!m_window->isChecked());
         QTRY_VERIFY_WITH_TIMEOUT(m_window->isChecked(), checkTimeout);
         QCOMPARE(states(), QList<LemmaState>(13, LemmaState::Ok));
-        QCOMPARE(m_window->coqDoc()->check()->results().value(0).resumedAt, 4);
+        // One worker resumes after the kept prefix. With two, the idle one
+        // that checked proofs apart may take the document (affinity is a
+        // preference, not a rule) and starts from the top: seen under load.
+        const int resumedAt = m_window->coqDoc()->check()->results().value(0).resumedAt;
+        if (workers == 1)
+            QCOMPARE(resumedAt, 4);
+        else
+            QVERIFY2(resumedAt == 4 || resumedAt == 1, qPrintable(QString::number(resumedAt)));
         QVERIFY(editor->toolTipForLine(5) == QLatin1String("checked"));
     }
 
